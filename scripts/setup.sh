@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the Debian packages crmexport needs to build and test. Idempotent: prints nothing
+# when everything is already there, so it can run before every build.
+set -euo pipefail
+
+packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev rapidjson-dev
+          libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+echo "setup: installing ${missing[*]}" >&2
+$sudo apt-get update -qq >&2
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
