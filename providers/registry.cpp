@@ -1,0 +1,1 @@
+// The provider registry: filled by the Pipedrive work.
