@@ -1,0 +1,121 @@
+#include "lib/http/client.hpp"
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+
+#include "lib/core/log.hpp"
+
+namespace crmexport::http {
+namespace {
+
+bool is_retryable_status(int status) { return status == 408 || status == 429 || (status >= 500 && status <= 599); }
+
+std::string seconds(Duration d) { return fmt::format("{:.1f}s", static_cast<double>(d.count()) / 1000.0); }
+
+}  // namespace
+
+std::string describe(const Request& request) {
+  auto query = request.url.find('?');
+  return fmt::format("{} {}", request.method, request.url.substr(0, query));
+}
+
+Client::Client(Transport& transport, Clock& clock, auth::Authenticator& authenticator, RetryPolicy retry,
+               RateLimitRules rate_limits, ProviderErrorRules errors)
+    : m_transport(transport),
+      m_clock(clock),
+      m_authenticator(authenticator),
+      m_retry(retry),
+      m_pacer(std::move(rate_limits)),
+      m_errors(std::move(errors)),
+      m_random(std::random_device{}()) {}
+
+Result<Response> Client::exchange(const Request& request) {
+  if (auto wait = m_pacer.wait_before_request(m_clock.now()); wait.count() > 0) {
+    log::debug("pacing: waiting {} for the provider's rate limit", seconds(wait));
+    m_clock.sleep_for(wait);
+  }
+  Request authorised = request;
+  if (auto applied = m_authenticator.apply(authorised); !applied) return std::unexpected(applied.error());
+  auto sent_at = m_clock.now();
+  ++m_stats.requests;
+  auto response = m_transport.send(authorised);
+  auto elapsed = std::chrono::duration_cast<Duration>(m_clock.now() - sent_at);
+  if (!response) {
+    log::debug("{} -> {} ({})", describe(request), response.error().message, seconds(elapsed));
+    return response;
+  }
+  log::debug("{} -> {} ({}, {} bytes)", describe(request), response->status, seconds(elapsed), response->body.size());
+  m_pacer.observe(*response, sent_at, m_clock.now());
+  return response;
+}
+
+Result<Response> Client::send(Request request) {
+  bool reauthorised = false;
+  for (int retry = 0;; ++retry) {
+    auto response = exchange(request);
+    bool retries_left = retry < m_retry.max_retries;
+
+    if (!response) {
+      if (response.error().kind != ErrorKind::network || !retries_left) return response;
+      auto wait = backoff_delay(m_retry, retry, m_random);
+      log::debug("retrying in {} after: {}", seconds(wait), response.error().message);
+      ++m_stats.retries;
+      m_clock.sleep_for(wait);
+      continue;
+    }
+    int status = response->status;
+    if (status >= 200 && status <= 299) return response;
+
+    if (status == 401 && !reauthorised) {
+      reauthorised = true;
+      auto recovered = m_authenticator.recover_from_unauthorized();
+      if (!recovered) return std::unexpected(recovered.error());
+      if (*recovered) {
+        log::debug("credentials renewed after 401; repeating the request");
+        --retry;  // renewing credentials is not a retry of a failure
+        continue;
+      }
+    }
+    Error error = describe_failure(request, *response);
+    if (!is_retryable_status(status)) return std::unexpected(error);
+
+    Duration wait = backoff_delay(m_retry, retry, m_random);
+    if (status == 429) {
+      ++m_stats.throttled;
+      if (m_errors.rate_limit_is_final && m_errors.rate_limit_is_final(*response)) return std::unexpected(error);
+      auto retry_after = response->header("retry-after");
+      if (auto told = retry_after ? parse_retry_after(*retry_after, m_clock.wall_now()) : std::nullopt)
+        wait = *told;
+      else if (auto reset = m_pacer.reset_hint(*response))
+        wait = std::max(*reset, Duration(250));
+      if (wait > m_retry.max_wait) {
+        error.message += fmt::format(" (the provider asks to wait {}; try again later)", seconds(wait));
+        return std::unexpected(error);
+      }
+    }
+    if (!retries_left) {
+      error.message += fmt::format(" (gave up after {} retries)", m_retry.max_retries);
+      return std::unexpected(error);
+    }
+    log::debug("HTTP {}: retrying in {}", status, seconds(wait));
+    ++m_stats.retries;
+    m_clock.sleep_for(wait);
+  }
+}
+
+Error Client::describe_failure(const Request& request, const Response& response) const {
+  int status = response.status;
+  std::string said = m_errors.message ? m_errors.message(response) : std::string();
+  if (said.empty()) {
+    said = response.body.substr(0, 200);
+    for (char& c : said)
+      if (c == '\n' || c == '\r') c = ' ';
+  }
+  std::string what = fmt::format("{} answered HTTP {}{}{}", describe(request), status, said.empty() ? "" : ": ", said);
+  ErrorKind kind = ErrorKind::provider;
+  if (status == 401 || status == 403) kind = ErrorKind::auth;
+  if (status == 429) kind = ErrorKind::rate_limited;
+  return Error{kind, std::move(what), status, std::nullopt};
+}
+
+}  // namespace crmexport::http

@@ -1,0 +1,79 @@
+#pragma once
+// A paging strategy turns a position into query parameters and a page's envelope into the next
+// position. Positions are text so they can be printed for --cursor and stored by sync; the empty
+// position is the first page. Strategies do no I/O and keep no state between pages.
+#include <rapidjson/document.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lib/core/error.hpp"
+#include "lib/http/url.hpp"
+
+namespace crmexport::paging {
+
+using Query = http::Query;
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  // Appends the parameters that ask for the page at `position` with `page_size` records.
+  virtual Result<void> add_params(std::string_view position, int page_size, Query& query) const = 0;
+  // The position of the page after this one, or nullopt when this page was the last.
+  virtual Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t records,
+                                                  std::string_view position, int page_size) const = 0;
+};
+
+// offset/limit: the position is the offset. Ends on an empty page, on reaching `total_at` when
+// the provider reports a total, else on a short page (the page size must then be within the
+// provider's cap, or a capped page would look short).
+struct OffsetLimit {
+  std::string offset_param = "offset";
+  std::string limit_param = "limit";
+  std::string total_at;  // JSON pointer to the total count; empty when the provider gives none
+};
+
+// page number: the position is the page number, counted from `first_page`.
+struct PageNumber {
+  std::string page_param = "page";
+  std::string size_param = "per_page";
+  int first_page = 1;
+  std::string total_pages_at;  // JSON pointer; empty when absent
+};
+
+// start/next_start (Pipedrive v1): continues while `more_at` is true, from `next_start_at`.
+struct StartNextStart {
+  std::string start_param = "start";
+  std::string limit_param = "limit";
+  std::string more_at = "/additional_data/pagination/more_items_in_collection";
+  std::string next_start_at = "/additional_data/pagination/next_start";
+};
+
+// Opaque cursor (Pipedrive v2 next_cursor, HubSpot paging.next.after, Keap next_page_token):
+// continues while the cursor at `next_at` is present and not empty.
+struct Cursor {
+  std::string cursor_param;
+  std::string limit_param;
+  std::string next_at;
+};
+
+// has-more + offset (HubSpot legacy): continues while `has_more_at` is true, from `offset_at`,
+// whose value is opaque (HubSpot's vid-offset is an id, not a count).
+struct HasMoreOffset {
+  std::string offset_param;
+  std::string limit_param;
+  std::string has_more_at;
+  std::string offset_at;
+};
+
+std::shared_ptr<const Strategy> make(OffsetLimit config);
+std::shared_ptr<const Strategy> make(PageNumber config);
+std::shared_ptr<const Strategy> make(StartNextStart config);
+std::shared_ptr<const Strategy> make(Cursor config);
+std::shared_ptr<const Strategy> make(HasMoreOffset config);
+
+}  // namespace crmexport::paging
