@@ -1,0 +1,179 @@
+// `crmexport auth add|list|test|remove`: the connections in the credential store.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
+
+#include "cmd/commands.hpp"
+#include "cmd/secret_input.hpp"
+#include "lib/core/log.hpp"
+
+namespace crmexport::cmd {
+namespace {
+
+struct AddOptions {
+  std::string provider;
+  std::string name;
+  std::string base_url;
+  std::string api_version;
+  bool token_stdin = false;
+  bool no_verify = false;
+  bool force = false;
+};
+
+bool is_loopback_host(std::string_view url) {
+  auto rest = url.substr(url.find("://") + 3);
+  auto host = rest.substr(0, rest.find_first_of("/?"));
+  if (host.starts_with('[')) return host.starts_with("[::1]");
+  host = host.substr(0, host.find(':'));
+  return host == "localhost" || host.starts_with("127.");
+}
+
+// Tokens must not cross a network in clear text: plain http only to this machine.
+void check_base_url(const providers::Provider& provider, const std::string& url) {
+  if (url.empty()) {
+    if (provider.default_base_url.empty())
+      throw Fatal(ErrorKind::usage, fmt::format("{} needs the account's URL: add --base-url {}", provider.title,
+                                                provider.base_url_hint));
+    return;
+  }
+  bool https = url.starts_with("https://");
+  bool http = url.starts_with("http://");
+  if (!https && !http)
+    throw Fatal(ErrorKind::usage, fmt::format("--base-url '{}' is not a URL; use the form {}", url,
+                                              provider.base_url_hint.empty() ? "https://HOST" : provider.base_url_hint));
+  if (http && !is_loopback_host(url))
+    throw Fatal(ErrorKind::usage, fmt::format("--base-url '{}' is plain http; use https (plain http is allowed only for "
+                                              "127.0.0.1 and localhost)",
+                                              url));
+}
+
+std::string token_secret_json(const std::string& token) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("token"), w.String(token);
+  w.EndObject();
+  return buffer.GetString();
+}
+
+std::string secret_token_of(const store::Connection& c) {
+  rapidjson::Document secret;
+  secret.Parse(c.secret.data(), c.secret.size());
+  if (!secret.HasParseError() && secret.IsObject() && secret.HasMember("token") && secret["token"].IsString())
+    return secret["token"].GetString();
+  return "";
+}
+
+void add(const Context& context, const AddOptions& options) {
+  const auto& provider = provider_named(options.provider);
+  std::string name = options.name.empty() ? provider.name : options.name;
+  check_base_url(provider, options.base_url);
+  api_version(provider, "", options.api_version);
+  auto store = context.open_store();
+  if (!options.force && value_or_throw(store.find(name)))
+    throw Fatal(ErrorKind::usage, fmt::format("a connection named '{}' exists; pass --force to replace it, or choose "
+                                              "another --name",
+                                              name));
+  store::Connection connection;
+  connection.name = name;
+  connection.provider = provider.name;
+  connection.base_url = options.base_url;
+  connection.api_version = options.api_version;
+  connection.auth_kind = "token";
+  connection.secret = token_secret_json(read_token(options.token_stdin));
+
+  if (!options.no_verify) {
+    auto session = open_session(context, connection);
+    if (auto verified = session->verify(); !verified) {
+      auto error = verified.error();
+      error.message = fmt::format("the token was not accepted, nothing stored: {}", error.message);
+      throw Fatal(std::move(error));
+    }
+  }
+  value_or_throw(store.add(connection, options.force));
+  log::info("saved connection '{}' ({}{}) in {}", name, provider.title,
+            options.base_url.empty() ? "" : ", " + options.base_url, store.path().string());
+}
+
+void list(const Context& context, bool as_json) {
+  auto store = context.open_store();
+  auto connections = value_or_throw(store.list());
+  if (as_json) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+    w.StartArray();
+    for (const auto& c : connections) {
+      w.StartObject();
+      w.Key("name"), w.String(c.name);
+      w.Key("provider"), w.String(c.provider);
+      w.Key("base_url"), w.String(c.base_url);
+      w.Key("api_version"), w.String(c.api_version);
+      w.Key("auth_kind"), w.String(c.auth_kind);
+      w.Key("secret"), w.String(store::mask_secret(secret_token_of(c)));
+      w.Key("created_at"), w.String(c.created_at);
+      w.Key("updated_at"), w.String(c.updated_at);
+      w.EndObject();
+    }
+    w.EndArray();
+    std::puts(buffer.GetString());
+    return;
+  }
+  if (connections.empty()) {
+    log::info("no connections in {}; add one with `crmexport auth add PROVIDER --token-stdin`", store.path().string());
+    return;
+  }
+  fmt::print("{:<20} {:<15} {:<8} {:<14} {}\n", "NAME", "PROVIDER", "AUTH", "SECRET", "BASE URL");
+  for (const auto& c : connections)
+    fmt::print("{:<20} {:<15} {:<8} {:<14} {}\n", c.name, c.provider, c.auth_kind,
+               store::mask_secret(secret_token_of(c)), c.base_url.empty() ? "(default)" : c.base_url);
+}
+
+void test(const Context& context, const std::string& name) {
+  auto store = context.open_store();
+  auto connection = resolve_connection(store, name);
+  auto session = open_session(context, connection);
+  value_or_throw(session->verify());
+  log::info("connection '{}' works ({})", connection.name, session->provider().title);
+}
+
+void remove(const Context& context, const std::string& name) {
+  auto store = context.open_store();
+  if (!value_or_throw(store.remove(name)))
+    throw Fatal(ErrorKind::usage, fmt::format("no connection named '{}'; `crmexport auth list` shows them", name));
+  log::info("removed connection '{}'", name);
+}
+
+}  // namespace
+
+void register_auth_command(CLI::App& app, Context& context) {
+  auto* auth = app.add_subcommand("auth", "manage connections (credentials) in the local store");
+  auth->require_subcommand(1);
+
+  auto add_options = std::make_shared<AddOptions>();
+  auto* add_command = auth->add_subcommand("add", "add a connection; the token comes from stdin or $CRMEXPORT_TOKEN");
+  add_command->add_option("provider", add_options->provider, "pipedrive, ...")->required();
+  add_command->add_option("--name", add_options->name, "connection name (default: the provider's name)");
+  add_command->add_option("--base-url", add_options->base_url, "the account's API URL, when not the provider's default");
+  add_command->add_option("--api-version", add_options->api_version, "API version to use by default");
+  add_command->add_flag("--token-stdin", add_options->token_stdin, "read the token from standard input");
+  add_command->add_flag("--no-verify", add_options->no_verify, "store without one request to check the token");
+  add_command->add_flag("--force", add_options->force, "replace a connection of the same name");
+  add_command->callback([&context, add_options] { add(context, *add_options); });
+
+  auto json = std::make_shared<bool>(false);
+  auto* list_command = auth->add_subcommand("list", "list connections (secrets masked)");
+  list_command->add_flag("--json", *json, "as JSON");
+  list_command->callback([&context, json] { list(context, *json); });
+
+  auto name = std::make_shared<std::string>();
+  auto* test_command = auth->add_subcommand("test", "check a connection with one cheap authenticated request");
+  test_command->add_option("name", *name, "connection name (or provider, when it has one connection)")->required();
+  test_command->callback([&context, name] { test(context, *name); });
+
+  auto* remove_command = auth->add_subcommand("remove", "delete a connection and its secret");
+  remove_command->add_option("name", *name, "connection name")->required();
+  remove_command->callback([&context, name] { remove(context, *name); });
+}
+
+}  // namespace crmexport::cmd

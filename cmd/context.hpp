@@ -1,0 +1,31 @@
+#pragma once
+// What every subcommand shares: the global options and the few steps they all take.
+#include <string>
+
+#include "lib/engine/session.hpp"
+#include "lib/http/retry.hpp"
+#include "lib/store/store.hpp"
+#include "providers/provider.hpp"
+
+namespace crmexport::cmd {
+
+struct Context {
+  std::string store_path;  // --store; empty: the default (CRMEXPORT_STORE, XDG_CONFIG_HOME, HOME)
+  bool verbose = false;
+  bool quiet = false;
+  int max_retries = 6;
+
+  store::Store open_store() const;
+  http::RetryPolicy retry_policy() const;
+};
+
+// The provider of that name, or a usage error listing the providers.
+const providers::Provider& provider_named(std::string_view name);
+// A connection by name, or by provider name when exactly one connection of it exists.
+store::Connection resolve_connection(const store::Store& store, std::string_view name_or_provider);
+std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection);
+// The stored API version unless `requested` names one; usage error listing versions if unknown.
+const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,
+                                         const std::string& requested);
+
+}  // namespace crmexport::cmd

@@ -1,0 +1,146 @@
+// `crmexport export CONNECTION TYPE...`: every record of each type, to stdout or files.
+#include <unistd.h>
+
+#include <cstdio>
+#include <set>
+
+#include "cmd/commands.hpp"
+#include "cmd/output_plan.hpp"
+#include "lib/core/log.hpp"
+#include "lib/engine/export.hpp"
+#include "lib/output/atomic_file.hpp"
+
+namespace crmexport::cmd {
+namespace {
+
+struct ExportArgs {
+  std::string connection;
+  std::vector<std::string> types;
+  std::string format;
+  std::string output;
+  std::string since;
+  std::string fields;
+  std::vector<std::string> params;
+  std::string api_version;
+  engine::ExportOptions options;
+};
+
+std::vector<std::string> split_fields(const std::string& list) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  while (start <= list.size()) {
+    auto comma = list.find(',', start);
+    auto field = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (!field.empty()) fields.push_back(field);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return fields;
+}
+
+http::Query parse_params(const std::vector<std::string>& params) {
+  http::Query query;
+  for (const auto& param : params) {
+    auto equals = param.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw Fatal(ErrorKind::usage, fmt::format("--param '{}' is not KEY=VALUE", param));
+    query.emplace_back(param.substr(0, equals), param.substr(equals + 1));
+  }
+  return query;
+}
+
+// Wraps an auth failure with what to do about it for this connection.
+Error with_auth_hint(Error error, const store::Connection& connection) {
+  if (error.kind == ErrorKind::auth && error.http_status != 0)
+    error.message = fmt::format("{} rejected the credentials of connection '{}' ({}); re-authenticate with "
+                                "`crmexport auth add {} --name {} --force --token-stdin`",
+                                connection.provider, connection.name, error.message, connection.provider,
+                                connection.name);
+  return error;
+}
+
+void run(const Context& context, ExportArgs& args) {
+  auto store = context.open_store();
+  auto connection = resolve_connection(store, args.connection);
+  const auto& provider = provider_named(connection.provider);
+  const auto& version = api_version(provider, connection.api_version, args.api_version);
+
+  std::vector<const providers::TypeSpec*> types;
+  std::set<std::string> named;
+  for (const auto& name : args.types) {
+    const auto* type = version.type(name);
+    if (!type)
+      throw Fatal(ErrorKind::usage, fmt::format("{} API {} has no type '{}'; types: {}", provider.title, version.name,
+                                                name, version.type_names()));
+    if (named.insert(name).second) types.push_back(type);
+  }
+  std::vector<std::string> type_names;
+  for (const auto* type : types) type_names.push_back(type->name);
+  auto plan = plan_output(type_names, args.output, args.format);
+
+  output::WriterOptions writer_options;
+  writer_options.fields = split_fields(args.fields);
+  if (!writer_options.fields.empty() && plan.format != output::Format::csv)
+    throw Fatal(ErrorKind::usage, "--fields chooses CSV columns; add -f csv (or write to a .csv file)");
+  if (!args.options.cursor.empty() && types.size() > 1)
+    throw Fatal(ErrorKind::usage, "--cursor resumes one type; name only the type it was printed for");
+  if (!args.since.empty()) {
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    args.options.since = value_or_throw(parse_time(args.since, now));
+  }
+  args.options.params = parse_params(args.params);
+
+  auto session = open_session(context, connection);
+  for (size_t i = 0; i < types.size(); ++i) {
+    const auto& type = *types[i];
+    const auto& destination = plan.destinations[i];
+    std::optional<output::AtomicFile> file;
+    if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
+    std::FILE* stream = file ? file->stream() : stdout;
+    auto writer = output::make_writer(plan.format, stream, writer_options);
+    engine::Progress progress(type.name, engine::progress_wanted());
+
+    auto result = engine::export_type(*session, type, args.options, *writer, progress);
+    progress.finish();
+    if (!result) {
+      auto error = with_auth_hint(std::move(result.error()), connection);
+      if (i > 0) error.message += fmt::format(" (the types before {} were written completely)", type.name);
+      throw Fatal(std::move(error));
+    }
+    writer->finish();
+    if (file) {
+      file->commit();
+      log::info("{}: {} records in {} pages -> {}", type.name, result->records, result->pages, *destination.path);
+    } else {
+      log::info("{}: {} records in {} pages", type.name, result->records, result->pages);
+    }
+    if (result->resume_cursor)
+      log::write("", fmt::format("{}: stopped before the end as asked; resume with --cursor '{}'", type.name,
+                                 *result->resume_cursor));
+  }
+}
+
+}  // namespace
+
+void register_export_command(CLI::App& app, Context& context) {
+  auto args = std::make_shared<ExportArgs>();
+  auto* command = app.add_subcommand("export", "export every record of the given types");
+  command->add_option("connection", args->connection, "connection name, or provider name when it has one connection")
+      ->required();
+  command->add_option("types", args->types, "types to export (`crmexport providers` lists them)")->required();
+  command->add_option("-f,--format", args->format, "ndjson (default), json or csv");
+  command->add_option("-o,--output", args->output, "FILE, or DIR/ for one file per type (default: stdout)");
+  command->add_option("--page-size", args->options.page_size, "records per request (default: the provider's maximum)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--max-records", args->options.max_records, "stop after this many records")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--max-pages", args->options.max_pages, "stop after this many pages")->check(CLI::PositiveNumber);
+  command->add_option("--cursor", args->options.cursor, "resume where an earlier run stopped (it printed the cursor)");
+  command->add_option("--since", args->since, "only records updated since TIME (2024-03-05, 2024-03-05T10:00:00Z, 7d)");
+  command->add_option("--fields", args->fields, "CSV columns, comma-separated dot paths");
+  command->add_option("--param", args->params, "KEY=VALUE query parameter passed to the provider (repeatable)");
+  command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
+  command->callback([&context, args] { run(context, *args); });
+}
+
+}  // namespace crmexport::cmd

@@ -1,0 +1,56 @@
+#include "cmd/output_plan.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <system_error>
+
+#include "lib/core/error.hpp"
+
+namespace crmexport::cmd {
+
+OutputPlan plan_output(const std::vector<std::string>& types, const std::string& output, const std::string& format) {
+  OutputPlan plan;
+  std::optional<output::Format> chosen;
+  if (!format.empty()) {
+    chosen = output::parse_format(format);
+    if (!chosen) throw Fatal(ErrorKind::usage, fmt::format("unknown format '{}'; formats: ndjson, json, csv", format));
+  }
+  namespace fs = std::filesystem;
+  bool to_stdout = output.empty() || output == "-";
+  bool to_folder = !to_stdout && (output.ends_with('/') || fs::is_directory(output));
+
+  if (to_stdout) {
+    if (types.size() > 1)
+      throw Fatal(ErrorKind::usage, fmt::format("{} types cannot share stdout; write them to a folder with -o DIR/",
+                                                types.size()));
+    plan.format = chosen.value_or(output::Format::ndjson);
+    plan.destinations.push_back({types.front(), std::nullopt});
+    return plan;
+  }
+  if (to_folder) {
+    std::error_code error;
+    fs::create_directories(output, error);
+    if (error)
+      throw Fatal(ErrorKind::runtime, fmt::format("cannot create folder '{}': {}", output, error.message()));
+    plan.format = chosen.value_or(output::Format::ndjson);
+    for (const auto& type : types)
+      plan.destinations.push_back(
+          {type, (fs::path(output) / fmt::format("{}.{}", type, output::extension(plan.format))).string()});
+    return plan;
+  }
+  if (types.size() > 1)
+    throw Fatal(ErrorKind::usage, fmt::format("-o {} is one file but {} types were asked for; end it with / to write "
+                                              "one file per type into that folder",
+                                              output, types.size()));
+  if (!chosen) chosen = output::format_from_path(output);
+  if (!chosen)
+    throw Fatal(ErrorKind::usage, fmt::format("cannot tell the format of '{}': name it .ndjson, .jsonl, .json or .csv, "
+                                              "or pass -f",
+                                              output));
+  plan.format = *chosen;
+  plan.destinations.push_back({types.front(), output});
+  return plan;
+}
+
+}  // namespace crmexport::cmd

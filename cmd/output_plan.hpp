@@ -1,0 +1,24 @@
+#pragma once
+// Where each type's records go, from -o and -f: stdout, one file, or DIR/TYPE.EXT.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/output/writer.hpp"
+
+namespace crmexport::cmd {
+
+struct Destination {
+  std::string type;
+  std::optional<std::string> path;  // nullopt: stdout
+};
+
+struct OutputPlan {
+  output::Format format = output::Format::ndjson;
+  std::vector<Destination> destinations;  // one per type, in the order given
+};
+
+// Usage error (exit 2) when -o and the types do not fit together; creates a missing DIR/.
+OutputPlan plan_output(const std::vector<std::string>& types, const std::string& output, const std::string& format);
+
+}  // namespace crmexport::cmd

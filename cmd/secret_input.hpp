@@ -1,0 +1,12 @@
+#pragma once
+// Secrets come from stdin or the environment, never from arguments (argv is visible to every
+// user of the machine in `ps`).
+#include <string>
+
+namespace crmexport::cmd {
+
+// With `from_stdin`, one line of standard input (without echo when it is a terminal);
+// otherwise $CRMEXPORT_TOKEN. Usage error when neither gives a non-empty token.
+std::string read_token(bool from_stdin);
+
+}  // namespace crmexport::cmd

@@ -1,0 +1,94 @@
+// Pipedrive, per ../shared/api-specs/FACTS.md (Pipedrive) and the v1/v2 OpenAPI documents there.
+#include "providers/pipedrive/pipedrive.hpp"
+
+#include "providers/pipedrive/wire.hpp"
+
+namespace crmexport::providers::pipedrive {
+namespace {
+
+// v2 lists: cursor paging, limit up to 500 (FACTS §3).
+constexpr int k_v2_max_limit = 500;
+// v1 offset lists: FACTS calls their max "unconfirmed"; 500 is v1's documented cap for most
+// lists, and start/next_start paging stays correct if the server caps lower.
+constexpr int k_v1_max_limit = 500;
+
+TypeSpec v2(std::string name, std::string description, bool has_updated_since) {
+  TypeSpec t;
+  t.name = name;
+  t.description = std::move(description);
+  t.path = "/api/v2/" + name;
+  t.records_at = {"data"};
+  t.updated_field = "update_time";
+  t.paging = paging::make(paging::Cursor{"cursor", "limit", "/additional_data/next_cursor"});
+  t.max_page_size = k_v2_max_limit;
+  if (has_updated_since) t.since = SinceFilter{"updated_since", TimeFormat::rfc3339};
+  return t;
+}
+
+TypeSpec v1(std::string name, std::string description, std::string updated_field, bool has_updated_since) {
+  TypeSpec t;
+  t.name = name;
+  t.description = std::move(description);
+  t.path = "/api/v1/" + name;
+  t.records_at = {"data"};
+  t.updated_field = std::move(updated_field);
+  t.paging = paging::make(paging::StartNextStart{});
+  t.max_page_size = k_v1_max_limit;
+  // v1 notes take updated_since (RFC3339); the other v1 lists have no change filter (FACTS §5).
+  if (has_updated_since) t.since = SinceFilter{"updated_since", TimeFormat::rfc3339};
+  return t;
+}
+
+Provider make() {
+  Provider p;
+  p.name = "pipedrive";
+  p.title = "Pipedrive";
+  p.default_base_url = "https://api.pipedrive.com";
+  p.base_url_hint = "https://COMPANY.pipedrive.com";
+  p.auth_kinds = {"token"};
+  p.token_auth = {"x-api-token", ""};
+  p.verify_path = "/api/v1/users/me";
+  // Burst limit over a rolling 2 s window, reported per response (FACTS §4). Retry-After on a
+  // 429 is unconfirmed, so the reset header is what the client waits on.
+  p.rate_limits.remaining_header = "x-ratelimit-remaining";
+  p.rate_limits.reset_header = "x-ratelimit-reset";
+  p.errors.message = error_message;
+
+  // Notes and users exist only in v1 (FACTS §1), so the default API mixes both.
+  p.versions.push_back(ApiVersion{
+      "v2",
+      "API v2 (cursor paging) where it exists; v1 for notes and users, which have no v2",
+      {
+          v2("persons", "people (contacts)", true),
+          v2("organizations", "organizations (companies)", true),
+          v2("deals", "deals (archived deals are not included, as in the API)", true),
+          v2("activities", "activities (calls, meetings, tasks)", true),
+          v2("pipelines", "deal pipelines", false),
+          v2("stages", "pipeline stages", false),
+          v1("notes", "notes on deals, people and organizations", "update_time", true),
+          v1("users", "users of the company account", "modified", false),
+      }});
+  // The seed's v1 endpoints: out of support since 2026-08-01 but still answering (FACTS §1).
+  p.versions.push_back(ApiVersion{
+      "v1",
+      "the legacy v1 lists (start/limit paging); out of support upstream since 2026-08-01",
+      {
+          v1("persons", "people (contacts)", "update_time", false),
+          v1("organizations", "organizations (companies)", "update_time", false),
+          v1("deals", "deals", "update_time", false),
+          v1("notes", "notes on deals, people and organizations", "update_time", true),
+          v1("pipelines", "deal pipelines", "update_time", false),
+          v1("stages", "pipeline stages", "update_time", false),
+          v1("users", "users of the company account", "modified", false),
+      }});
+  return p;
+}
+
+}  // namespace
+
+const Provider& provider() {
+  static const Provider k_provider = make();
+  return k_provider;
+}
+
+}  // namespace crmexport::providers::pipedrive
