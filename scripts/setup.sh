@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev rapidjson-dev
-          libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev)
+          libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time)
 
 missing=()
 for p in "${packages[@]}"; do

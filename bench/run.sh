@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Throughput and peak memory of `crmexport export` against crm-fake on loopback.
+# Usage: bench/run.sh [BUILD_DIR] [RECORD_COUNTS...]   (default: build 10000 1000000)
+# Prints a Markdown table; docs/BENCHMARKS.md holds the numbers of the last recorded run.
+set -euo pipefail
+build=${1:-build}
+shift || true
+counts=("$@")
+[ ${#counts[@]} -gt 0 ] || counts=(10000 1000000)
+
+work=$(mktemp -d)
+fake_pid=""
+cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export CRMEXPORT_STORE="$work/store.db"
+
+echo "| records | format | seconds | records/s | peak RSS (MiB) | output (MiB) |"
+echo "|---:|---|---:|---:|---:|---:|"
+for n in "${counts[@]}"; do
+  # No burst limit and no latency: this measures crmexport, not a simulated network.
+  "$build/tests/fake/crm-fake" --port 0 --records "$n" --burst 100000000 --lifetime 3600 \
+    --max-requests 100000000 >"$work/fake.out" &
+  fake_pid=$!
+  url=""
+  for _ in $(seq 1 400); do
+    url=$(sed -n '1s/^listening on //p' "$work/fake.out")
+    [ -n "$url" ] && break
+    sleep 0.05
+  done
+  printf '%s' fake-token | "$build/crmexport" -q auth add pipedrive --name bench --force \
+    --base-url "$url/pipedrive" --token-stdin
+  for format in ndjson csv; do
+    /usr/bin/time -f "%e %M" -o "$work/time" "$build/crmexport" -q export bench persons -f "$format" \
+      >"$work/out.$format"
+    read -r seconds rss_kib <"$work/time"
+    bytes=$(stat -c %s "$work/out.$format")
+    lines=$(wc -l <"$work/out.$format")
+    [ "$format" = ndjson ] && [ "$lines" -ne "$n" ] && { echo "bench: expected $n records, got $lines" >&2; exit 1; }
+    awk -v n="$n" -v f="$format" -v s="$seconds" -v r="$rss_kib" -v b="$bytes" \
+      'BEGIN { printf "| %d | %s | %.2f | %.0f | %.1f | %.1f |\n", n, f, s, (s > 0 ? n / s : 0), r / 1024, b / 1048576 }'
+    rm -f "$work/out.$format"
+  done
+  kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=""
+done
