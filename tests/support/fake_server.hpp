@@ -1,0 +1,36 @@
+#pragma once
+// crm-fake on an ephemeral loopback port, with its dataset dumped for comparison. Stopped (and
+// bounded by --lifetime in case a test dies) when the object goes.
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+
+namespace crmexport::testing {
+
+class FakeServer {
+ public:
+  explicit FakeServer(std::vector<std::string> flags = {});
+  ~FakeServer();
+  FakeServer(const FakeServer&) = delete;
+  FakeServer& operator=(const FakeServer&) = delete;
+
+  const std::string& url() const { return m_url; }  // http://127.0.0.1:PORT
+  // The dumped dataset: one compact JSON record per line.
+  std::vector<std::string> dataset(const std::string& provider, const std::string& type) const;
+  std::string stats() const;  // GET /_stats
+
+ private:
+  TempDir m_dump;
+  int m_pid = -1;
+  std::string m_url;
+};
+
+// Runs crmexport with its store in `store_dir` and quiet progress.
+RunResult crmexport(const TempDir& store_dir, std::vector<std::string> args, RunOptions options = {});
+// Adds a connection named `name` to the server's `provider` prefix with `token` (verified).
+RunResult add_connection(const TempDir& store_dir, const FakeServer& server, const std::string& provider,
+                         const std::string& name, const std::string& token = "fake-token",
+                         std::vector<std::string> extra = {});
+
+}  // namespace crmexport::testing

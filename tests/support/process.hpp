@@ -1,0 +1,42 @@
+#pragma once
+// Runs the real binaries for end-to-end tests: argv (no shell), extra environment, stdin text,
+// captured stdout/stderr and exit code, and a time limit after which the child is killed.
+#include <chrono>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace crmexport::testing {
+
+struct RunResult {
+  int exit_code = -1;  // 128 + signal when killed by one
+  std::string out;
+  std::string err;
+};
+
+struct RunOptions {
+  std::map<std::string, std::string> env;  // added to (or replacing in) this process's environment
+  std::string stdin_text;
+  std::chrono::seconds timeout{120};
+};
+
+RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// A private temporary folder, removed with everything in it.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return m_path; }
+  std::string operator/(const std::string& name) const { return m_path + "/" + name; }
+
+ private:
+  std::string m_path;
+};
+
+std::string read_file(const std::string& path);
+std::vector<std::string> lines_of(const std::string& text);
+
+}  // namespace crmexport::testing
