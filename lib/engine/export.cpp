@@ -22,8 +22,11 @@ Result<http::Query> build_query(const providers::TypeSpec& type, const ExportOpt
   http::Query query = type.fixed_params;
   if (auto paged = type.paging->add_params(position, page_size, query); !paged) return std::unexpected(paged.error());
   if (options.since && type.since) query.emplace_back(type.since->param, format_time(*options.since, type.since->format));
+  auto reserved = type.paging->param_names();
+  if (type.since) reserved.push_back(type.since->param);
   for (const auto& [name, value] : options.params) {
-    bool taken = std::ranges::any_of(query, [&](const auto& q) { return q.first == name; });
+    bool taken = std::ranges::find(reserved, name) != reserved.end() ||
+                 std::ranges::any_of(query, [&](const auto& q) { return q.first == name; });
     if (taken)
       return fail(ErrorKind::usage, fmt::format("--param {} would replace a parameter crmexport sets itself; use "
                                                 "--page-size, --cursor or --since instead",

@@ -45,6 +45,8 @@ class OffsetLimitStrategy : public Strategy {
     return std::to_string(after);
   }
 
+  std::vector<std::string> param_names() const override { return {m_config.offset_param, m_config.limit_param}; }
+
  private:
   OffsetLimit m_config;
 };
@@ -76,6 +78,8 @@ class PageNumberStrategy : public Strategy {
     if (records < static_cast<size_t>(page_size)) return std::nullopt;
     return std::to_string(*page + 1);
   }
+
+  std::vector<std::string> param_names() const override { return {m_config.page_param, m_config.size_param}; }
 
  private:
   PageNumber m_config;

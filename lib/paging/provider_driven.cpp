@@ -34,6 +34,8 @@ class StartNextStartStrategy : public Strategy {
     return std::to_string(*next_start);
   }
 
+  std::vector<std::string> param_names() const override { return {m_config.start_param, m_config.limit_param}; }
+
  private:
   StartNextStart m_config;
 };
@@ -54,6 +56,8 @@ class CursorStrategy : public Strategy {
     if (!cursor || cursor->empty()) return std::nullopt;
     return cursor;
   }
+
+  std::vector<std::string> param_names() const override { return {m_config.cursor_param, m_config.limit_param}; }
 
  private:
   Cursor m_config;
@@ -76,6 +80,8 @@ class HasMoreOffsetStrategy : public Strategy {
     if (!offset) return std::unexpected(missing_field(m_config.offset_at));
     return offset;
   }
+
+  std::vector<std::string> param_names() const override { return {m_config.offset_param, m_config.limit_param}; }
 
  private:
   HasMoreOffset m_config;

@@ -26,6 +26,8 @@ class Strategy {
   // The position of the page after this one, or nullopt when this page was the last.
   virtual Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t records,
                                                   std::string_view position, int page_size) const = 0;
+  // The query parameters this strategy owns, on any page (a user may not set them).
+  virtual std::vector<std::string> param_names() const = 0;
 };
 
 // offset/limit: the position is the offset. Ends on an empty page, on reaching `total_at` when

@@ -15,7 +15,7 @@ TEST_CASE("auth add verifies the token and stores nothing when it is refused", "
   CHECK(refused.exit_code == 3);
   CHECK_THAT(refused.err, Catch::Contains("nothing stored"));
   CHECK(refused.err.find("bad-token") == std::string::npos);
-  auto listed = crmexport(home, {"auth", "list", "--json"});
+  auto listed = run_crmexport(home, {"auth", "list", "--json"});
   REQUIRE(listed.exit_code == 0);
   CHECK(listed.out == "[]\n");
 
@@ -40,13 +40,13 @@ TEST_CASE("the token comes from CRMEXPORT_TOKEN when not piped, and never from a
   TempDir home;
   RunOptions env;
   env.env["CRMEXPORT_TOKEN"] = "fake-token";
-  auto added = crmexport(home, {"auth", "add", "pipedrive", "--base-url", server.url() + "/pipedrive"}, env);
+  auto added = run_crmexport(home, {"auth", "add", "pipedrive", "--base-url", server.url() + "/pipedrive"}, env);
   REQUIRE(added.exit_code == 0);
-  auto none = crmexport(home, {"auth", "add", "pipedrive", "--name", "x", "--base-url", server.url() + "/pipedrive"},
+  auto none = run_crmexport(home, {"auth", "add", "pipedrive", "--name", "x", "--base-url", server.url() + "/pipedrive"},
                         RunOptions{{{"CRMEXPORT_TOKEN", ""}}, "", std::chrono::seconds(30)});
   CHECK(none.exit_code == 2);
   CHECK_THAT(none.err, Catch::Contains("--token-stdin or set CRMEXPORT_TOKEN"));
-  auto as_argument = crmexport(home, {"auth", "add", "pipedrive", "--token", "fake-token"});
+  auto as_argument = run_crmexport(home, {"auth", "add", "pipedrive", "--token", "fake-token"});
   CHECK(as_argument.exit_code == 2);
 }
 
@@ -54,28 +54,28 @@ TEST_CASE("auth list masks secrets; test and remove work by name", "[e2e][auth]"
   FakeServer server({"--records", "5", "--token", "pd-0123456789abcdef"});
   TempDir home;
   REQUIRE(add_connection(home, server, "pipedrive", "work", "pd-0123456789abcdef").exit_code == 0);
-  auto listed = crmexport(home, {"auth", "list"});
+  auto listed = run_crmexport(home, {"auth", "list"});
   REQUIRE(listed.exit_code == 0);
   CHECK(listed.out.find("pd-0123456789abcdef") == std::string::npos);
   CHECK_THAT(listed.out, Catch::Contains("pd-0…cdef"));
   CHECK_THAT(listed.out, Catch::Contains("work"));
 
-  auto tested = crmexport(home, {"auth", "test", "work"});
+  auto tested = run_crmexport(home, {"auth", "test", "work"});
   CHECK(tested.exit_code == 0);
   CHECK_THAT(tested.err, Catch::Contains("works"));
   // By provider name, when it has exactly one connection.
-  CHECK(crmexport(home, {"auth", "test", "pipedrive"}).exit_code == 0);
+  CHECK(run_crmexport(home, {"auth", "test", "pipedrive"}).exit_code == 0);
 
-  CHECK(crmexport(home, {"auth", "remove", "work"}).exit_code == 0);
-  auto gone = crmexport(home, {"export", "pipedrive", "persons"});
+  CHECK(run_crmexport(home, {"auth", "remove", "work"}).exit_code == 0);
+  auto gone = run_crmexport(home, {"export", "pipedrive", "persons"});
   CHECK(gone.exit_code == 3);
   CHECK_THAT(gone.err, Catch::Contains("crmexport auth add pipedrive"));
-  CHECK(crmexport(home, {"auth", "remove", "work"}).exit_code == 2);
+  CHECK(run_crmexport(home, {"auth", "remove", "work"}).exit_code == 2);
 }
 
 TEST_CASE("plain http is refused for hosts other than loopback", "[e2e][auth]") {
   TempDir home;
-  auto result = crmexport(home, {"auth", "add", "pipedrive", "--base-url", "http://example.com", "--token-stdin"},
+  auto result = run_crmexport(home, {"auth", "add", "pipedrive", "--base-url", "http://example.com", "--token-stdin"},
                           {{}, "t\n"});
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("use https"));

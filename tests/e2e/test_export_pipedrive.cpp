@@ -29,7 +29,7 @@ struct Setup {
   }
   RunResult exportt(std::vector<std::string> args) {
     args.insert(args.begin(), {"-q", "export", "pd"});
-    return crmexport(home, args);
+    return run_crmexport(home, args);
   }
 };
 
@@ -66,7 +66,7 @@ TEST_CASE("the v1 API exports the seed's six types exactly as the v1 dataset", "
   }
 }
 
-TEST_CASE("-o DIR/ writes one file per type, JSON arrays hold the same records", "[e2e][pipedrive]") {
+TEST_CASE("export -o DIR/ writes one file per type, JSON arrays hold the same records", "[e2e][pipedrive]") {
   Setup s;
   auto out = s.home / "out/";
   auto result = s.exportt({"persons", "deals", "notes", "-f", "json", "-o", out});
@@ -134,7 +134,7 @@ TEST_CASE("CSV cells hold each dataset value, flattened by dot path", "[e2e][pip
   }
 }
 
-TEST_CASE("--max-pages then --cursor gives exactly the rest, v2 cursor and v1 offsets", "[e2e][pipedrive]") {
+TEST_CASE("export --max-pages then --cursor gives exactly the rest, v2 cursor and v1 offsets", "[e2e][pipedrive]") {
   Setup s;
   for (const std::string version : {"v2", "v1"}) {
     INFO(version);
@@ -150,7 +150,7 @@ TEST_CASE("--max-pages then --cursor gives exactly the rest, v2 cursor and v1 of
   }
 }
 
-TEST_CASE("--max-records stops inside a page and the cursor skips what was written", "[e2e][pipedrive]") {
+TEST_CASE("export --max-records stops inside a page and the cursor skips what was written", "[e2e][pipedrive]") {
   Setup s;
   auto first = s.exportt({"persons", "--page-size", "40", "--max-records", "55"});
   REQUIRE(first.exit_code == 0);
@@ -187,7 +187,7 @@ TEST_CASE("a malformed page is asked for again", "[e2e][pipedrive]") {
   CHECK(lines_of(result.out) == s.server.dataset("pipedrive", "persons"));
 }
 
-TEST_CASE("--since sends updated_since; types without a filter say so and export everything", "[e2e][pipedrive]") {
+TEST_CASE("export --since sends updated_since, and types without a filter say so and export everything", "[e2e][pipedrive]") {
   Setup s;
   const std::string since = "2024-06-01T00:00:00Z";
   auto result = s.exportt({"deals", "--since", since});
@@ -202,7 +202,7 @@ TEST_CASE("--since sends updated_since; types without a filter say so and export
   REQUIRE(expected.size() < 120);
   CHECK(lines_of(result.out) == expected);
 
-  auto stages = crmexport(s.home, {"export", "pd", "stages", "--since", since});
+  auto stages = run_crmexport(s.home, {"export", "pd", "stages", "--since", since});
   REQUIRE(stages.exit_code == 0);
   CHECK(lines_of(stages.out) == s.server.dataset("pipedrive", "stages"));
   CHECK_THAT(stages.err, Catch::Contains("no change filter"));
@@ -213,7 +213,8 @@ TEST_CASE("a rejected token exits 3, says to re-authenticate, and leaves no file
   TempDir home;
   REQUIRE(add_connection(home, server, "pipedrive", "pd", "wrong-token", {"--no-verify"}).exit_code == 0);
   auto out = home / "out/";
-  auto result = crmexport(home, {"export", "pd", "persons", "-o", out + "persons.ndjson"});
+  std::filesystem::create_directories(out);
+  auto result = run_crmexport(home, {"export", "pd", "persons", "-o", out + "persons.ndjson"});
   CHECK(result.exit_code == 3);
   CHECK_THAT(result.err, Catch::Contains("unauthorized access"));
   CHECK_THAT(result.err, Catch::Contains("crmexport auth add pipedrive --name pd --force --token-stdin"));
@@ -238,13 +239,18 @@ TEST_CASE("usage errors exit 2 and list what is allowed", "[e2e][pipedrive]") {
   CHECK_THAT(two_to_stdout.err, Catch::Contains("-o DIR/"));
   auto bad_format = s.exportt({"persons", "-f", "xml"});
   CHECK(bad_format.exit_code == 2);
-  auto bad_param = s.exportt({"persons", "--param", "cursor=abc"});
-  CHECK(bad_param.exit_code == 2);
-  CHECK_THAT(bad_param.err, Catch::Contains("--param cursor"));
-  auto unknown_provider = crmexport(s.home, {"auth", "add", "salesforce", "--token-stdin"}, {{}, "t\n"});
+  for (const std::string reserved : {"cursor", "limit", "updated_since"}) {
+    auto bad_param = s.exportt({"persons", "--param", reserved + "=1"});
+    CHECK(bad_param.exit_code == 2);
+    CHECK_THAT(bad_param.err, Catch::Contains("--param " + reserved));
+  }
+  auto no_equals = s.exportt({"persons", "--param", "status"});
+  CHECK(no_equals.exit_code == 2);
+  CHECK_THAT(no_equals.err, Catch::Contains("not KEY=VALUE"));
+  auto unknown_provider = run_crmexport(s.home, {"auth", "add", "salesforce", "--token-stdin"}, {{}, "t\n"});
   CHECK(unknown_provider.exit_code == 2);
   CHECK_THAT(unknown_provider.err, Catch::Contains("providers: pipedrive"));
-  auto bad_flag = crmexport(s.home, {"export", "pd", "persons", "--frobnicate"});
+  auto bad_flag = run_crmexport(s.home, {"export", "pd", "persons", "--frobnicate"});
   CHECK(bad_flag.exit_code == 2);
 }
 

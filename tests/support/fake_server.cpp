@@ -55,7 +55,7 @@ std::string FakeServer::stats() const {
   return response ? response->body : std::string();
 }
 
-RunResult crmexport(const TempDir& store_dir, std::vector<std::string> args, RunOptions options) {
+RunResult run_crmexport(const TempDir& store_dir, std::vector<std::string> args, RunOptions options) {
   std::vector<std::string> argv = {CRMEXPORT_BIN, "--store", store_dir / "store.db"};
   argv.insert(argv.end(), args.begin(), args.end());
   return run(argv, options);
@@ -68,7 +68,7 @@ RunResult add_connection(const TempDir& store_dir, const FakeServer& server, con
   args.insert(args.end(), extra.begin(), extra.end());
   RunOptions options;
   options.stdin_text = token + "\n";
-  return crmexport(store_dir, args, options);
+  return run_crmexport(store_dir, args, options);
 }
 
 }  // namespace crmexport::testing

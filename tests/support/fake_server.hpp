@@ -27,7 +27,7 @@ class FakeServer {
 };
 
 // Runs crmexport with its store in `store_dir` and quiet progress.
-RunResult crmexport(const TempDir& store_dir, std::vector<std::string> args, RunOptions options = {});
+RunResult run_crmexport(const TempDir& store_dir, std::vector<std::string> args, RunOptions options = {});
 // Adds a connection named `name` to the server's `provider` prefix with `token` (verified).
 RunResult add_connection(const TempDir& store_dir, const FakeServer& server, const std::string& provider,
                          const std::string& name, const std::string& token = "fake-token",

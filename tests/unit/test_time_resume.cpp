@@ -11,7 +11,7 @@ const TimePoint k_now = sys_days{year{2026} / 11 / 23} + hours(12);
 std::string rfc(std::string_view text) { return format_time(parse_time(text, k_now).value(), TimeFormat::rfc3339); }
 }  // namespace
 
-TEST_CASE("--since accepts dates, RFC 3339 with offsets, and durations", "[time]") {
+TEST_CASE("times for --since: dates, dates, RFC 3339 with offsets, and durations", "[time]") {
   CHECK(rfc("2024-03-05") == "2024-03-05T00:00:00Z");
   CHECK(rfc("2024-03-05T10:11:12Z") == "2024-03-05T10:11:12Z");
   CHECK(rfc("2024-03-05T10:11:12.345Z") == "2024-03-05T10:11:12Z");
