@@ -108,12 +108,9 @@ void run(const Context& context, ExportArgs& args) {
       throw Fatal(std::move(error));
     }
     writer->finish();
-    if (file) {
-      file->commit();
-      log::info("{}: {} records in {} pages -> {}", type.name, result->records, result->pages, *destination.path);
-    } else {
-      log::info("{}: {} records in {} pages", type.name, result->records, result->pages);
-    }
+    if (file) file->commit();
+    log::info("{}: {} record{} in {} page{}{}", type.name, result->records, result->records == 1 ? "" : "s",
+              result->pages, result->pages == 1 ? "" : "s", destination.path ? " -> " + *destination.path : "");
     if (result->resume_cursor)
       log::write("", fmt::format("{}: stopped before the end as asked; resume with --cursor '{}'", type.name,
                                  *result->resume_cursor));

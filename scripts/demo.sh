@@ -10,7 +10,7 @@ fake_pid=""
 cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$build/tests/fake/crm-fake" --port 0 --records 250 --lifetime 300 >"$work/fake.out" &
+"$build/tests/fake/crm-fake" --port 0 --records 1200 --lifetime 300 >"$work/fake.out" &
 fake_pid=$!
 url=""
 for _ in $(seq 1 200); do
