@@ -33,19 +33,21 @@ bool is_loopback_host(std::string_view url) {
 void check_base_url(const providers::Provider& provider, const std::string& url) {
   if (url.empty()) {
     if (provider.default_base_url.empty())
-      throw Fatal(ErrorKind::usage, fmt::format("{} needs the account's URL: add --base-url {}", provider.title,
-                                                provider.base_url_hint));
+      throw Fatal(ErrorKind::usage,
+                  fmt::format("{} needs the account's URL: add --base-url {}", provider.title, provider.base_url_hint));
     return;
   }
   bool https = url.starts_with("https://");
   bool http = url.starts_with("http://");
   if (!https && !http)
-    throw Fatal(ErrorKind::usage, fmt::format("--base-url '{}' is not a URL; use the form {}", url,
-                                              provider.base_url_hint.empty() ? "https://HOST" : provider.base_url_hint));
+    throw Fatal(ErrorKind::usage,
+                fmt::format("--base-url '{}' is not a URL; use the form {}", url,
+                            provider.base_url_hint.empty() ? "https://HOST" : provider.base_url_hint));
   if (http && !is_loopback_host(url))
-    throw Fatal(ErrorKind::usage, fmt::format("--base-url '{}' is plain http; use https (plain http is allowed only for "
-                                              "127.0.0.1 and localhost)",
-                                              url));
+    throw Fatal(ErrorKind::usage,
+                fmt::format("--base-url '{}' is plain http; use https (plain http is allowed only for "
+                            "127.0.0.1 and localhost)",
+                            url));
 }
 
 std::string token_secret_json(const std::string& token) {
@@ -154,7 +156,8 @@ void register_auth_command(CLI::App& app, Context& context) {
   auto* add_command = auth->add_subcommand("add", "add a connection; the token comes from stdin or $CRMEXPORT_TOKEN");
   add_command->add_option("provider", add_options->provider, "pipedrive, ...")->required();
   add_command->add_option("--name", add_options->name, "connection name (default: the provider's name)");
-  add_command->add_option("--base-url", add_options->base_url, "the account's API URL, when not the provider's default");
+  add_command->add_option("--base-url", add_options->base_url,
+                          "the account's API URL, when not the provider's default");
   add_command->add_option("--api-version", add_options->api_version, "API version to use by default");
   add_command->add_flag("--token-stdin", add_options->token_stdin, "read the token from standard input");
   add_command->add_flag("--no-verify", add_options->no_verify, "store without one request to check the token");

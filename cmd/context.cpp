@@ -30,8 +30,9 @@ store::Connection resolve_connection(const store::Store& store, std::string_view
     auto of_provider = value_or_throw(store.list_by_provider(provider->name));
     if (of_provider.size() == 1) return of_provider.front();
     if (of_provider.empty())
-      throw Fatal(ErrorKind::auth, fmt::format("no {} connection in {}; add one with `crmexport auth add {} --token-stdin`",
-                                               provider->title, store.path().string(), provider->name));
+      throw Fatal(ErrorKind::auth,
+                  fmt::format("no {} connection in {}; add one with `crmexport auth add {} --token-stdin`",
+                              provider->title, store.path().string(), provider->name));
     std::string names;
     for (const auto& c : of_provider) names += (names.empty() ? "" : ", ") + c.name;
     throw Fatal(ErrorKind::usage, fmt::format("{} {} connections exist ({}); name the one to use", of_provider.size(),

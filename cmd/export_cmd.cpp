@@ -52,10 +52,10 @@ http::Query parse_params(const std::vector<std::string>& params) {
 // Wraps an auth failure with what to do about it for this connection.
 Error with_auth_hint(Error error, const store::Connection& connection) {
   if (error.kind == ErrorKind::auth && error.http_status != 0)
-    error.message = fmt::format("{} rejected the credentials of connection '{}' ({}); re-authenticate with "
-                                "`crmexport auth add {} --name {} --force --token-stdin`",
-                                connection.provider, connection.name, error.message, connection.provider,
-                                connection.name);
+    error.message = fmt::format(
+        "{} rejected the credentials of connection '{}' ({}); re-authenticate with "
+        "`crmexport auth add {} --name {} --force --token-stdin`",
+        connection.provider, connection.name, error.message, connection.provider, connection.name);
   return error;
 }
 

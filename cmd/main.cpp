@@ -16,8 +16,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "crmexport " CRMEXPORT_VERSION);
   app.require_subcommand(1);
   cmd::Context context;
-  app.add_option("--store", context.store_path, "credential store (default: $CRMEXPORT_STORE or "
-                                                 "$XDG_CONFIG_HOME/crmexport/store.db)");
+  app.add_option("--store", context.store_path,
+                 "credential store (default: $CRMEXPORT_STORE or "
+                 "$XDG_CONFIG_HOME/crmexport/store.db)");
   app.add_flag("-v,--verbose", context.verbose, "log every request on stderr");
   app.add_flag("-q,--quiet", context.quiet, "no progress or notes on stderr, errors only");
   app.add_option("--max-retries", context.max_retries, "retries per request for 429, 5xx and network errors")

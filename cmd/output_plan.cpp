@@ -22,8 +22,8 @@ OutputPlan plan_output(const std::vector<std::string>& types, const std::string&
 
   if (to_stdout) {
     if (types.size() > 1)
-      throw Fatal(ErrorKind::usage, fmt::format("{} types cannot share stdout; write them to a folder with -o DIR/",
-                                                types.size()));
+      throw Fatal(ErrorKind::usage,
+                  fmt::format("{} types cannot share stdout; write them to a folder with -o DIR/", types.size()));
     plan.format = chosen.value_or(output::Format::ndjson);
     plan.destinations.push_back({types.front(), std::nullopt});
     return plan;
@@ -31,8 +31,7 @@ OutputPlan plan_output(const std::vector<std::string>& types, const std::string&
   if (to_folder) {
     std::error_code error;
     fs::create_directories(output, error);
-    if (error)
-      throw Fatal(ErrorKind::runtime, fmt::format("cannot create folder '{}': {}", output, error.message()));
+    if (error) throw Fatal(ErrorKind::runtime, fmt::format("cannot create folder '{}': {}", output, error.message()));
     plan.format = chosen.value_or(output::Format::ndjson);
     for (const auto& type : types)
       plan.destinations.push_back(

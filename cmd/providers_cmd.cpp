@@ -21,8 +21,7 @@ void print_text() {
                p->base_url_hint.empty() ? "" : fmt::format(" or {}", p->base_url_hint));
     for (const auto& v : p->versions) {
       fmt::print("  API {}{}: {}\n", v.name, &v == &p->default_version() ? " (default)" : "", v.note);
-      for (const auto& t : v.types)
-        fmt::print("    {:<16}{}{}\n", t.name, t.description, t.since ? " [--since]" : "");
+      for (const auto& t : v.types) fmt::print("    {:<16}{}{}\n", t.name, t.description, t.since ? " [--since]" : "");
     }
   }
 }

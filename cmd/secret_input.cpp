@@ -45,13 +45,17 @@ std::string read_token(bool from_stdin) {
   std::string token;
   if (from_stdin) {
     token = trimmed(read_line_from_stdin());
-    if (token.empty()) throw Fatal(ErrorKind::usage, "--token-stdin read an empty token; pipe the token in, e.g. `printf %s \"$TOKEN\" | crmexport auth add ...`");
+    if (token.empty())
+      throw Fatal(
+          ErrorKind::usage,
+          "--token-stdin read an empty token; pipe the token in, e.g. `printf %s \"$TOKEN\" | crmexport auth add ...`");
   } else if (const char* env = std::getenv("CRMEXPORT_TOKEN")) {
     token = trimmed(env);
   }
   if (token.empty())
-    throw Fatal(ErrorKind::usage, "no token given: pipe it in with --token-stdin or set CRMEXPORT_TOKEN (a token is never "
-                                  "taken as an argument, where other users could read it)");
+    throw Fatal(ErrorKind::usage,
+                "no token given: pipe it in with --token-stdin or set CRMEXPORT_TOKEN (a token is never "
+                "taken as an argument, where other users could read it)");
   return token;
 }
 

@@ -32,16 +32,16 @@ std::string join_names(const std::vector<Named>& items) {
 }
 
 struct TypeSpec {
-  std::string name;         // what the user types: "persons"
-  std::string description;  // one line for `crmexport providers`
-  std::string path;         // below the connection's base URL
+  std::string name;                     // what the user types: "persons"
+  std::string description;              // one line for `crmexport providers`
+  std::string path;                     // below the connection's base URL
   std::vector<std::string> records_at;  // keys from the body's root to the records array
   std::string id_field = "id";
-  std::string updated_field;            // empty when records carry no update time
+  std::string updated_field;  // empty when records carry no update time
   std::shared_ptr<const paging::Strategy> paging;
-  int max_page_size = 100;              // the provider's cap; larger requests are clamped to it
-  paging::Query fixed_params;           // sent with every page (e.g. a stable sort order)
-  std::optional<SinceFilter> since;     // nullopt: the API has no change filter for this type
+  int max_page_size = 100;           // the provider's cap; larger requests are clamped to it
+  paging::Query fixed_params;        // sent with every page (e.g. a stable sort order)
+  std::optional<SinceFilter> since;  // nullopt: the API has no change filter for this type
 };
 
 struct ApiVersion {
@@ -64,10 +64,10 @@ struct TokenAuth {
 };
 
 struct Provider {
-  std::string name;              // "pipedrive"
-  std::string title;             // "Pipedrive"
-  std::string default_base_url;  // empty when every account has its own (then --base-url is required)
-  std::string base_url_hint;     // shown in messages: the form an account URL takes
+  std::string name;                     // "pipedrive"
+  std::string title;                    // "Pipedrive"
+  std::string default_base_url;         // empty when every account has its own (then --base-url is required)
+  std::string base_url_hint;            // shown in messages: the form an account URL takes
   std::vector<std::string> auth_kinds;  // "token", later "oauth2"
   TokenAuth token_auth;
   std::vector<ApiVersion> versions;  // the first is the default

@@ -4,12 +4,17 @@ namespace crmexport {
 
 int exit_code(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::usage: return 2;
-    case ErrorKind::auth: return 3;
-    case ErrorKind::rate_limited: return 4;
-    case ErrorKind::provider: return 5;
+    case ErrorKind::usage:
+      return 2;
+    case ErrorKind::auth:
+      return 3;
+    case ErrorKind::rate_limited:
+      return 4;
+    case ErrorKind::provider:
+      return 5;
     case ErrorKind::network:
-    case ErrorKind::runtime: return 1;
+    case ErrorKind::runtime:
+      return 1;
   }
   return 1;
 }

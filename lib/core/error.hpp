@@ -10,19 +10,19 @@
 namespace crmexport {
 
 enum class ErrorKind {
-  usage,        // the user asked for something that cannot be: exit 2
-  auth,         // missing or rejected credentials: exit 3
-  rate_limited, // rate limit not recovered within the retry budget: exit 4
-  provider,     // the provider failed or answered nonsense: exit 5
-  network,      // could not talk to the provider at all: exit 1
-  runtime,      // anything else (disk, store): exit 1
+  usage,         // the user asked for something that cannot be: exit 2
+  auth,          // missing or rejected credentials: exit 3
+  rate_limited,  // rate limit not recovered within the retry budget: exit 4
+  provider,      // the provider failed or answered nonsense: exit 5
+  network,       // could not talk to the provider at all: exit 1
+  runtime,       // anything else (disk, store): exit 1
 };
 
 struct Error {
   ErrorKind kind = ErrorKind::runtime;
-  std::string message;     // what went wrong and what to do, one line, never a secret
-  int http_status = 0;     // 0 when no HTTP answer was involved
-  std::optional<std::chrono::milliseconds> retry_after; // set when the provider said how long to wait
+  std::string message;                                   // what went wrong and what to do, one line, never a secret
+  int http_status = 0;                                   // 0 when no HTTP answer was involved
+  std::optional<std::chrono::milliseconds> retry_after;  // set when the provider said how long to wait
 };
 
 template <typename T>

@@ -44,7 +44,8 @@ Result<TimePoint> parse_time(std::string_view text, TimePoint now) {
     }
   }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!read_int(text, 4, y) || !expect(text, '-') || !read_int(text, 2, mo) || !expect(text, '-') || !read_int(text, 2, d))
+  if (!read_int(text, 4, y) || !expect(text, '-') || !read_int(text, 2, mo) || !expect(text, '-') ||
+      !read_int(text, 2, d))
     return std::unexpected(bad_time(original));
   year_month_day date{year(y), month(static_cast<unsigned>(mo)), day(static_cast<unsigned>(d))};
   if (!date.ok()) return std::unexpected(bad_time(original));
@@ -80,11 +81,16 @@ std::string format_time(TimePoint time, TimeFormat format) {
                          static_cast<unsigned>(date.day()));
   auto hms = fmt::format("{:02}:{:02}:{:02}", clock.hours().count(), clock.minutes().count(), clock.seconds().count());
   switch (format) {
-    case TimeFormat::rfc3339: return fmt::format("{}T{}Z", ymd, hms);
-    case TimeFormat::rfc3339_millis: return fmt::format("{}T{}.000Z", ymd, hms);
-    case TimeFormat::epoch_millis: return std::to_string(time.time_since_epoch().count() * 1000);
-    case TimeFormat::date: return ymd;
-    case TimeFormat::space_separated: return fmt::format("{} {}", ymd, hms);
+    case TimeFormat::rfc3339:
+      return fmt::format("{}T{}Z", ymd, hms);
+    case TimeFormat::rfc3339_millis:
+      return fmt::format("{}T{}.000Z", ymd, hms);
+    case TimeFormat::epoch_millis:
+      return std::to_string(time.time_since_epoch().count() * 1000);
+    case TimeFormat::date:
+      return ymd;
+    case TimeFormat::space_separated:
+      return fmt::format("{} {}", ymd, hms);
   }
   return ymd;
 }

@@ -11,11 +11,11 @@ namespace crmexport {
 using TimePoint = std::chrono::sys_seconds;
 
 enum class TimeFormat {
-  rfc3339,         // 2024-03-05T10:11:12Z
-  rfc3339_millis,  // 2024-03-05T10:11:12.000Z
-  epoch_millis,    // 1709633472000
-  date,            // 2024-03-05
-  space_separated, // 2024-03-05 10:11:12 (UTC)
+  rfc3339,          // 2024-03-05T10:11:12Z
+  rfc3339_millis,   // 2024-03-05T10:11:12.000Z
+  epoch_millis,     // 1709633472000
+  date,             // 2024-03-05
+  space_separated,  // 2024-03-05 10:11:12 (UTC)
 };
 
 // Accepts 2024-03-05, 2024-03-05T10:11:12Z, 2024-03-05T10:11:12+02:00, 2024-03-05 10:11:12

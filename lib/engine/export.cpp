@@ -17,11 +17,12 @@ namespace {
 // nonsense must not be asked forever.
 constexpr int k_malformed_retries = 2;
 
-Result<http::Query> build_query(const providers::TypeSpec& type, const ExportOptions& options, std::string_view position,
-                                int page_size) {
+Result<http::Query> build_query(const providers::TypeSpec& type, const ExportOptions& options,
+                                std::string_view position, int page_size) {
   http::Query query = type.fixed_params;
   if (auto paged = type.paging->add_params(position, page_size, query); !paged) return std::unexpected(paged.error());
-  if (options.since && type.since) query.emplace_back(type.since->param, format_time(*options.since, type.since->format));
+  if (options.since && type.since)
+    query.emplace_back(type.since->param, format_time(*options.since, type.since->format));
   auto reserved = type.paging->param_names();
   if (type.since) reserved.push_back(type.since->param);
   for (const auto& [name, value] : options.params) {
@@ -57,8 +58,8 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   if (!start) return std::unexpected(start.error());
   int page_size = options.page_size > 0 ? std::min(options.page_size, type.max_page_size) : type.max_page_size;
   if (options.page_size > type.max_page_size)
-    log::info("{}: --page-size {} is above {}'s cap; using {}", type.name, options.page_size,
-              session.provider().title, type.max_page_size);
+    log::info("{}: --page-size {} is above {}'s cap; using {}", type.name, options.page_size, session.provider().title,
+              type.max_page_size);
   if (options.since && !type.since)
     log::warn("{}: {} has no change filter for this type; --since is ignored and every record is exported", type.name,
               session.provider().title);
@@ -93,9 +94,10 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     }
     if (!*next) return result;
     if (!seen.insert(**next).second)
-      return fail(ErrorKind::provider, fmt::format("{}: the provider sent the cursor '{}' again after {} pages; stopping "
-                                                   "rather than looping forever (records so far: {})",
-                                                   type.name, **next, result.pages, result.records));
+      return fail(ErrorKind::provider,
+                  fmt::format("{}: the provider sent the cursor '{}' again after {} pages; stopping "
+                              "rather than looping forever (records so far: {})",
+                              type.name, **next, result.pages, result.records));
     position = std::move(**next);
     skip = 0;
     bool page_limit = options.max_pages > 0 && result.pages >= options.max_pages;

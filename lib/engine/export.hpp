@@ -17,7 +17,7 @@ struct ExportOptions {
   long max_pages = 0;    // 0: no limit
   std::string cursor;    // where an earlier run stopped (--cursor)
   std::optional<TimePoint> since;
-  http::Query params;    // passed through to the provider (--param)
+  http::Query params;  // passed through to the provider (--param)
 };
 
 struct ExportResult {

@@ -27,7 +27,8 @@ void Progress::update(long records, long pages) {
 void Progress::draw(long records, long pages) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
   double rate = seconds > 0 ? static_cast<double>(records) / seconds : 0.0;
-  auto line = fmt::format("\r\033[Kcrmexport: {}: {} records, {} pages, {:.0f} records/s", m_label, records, pages, rate);
+  auto line =
+      fmt::format("\r\033[Kcrmexport: {}: {} records, {} pages, {:.0f} records/s", m_label, records, pages, rate);
   std::fwrite(line.data(), 1, line.size(), stderr);
   m_drawn = true;
 }

@@ -21,7 +21,8 @@ Result<ResumePoint> parse_resume(std::string_view cursor) {
   auto colon = rest.find(':');
   auto skip = colon == std::string_view::npos ? std::nullopt : json::parse_int(rest.substr(0, colon));
   if (!skip || *skip < 0)
-    return fail(ErrorKind::usage, fmt::format("cannot read cursor '{}': pass the cursor exactly as crmexport printed it", cursor));
+    return fail(ErrorKind::usage,
+                fmt::format("cannot read cursor '{}': pass the cursor exactly as crmexport printed it", cursor));
   return ResumePoint{std::string(rest.substr(colon + 1)), static_cast<long>(*skip)};
 }
 

@@ -12,9 +12,10 @@ namespace {
 Result<std::unique_ptr<auth::Authenticator>> make_authenticator(const store::Connection& connection,
                                                                 const providers::Provider& provider) {
   if (connection.auth_kind != "token")
-    return fail(ErrorKind::auth, fmt::format("connection '{}' uses auth kind '{}', which this crmexport cannot use; "
-                                             "add it again with `crmexport auth add {} --name {} --force --token-stdin`",
-                                             connection.name, connection.auth_kind, provider.name, connection.name));
+    return fail(ErrorKind::auth,
+                fmt::format("connection '{}' uses auth kind '{}', which this crmexport cannot use; "
+                            "add it again with `crmexport auth add {} --name {} --force --token-stdin`",
+                            connection.name, connection.auth_kind, provider.name, connection.name));
   rapidjson::Document secret;
   secret.Parse(connection.secret.data(), connection.secret.size());
   if (secret.HasParseError() || !secret.IsObject() || !secret.HasMember("token") || !secret["token"].IsString())
@@ -33,9 +34,10 @@ Result<std::unique_ptr<Session>> Session::open(const store::Connection& connecti
                                                std::unique_ptr<http::Clock> clock) {
   std::string base_url = connection.base_url.empty() ? provider.default_base_url : connection.base_url;
   if (base_url.empty())
-    return fail(ErrorKind::usage, fmt::format("connection '{}' has no base URL and {} has no default; add it again with "
-                                              "--base-url {}",
-                                              connection.name, provider.title, provider.base_url_hint));
+    return fail(ErrorKind::usage,
+                fmt::format("connection '{}' has no base URL and {} has no default; add it again with "
+                            "--base-url {}",
+                            connection.name, provider.title, provider.base_url_hint));
   auto authenticator = make_authenticator(connection, provider);
   if (!authenticator) return std::unexpected(authenticator.error());
 
@@ -43,8 +45,9 @@ Result<std::unique_ptr<Session>> Session::open(const store::Connection& connecti
   session->m_transport = transport ? std::move(transport) : std::make_unique<http::CurlTransport>();
   session->m_clock = clock ? std::move(clock) : std::make_unique<http::SystemClock>();
   session->m_authenticator = std::move(*authenticator);
-  session->m_client = std::make_unique<http::Client>(*session->m_transport, *session->m_clock, *session->m_authenticator,
-                                                     retry, provider.rate_limits, provider.errors);
+  session->m_client =
+      std::make_unique<http::Client>(*session->m_transport, *session->m_clock, *session->m_authenticator, retry,
+                                     provider.rate_limits, provider.errors);
   return session;
 }
 

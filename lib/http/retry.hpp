@@ -10,10 +10,10 @@
 namespace crmexport::http {
 
 struct RetryPolicy {
-  int max_retries = 6;                          // per request, after the first attempt
-  Duration base_delay{500};                     // first backoff; doubles each retry
-  Duration max_delay{30'000};                   // one backoff is never longer
-  Duration max_wait{std::chrono::minutes(5)};   // a provider asking for longer is not waited out
+  int max_retries = 6;                         // per request, after the first attempt
+  Duration base_delay{500};                    // first backoff; doubles each retry
+  Duration max_delay{30'000};                  // one backoff is never longer
+  Duration max_wait{std::chrono::minutes(5)};  // a provider asking for longer is not waited out
 };
 
 // Exponential backoff with jitter: between half and all of min(max_delay, base * 2^retry), so

@@ -20,15 +20,20 @@ class PageSplitter {
                std::vector<std::string>& records)
       : m_envelope(envelope), m_records_at(records_at), m_records(records), m_writer(m_buffer) {}
 
-  bool Null() { return value([](auto& h) { return h.Null(); }); }
-  bool Bool(bool b) { return value([b](auto& h) { return h.Bool(b); }); }
+  bool Null() {
+    return value([](auto& h) { return h.Null(); });
+  }
+  bool Bool(bool b) {
+    return value([b](auto& h) { return h.Bool(b); });
+  }
   bool Int(int) { return false; }  // numbers arrive as RawNumber (kParseNumbersAsStringsFlag)
   bool Uint(unsigned) { return false; }
   bool Int64(int64_t) { return false; }
   bool Uint64(uint64_t) { return false; }
   bool Double(double) { return false; }
   bool RawNumber(const char* s, SizeType n, bool copy) {
-    if (m_record_depth > 0 || at_record_start()) return record_scalar([&] { return m_writer.RawValue(s, n, rapidjson::kNumberType); });
+    if (m_record_depth > 0 || at_record_start())
+      return record_scalar([&] { return m_writer.RawValue(s, n, rapidjson::kNumberType); });
     return m_envelope.RawNumber(s, n, copy);
   }
   bool String(const char* s, SizeType n, bool copy) {
@@ -80,7 +85,9 @@ class PageSplitter {
 
  private:
   // A scalar or object opening directly inside the records array starts a record.
-  bool at_record_start() const { return m_in_records && m_record_depth == 0 && m_path.size() == m_records_at.size() + 1; }
+  bool at_record_start() const {
+    return m_in_records && m_record_depth == 0 && m_path.size() == m_records_at.size() + 1;
+  }
 
   bool path_is_records() const {
     // m_path[0] is the root's (empty) key; the rest must equal records_at.
@@ -135,8 +142,8 @@ Result<Page> parse_page(std::string_view body, std::span<const std::string> reco
   if (not_object) return fail(ErrorKind::provider, "malformed response: a record is not a JSON object");
   if (parse_result.IsError())
     return fail(ErrorKind::provider,
-                fmt::format("malformed response: {} at byte {} of {}",
-                            rapidjson::GetParseError_En(parse_result.Code()), parse_result.Offset(), body.size()));
+                fmt::format("malformed response: {} at byte {} of {}", rapidjson::GetParseError_En(parse_result.Code()),
+                            parse_result.Offset(), body.size()));
   return page;
 }
 

@@ -16,7 +16,8 @@ namespace {
 [[noreturn]] void throw_file_error(std::string_view action, const std::filesystem::path& path, int error_number,
                                    std::string_view advice = "") {
   if (error_number == 0) error_number = EIO;
-  throw Fatal(ErrorKind::runtime, fmt::format("cannot {} {}: {}{}", action, path.string(), std::strerror(error_number), advice));
+  throw Fatal(ErrorKind::runtime,
+              fmt::format("cannot {} {}: {}{}", action, path.string(), std::strerror(error_number), advice));
 }
 
 // A rename is only durable once the folder's entry is on disk too. Best effort: some filesystems

@@ -69,7 +69,7 @@ class CsvAllColumnsWriter final : public RecordWriter {
  private:
   std::FILE* m_out;
   SpoolFile m_spool;
-  std::vector<std::string> m_columns;  // in first-seen order
+  std::vector<std::string> m_columns;                                                // in first-seen order
   std::unordered_map<std::string, size_t, StringHash, std::equal_to<>> m_positions;  // path -> column
 };
 

@@ -143,11 +143,11 @@ class CellHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, CellH
   const CellSink& m_on_cell;
   const WholeObjectFilter& m_wants_whole;
   bool m_root_open = false;
-  std::string m_path;  // dot path of the object being read; empty for the record itself
-  std::string m_key;   // last key read in that object
-  std::string m_leaf;  // scratch for leaf_path(), kept to reuse its allocation
-  std::vector<ObjectFrame> m_objects;  // open objects below the record
-  size_t m_array_depth = 0;            // containers open inside the outermost open array
+  std::string m_path;                                // dot path of the object being read; empty for the record itself
+  std::string m_key;                                 // last key read in that object
+  std::string m_leaf;                                // scratch for leaf_path(), kept to reuse its allocation
+  std::vector<ObjectFrame> m_objects;                // open objects below the record
+  size_t m_array_depth = 0;                          // containers open inside the outermost open array
   std::vector<std::unique_ptr<Capture>> m_captures;  // innermost last
 };
 
@@ -159,10 +159,13 @@ void for_each_cell(std::string_view record_json, const CellSink& on_cell, const 
   rapidjson::Reader reader;
   const rapidjson::ParseResult result = reader.Parse<k_parse_flags>(stream, handler);
   if (result.IsError()) {
-    const std::string reason = result.Code() == rapidjson::kParseErrorTermination
-                                   ? std::string("it is not a JSON object")
-                                   : fmt::format("{} at byte {}", rapidjson::GetParseError_En(result.Code()), result.Offset());
-    throw Fatal(ErrorKind::runtime, fmt::format("cannot convert a record to CSV: {}; this is a bug in crmexport, please report it", reason));
+    const std::string reason =
+        result.Code() == rapidjson::kParseErrorTermination
+            ? std::string("it is not a JSON object")
+            : fmt::format("{} at byte {}", rapidjson::GetParseError_En(result.Code()), result.Offset());
+    throw Fatal(
+        ErrorKind::runtime,
+        fmt::format("cannot convert a record to CSV: {}; this is a bug in crmexport, please report it", reason));
   }
 }
 

@@ -87,7 +87,11 @@ class PageNumberStrategy : public Strategy {
 
 }  // namespace
 
-std::shared_ptr<const Strategy> make(OffsetLimit config) { return std::make_shared<OffsetLimitStrategy>(std::move(config)); }
-std::shared_ptr<const Strategy> make(PageNumber config) { return std::make_shared<PageNumberStrategy>(std::move(config)); }
+std::shared_ptr<const Strategy> make(OffsetLimit config) {
+  return std::make_shared<OffsetLimitStrategy>(std::move(config));
+}
+std::shared_ptr<const Strategy> make(PageNumber config) {
+  return std::make_shared<PageNumberStrategy>(std::move(config));
+}
 
 }  // namespace crmexport::paging

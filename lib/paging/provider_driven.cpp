@@ -20,7 +20,8 @@ class StartNextStartStrategy : public Strategy {
 
   Result<void> add_params(std::string_view position, int page_size, Query& query) const override {
     if (!position.empty() && !json::parse_int(position))
-      return fail(ErrorKind::usage, fmt::format("cursor '{}' is not a start offset: it takes a whole number", position));
+      return fail(ErrorKind::usage,
+                  fmt::format("cursor '{}' is not a start offset: it takes a whole number", position));
     query.emplace_back(m_config.start_param, position.empty() ? "0" : std::string(position));
     query.emplace_back(m_config.limit_param, std::to_string(page_size));
     return {};
@@ -89,8 +90,12 @@ class HasMoreOffsetStrategy : public Strategy {
 
 }  // namespace
 
-std::shared_ptr<const Strategy> make(StartNextStart config) { return std::make_shared<StartNextStartStrategy>(std::move(config)); }
+std::shared_ptr<const Strategy> make(StartNextStart config) {
+  return std::make_shared<StartNextStartStrategy>(std::move(config));
+}
 std::shared_ptr<const Strategy> make(Cursor config) { return std::make_shared<CursorStrategy>(std::move(config)); }
-std::shared_ptr<const Strategy> make(HasMoreOffset config) { return std::make_shared<HasMoreOffsetStrategy>(std::move(config)); }
+std::shared_ptr<const Strategy> make(HasMoreOffset config) {
+  return std::make_shared<HasMoreOffsetStrategy>(std::move(config));
+}
 
 }  // namespace crmexport::paging

@@ -91,12 +91,12 @@ Result<std::vector<Connection>> Store::list() const {
 }
 
 Result<std::vector<Connection>> Store::list_by_provider(std::string_view provider) const {
-  return guard_sqlite(m_path, fmt::format("list the {} connections", provider),
-                      [&]() -> Result<std::vector<Connection>> {
-                        SQLite::Statement query(*m_database, std::string(k_select) + "WHERE provider = ?1 ORDER BY name");
-                        query.bind(1, text(provider));
-                        return read_all(query);
-                      });
+  return guard_sqlite(
+      m_path, fmt::format("list the {} connections", provider), [&]() -> Result<std::vector<Connection>> {
+        SQLite::Statement query(*m_database, std::string(k_select) + "WHERE provider = ?1 ORDER BY name");
+        query.bind(1, text(provider));
+        return read_all(query);
+      });
 }
 
 Result<bool> Store::remove(std::string_view name) {

@@ -35,10 +35,10 @@ std::string_view advice(int code) {
 
 Error sqlite_failure(const std::filesystem::path& path, std::string_view doing, const SQLite::Exception& e) {
   const int primary_code = e.getErrorCode() & 0xFF;  // extended codes keep the primary code in the low byte
-  return Error{ErrorKind::runtime,
-               fmt::format("credential store {}: could not {} ({}); {}", path.string(), doing, e.what(),
-                           advice(primary_code)),
-               0, std::nullopt};
+  return Error{
+      ErrorKind::runtime,
+      fmt::format("credential store {}: could not {} ({}); {}", path.string(), doing, e.what(), advice(primary_code)),
+      0, std::nullopt};
 }
 
 }  // namespace crmexport::store

@@ -42,8 +42,9 @@ TEST_CASE("the token comes from CRMEXPORT_TOKEN when not piped, and never from a
   env.env["CRMEXPORT_TOKEN"] = "fake-token";
   auto added = run_crmexport(home, {"auth", "add", "pipedrive", "--base-url", server.url() + "/pipedrive"}, env);
   REQUIRE(added.exit_code == 0);
-  auto none = run_crmexport(home, {"auth", "add", "pipedrive", "--name", "x", "--base-url", server.url() + "/pipedrive"},
-                        RunOptions{{{"CRMEXPORT_TOKEN", ""}}, "", std::chrono::seconds(30)});
+  auto none =
+      run_crmexport(home, {"auth", "add", "pipedrive", "--name", "x", "--base-url", server.url() + "/pipedrive"},
+                    RunOptions{{{"CRMEXPORT_TOKEN", ""}}, "", std::chrono::seconds(30)});
   CHECK(none.exit_code == 2);
   CHECK_THAT(none.err, Catch::Contains("--token-stdin or set CRMEXPORT_TOKEN"));
   auto as_argument = run_crmexport(home, {"auth", "add", "pipedrive", "--token", "fake-token"});
@@ -76,7 +77,7 @@ TEST_CASE("auth list masks secrets; test and remove work by name", "[e2e][auth]"
 TEST_CASE("plain http is refused for hosts other than loopback", "[e2e][auth]") {
   TempDir home;
   auto result = run_crmexport(home, {"auth", "add", "pipedrive", "--base-url", "http://example.com", "--token-stdin"},
-                          {{}, "t\n"});
+                              {{}, "t\n"});
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("use https"));
 }

@@ -187,7 +187,8 @@ TEST_CASE("a malformed page is asked for again", "[e2e][pipedrive]") {
   CHECK(lines_of(result.out) == s.server.dataset("pipedrive", "persons"));
 }
 
-TEST_CASE("export --since sends updated_since, and types without a filter say so and export everything", "[e2e][pipedrive]") {
+TEST_CASE("export --since sends updated_since, and types without a filter say so and export everything",
+          "[e2e][pipedrive]") {
   Setup s;
   const std::string since = "2024-06-01T00:00:00Z";
   auto result = s.exportt({"deals", "--since", since});

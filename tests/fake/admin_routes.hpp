@@ -13,4 +13,4 @@ namespace crm_fake {
 // Installs the server's pre-routing handler; call once, before serving.
 void register_admin_routes(httplib::Server& server, ServerState& state);
 
-} // namespace crm_fake
+}  // namespace crm_fake

@@ -14,16 +14,16 @@ class Server;
 namespace crm_fake {
 
 struct FakeProvider {
-    virtual ~FakeProvider() = default;
+  virtual ~FakeProvider() = default;
 
-    // Path prefix of all this provider's routes, e.g. "/pipedrive"; also its dump folder name.
-    virtual std::string prefix() const = 0;
+  // Path prefix of all this provider's routes, e.g. "/pipedrive"; also its dump folder name.
+  virtual std::string prefix() const = 0;
 
-    // Adds the provider's endpoints. Handlers run concurrently on the server's thread pool.
-    virtual void register_routes(httplib::Server& server, ServerState& state) = 0;
+  // Adds the provider's endpoints. Handlers run concurrently on the server's thread pool.
+  virtual void register_routes(httplib::Server& server, ServerState& state) = 0;
 
-    // Writes the ground-truth dataset under dir/<prefix without slash>/; throws std::runtime_error on failure.
-    virtual void dump(const std::filesystem::path& dir) const = 0;
+  // Writes the ground-truth dataset under dir/<prefix without slash>/; throws std::runtime_error on failure.
+  virtual void dump(const std::filesystem::path& dir) const = 0;
 };
 
-} // namespace crm_fake
+}  // namespace crm_fake

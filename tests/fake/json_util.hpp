@@ -39,4 +39,4 @@ std::string base64url_encode(std::string_view bytes);
 // Accepts the URL-safe and the standard alphabet, padded or not.
 std::optional<std::string> base64_decode(std::string_view text);
 
-} // namespace crm_fake
+}  // namespace crm_fake

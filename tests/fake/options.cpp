@@ -10,27 +10,23 @@ namespace crm_fake {
 namespace {
 
 template <typename T>
-bool parse_number(std::string_view text, T min, T max, T& out)
-{
-    T value{};
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max)
-        return false;
-    out = value;
-    return true;
+bool parse_number(std::string_view text, T min, T max, T& out) {
+  T value{};
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || value < min || value > max) return false;
+  out = value;
+  return true;
 }
 
 template <typename T>
-std::function<bool(std::string_view)> number_into(T& target, T min, T max)
-{
-    return [&target, min, max](std::string_view text) { return parse_number(text, min, max, target); };
+std::function<bool(std::string_view)> number_into(T& target, T min, T max) {
+  return [&target, min, max](std::string_view text) { return parse_number(text, min, max, target); };
 }
 
-} // namespace
+}  // namespace
 
-std::string usage_text()
-{
-    return R"(usage: crm-fake [options]
+std::string usage_text() {
+  return R"(usage: crm-fake [options]
 A fake CRM HTTP server (Pipedrive under /pipedrive) on 127.0.0.1 for tests and benchmarks.
 
   --port N                    port to bind on 127.0.0.1 (0 = ephemeral; default 0)
@@ -53,65 +49,72 @@ Admin: GET /_stats (request counts), POST /_shutdown.
 )";
 }
 
-ParsedOptions parse_options(int argc, char** argv)
-{
-    ParsedOptions parsed;
-    FakeOptions& o = parsed.options;
-    constexpr auto k_int_max = std::numeric_limits<int>::max();
-    constexpr auto k_i64_max = std::numeric_limits<std::int64_t>::max();
-    const std::map<std::string_view, std::function<bool(std::string_view)>> valued{
-        {"--port", number_into(o.port, 0, 65535)},
-        {"--seed", number_into(o.seed, std::uint64_t{0}, std::numeric_limits<std::uint64_t>::max())},
-        // Sort indexes cost 16 bytes per record and type: 100M is far beyond any benchmark.
-        {"--records", number_into(o.records, std::int64_t{0}, std::int64_t{100000000})},
-        {"--latency-ms", number_into(o.latency_ms, 0, 600000)},
-        {"--token", [&o](std::string_view text) { o.token = text; return !text.empty(); }},
-        {"--burst", number_into(o.burst, 1, k_int_max)},
-        {"--dump", [&o](std::string_view text) { o.dump_dir = std::filesystem::path(text); return !text.empty(); }},
-        {"--lifetime", number_into(o.lifetime_seconds, 0, k_int_max)},
-        {"--max-requests", number_into(o.max_requests, std::int64_t{0}, k_i64_max)},
-        {"--inject-429-every", number_into(o.inject_429_every, std::int64_t{0}, k_i64_max)},
-        {"--inject-500-every", number_into(o.inject_500_every, std::int64_t{0}, k_i64_max)},
-        {"--inject-malformed-every", number_into(o.inject_malformed_every, std::int64_t{0}, k_i64_max)},
-    };
+ParsedOptions parse_options(int argc, char** argv) {
+  ParsedOptions parsed;
+  FakeOptions& o = parsed.options;
+  constexpr auto k_int_max = std::numeric_limits<int>::max();
+  constexpr auto k_i64_max = std::numeric_limits<std::int64_t>::max();
+  const std::map<std::string_view, std::function<bool(std::string_view)>> valued{
+      {"--port", number_into(o.port, 0, 65535)},
+      {"--seed", number_into(o.seed, std::uint64_t{0}, std::numeric_limits<std::uint64_t>::max())},
+      // Sort indexes cost 16 bytes per record and type: 100M is far beyond any benchmark.
+      {"--records", number_into(o.records, std::int64_t{0}, std::int64_t{100000000})},
+      {"--latency-ms", number_into(o.latency_ms, 0, 600000)},
+      {"--token",
+       [&o](std::string_view text) {
+         o.token = text;
+         return !text.empty();
+       }},
+      {"--burst", number_into(o.burst, 1, k_int_max)},
+      {"--dump",
+       [&o](std::string_view text) {
+         o.dump_dir = std::filesystem::path(text);
+         return !text.empty();
+       }},
+      {"--lifetime", number_into(o.lifetime_seconds, 0, k_int_max)},
+      {"--max-requests", number_into(o.max_requests, std::int64_t{0}, k_i64_max)},
+      {"--inject-429-every", number_into(o.inject_429_every, std::int64_t{0}, k_i64_max)},
+      {"--inject-500-every", number_into(o.inject_500_every, std::int64_t{0}, k_i64_max)},
+      {"--inject-malformed-every", number_into(o.inject_malformed_every, std::int64_t{0}, k_i64_max)},
+  };
 
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
-        if (arg == "-h" || arg == "--help") {
-            parsed.outcome = ParseOutcome::help;
-            return parsed;
-        }
-        if (arg == "-v" || arg == "--verbose") {
-            o.verbose = true;
-            continue;
-        }
-        std::string_view name = arg;
-        std::optional<std::string_view> value;
-        if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
-            name = arg.substr(0, eq);
-            value = arg.substr(eq + 1);
-        }
-        const auto flag = valued.find(name);
-        if (flag == valued.end()) {
-            parsed.outcome = ParseOutcome::usage_error;
-            parsed.error = "unknown option: " + std::string(arg);
-            return parsed;
-        }
-        if (!value) {
-            if (i + 1 >= argc) {
-                parsed.outcome = ParseOutcome::usage_error;
-                parsed.error = "missing value for " + std::string(name);
-                return parsed;
-            }
-            value = argv[++i];
-        }
-        if (!flag->second(*value)) {
-            parsed.outcome = ParseOutcome::usage_error;
-            parsed.error = "invalid value for " + std::string(name) + ": " + std::string(*value);
-            return parsed;
-        }
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      parsed.outcome = ParseOutcome::help;
+      return parsed;
     }
-    return parsed;
+    if (arg == "-v" || arg == "--verbose") {
+      o.verbose = true;
+      continue;
+    }
+    std::string_view name = arg;
+    std::optional<std::string_view> value;
+    if (const auto eq = arg.find('='); arg.starts_with("--") && eq != std::string_view::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+    }
+    const auto flag = valued.find(name);
+    if (flag == valued.end()) {
+      parsed.outcome = ParseOutcome::usage_error;
+      parsed.error = "unknown option: " + std::string(arg);
+      return parsed;
+    }
+    if (!value) {
+      if (i + 1 >= argc) {
+        parsed.outcome = ParseOutcome::usage_error;
+        parsed.error = "missing value for " + std::string(name);
+        return parsed;
+      }
+      value = argv[++i];
+    }
+    if (!flag->second(*value)) {
+      parsed.outcome = ParseOutcome::usage_error;
+      parsed.error = "invalid value for " + std::string(name) + ": " + std::string(*value);
+      return parsed;
+    }
+  }
+  return parsed;
 }
 
-} // namespace crm_fake
+}  // namespace crm_fake

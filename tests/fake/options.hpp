@@ -9,30 +9,30 @@
 namespace crm_fake {
 
 struct FakeOptions {
-    int port = 0;
-    std::uint64_t seed = 1;
-    std::int64_t records = 100;
-    int latency_ms = 0;
-    std::string token = "fake-token";
-    int burst = 40;
-    std::optional<std::filesystem::path> dump_dir;
-    int lifetime_seconds = 900;
-    std::int64_t max_requests = 200000;
-    std::int64_t inject_429_every = 0;
-    std::int64_t inject_500_every = 0;
-    std::int64_t inject_malformed_every = 0;
-    bool verbose = false;
+  int port = 0;
+  std::uint64_t seed = 1;
+  std::int64_t records = 100;
+  int latency_ms = 0;
+  std::string token = "fake-token";
+  int burst = 40;
+  std::optional<std::filesystem::path> dump_dir;
+  int lifetime_seconds = 900;
+  std::int64_t max_requests = 200000;
+  std::int64_t inject_429_every = 0;
+  std::int64_t inject_500_every = 0;
+  std::int64_t inject_malformed_every = 0;
+  bool verbose = false;
 };
 
 enum class ParseOutcome { run, help, usage_error };
 
 struct ParsedOptions {
-    ParseOutcome outcome = ParseOutcome::run;
-    FakeOptions options;
-    std::string error;
+  ParseOutcome outcome = ParseOutcome::run;
+  FakeOptions options;
+  std::string error;
 };
 
 ParsedOptions parse_options(int argc, char** argv);
 std::string usage_text();
 
-} // namespace crm_fake
+}  // namespace crm_fake

@@ -20,4 +20,4 @@ std::string encode_cursor(SortField field, bool descending, const CursorPosition
 // a different ordering would silently skip or repeat records.
 std::optional<CursorPosition> decode_cursor(std::string_view text, SortField field, bool descending);
 
-} // namespace crm_fake::pipedrive
+}  // namespace crm_fake::pipedrive

@@ -14,22 +14,22 @@
 namespace crm_fake::pipedrive {
 
 enum class CustomKind {
-    text,       // "varchar": a string
-    option,     // "enum": one option id
-    option_set, // "set": several option ids
-    decimal,    // "double": hundredths, written as 1500.75 or 200
-    big_id,     // "int": external ids, some beyond 2^53 so doubles cannot hold them
-    monetary,   // "monetary": an amount with its currency
+  text,        // "varchar": a string
+  option,      // "enum": one option id
+  option_set,  // "set": several option ids
+  decimal,     // "double": hundredths, written as 1500.75 or 200
+  big_id,      // "int": external ids, some beyond 2^53 so doubles cannot hold them
+  monetary,    // "monetary": an amount with its currency
 };
 
 struct CustomFieldDef {
-    std::string key; // the 40-char hash
-    CustomKind kind;
+  std::string key;  // the 40-char hash
+  CustomKind kind;
 };
 
 struct Money {
-    std::int64_t hundredths = 0;
-    std::string currency;
+  std::int64_t hundredths = 0;
+  std::string currency;
 };
 
 // std::monostate is JSON null; std::int64_t serves option ids and big ids alike.
@@ -41,4 +41,4 @@ std::span<const CustomFieldDef> custom_fields_of(RecordType type);
 // One value per definition, in definition order.
 std::vector<CustomValue> custom_values(const Dataset& dataset, RecordType type, std::int64_t id);
 
-} // namespace crm_fake::pipedrive
+}  // namespace crm_fake::pipedrive

@@ -25,8 +25,9 @@ namespace crm_fake::pipedrive {
 
 enum class RecordType { person, organization, deal, activity, pipeline, stage, note, user };
 
-inline constexpr std::array k_all_types{RecordType::person, RecordType::organization, RecordType::deal,
-    RecordType::activity, RecordType::pipeline, RecordType::stage, RecordType::note, RecordType::user};
+inline constexpr std::array k_all_types{RecordType::person,   RecordType::organization, RecordType::deal,
+                                        RecordType::activity, RecordType::pipeline,     RecordType::stage,
+                                        RecordType::note,     RecordType::user};
 
 // The collection name as it appears in URLs and dump file names: "persons", "organizations", ...
 std::string_view collection_name(RecordType type);
@@ -35,13 +36,13 @@ std::optional<RecordType> type_from_collection(std::string_view name);
 enum class SortField { id, update_time, add_time, order_nr, due_date };
 
 struct RecordTimes {
-    EpochSeconds add_time;
-    EpochSeconds update_time;
+  EpochSeconds add_time;
+  EpochSeconds update_time;
 };
 
 struct SortEntry {
-    std::int64_t key;
-    std::int64_t id;
+  std::int64_t key;
+  std::int64_t id;
 };
 
 // Independent random streams per record; see Rng.
@@ -53,38 +54,38 @@ inline const EpochSeconds k_first_moment = epoch_from_civil(2023, 1, 1);
 inline const EpochSeconds k_last_moment = epoch_from_civil(2025, 12, 31, 23, 59, 59);
 
 class Dataset {
-public:
-    Dataset(std::uint64_t seed, std::int64_t records_per_type);
+ public:
+  Dataset(std::uint64_t seed, std::int64_t records_per_type);
 
-    std::uint64_t seed() const { return m_seed; }
+  std::uint64_t seed() const { return m_seed; }
 
-    // Ids run 1..count(type).
-    std::int64_t count(RecordType type) const;
-    bool exists(RecordType type, std::int64_t id) const;
+  // Ids run 1..count(type).
+  std::int64_t count(RecordType type) const;
+  bool exists(RecordType type, std::int64_t id) const;
 
-    RecordTimes times(RecordType type, std::int64_t id) const;
+  RecordTimes times(RecordType type, std::int64_t id) const;
 
-    // The value a record sorts by; times and dates as epoch seconds.
-    std::int64_t sort_key(RecordType type, SortField field, std::int64_t id) const;
+  // The value a record sorts by; times and dates as epoch seconds.
+  std::int64_t sort_key(RecordType type, SortField field, std::int64_t id) const;
 
-    // All ids ordered by (key, id) ascending: ties on the key (many records share a second) are
-    // broken by id, which keeps cursor paging exact. Built on first use, then cached.
-    std::span<const SortEntry> sorted_by(RecordType type, SortField field) const;
+  // All ids ordered by (key, id) ascending: ties on the key (many records share a second) are
+  // broken by id, which keeps cursor paging exact. Built on first use, then cached.
+  std::span<const SortEntry> sorted_by(RecordType type, SortField field) const;
 
-    // Stage layout: stages come in pipelines of k_stages_per_pipeline, ordered 1..6.
-    static constexpr std::int64_t k_stages_per_pipeline = 6;
-    std::int64_t stage_pipeline_id(std::int64_t stage_id) const;
-    static std::int64_t stage_order_nr(std::int64_t stage_id);
+  // Stage layout: stages come in pipelines of k_stages_per_pipeline, ordered 1..6.
+  static constexpr std::int64_t k_stages_per_pipeline = 6;
+  std::int64_t stage_pipeline_id(std::int64_t stage_id) const;
+  static std::int64_t stage_order_nr(std::int64_t stage_id);
 
-    // An activity's due date, midnight UTC.
-    EpochSeconds activity_due_date(std::int64_t id) const;
+  // An activity's due date, midnight UTC.
+  EpochSeconds activity_due_date(std::int64_t id) const;
 
-private:
-    std::uint64_t m_seed;
-    std::int64_t m_records_per_type;
+ private:
+  std::uint64_t m_seed;
+  std::int64_t m_records_per_type;
 
-    mutable std::mutex m_sort_cache_mutex;
-    mutable std::map<std::pair<RecordType, SortField>, std::unique_ptr<const std::vector<SortEntry>>> m_sort_cache;
+  mutable std::mutex m_sort_cache_mutex;
+  mutable std::map<std::pair<RecordType, SortField>, std::unique_ptr<const std::vector<SortEntry>>> m_sort_cache;
 };
 
-} // namespace crm_fake::pipedrive
+}  // namespace crm_fake::pipedrive

@@ -25,4 +25,4 @@ using Endpoint = std::function<void(const httplib::Request&, httplib::Response&)
 // `legacy_query_token` allows ?api_token= (v1 paths only: unconfirmed for v2, so refused there).
 httplib::Server::Handler guarded(ServerState& state, bool legacy_query_token, Endpoint endpoint);
 
-} // namespace crm_fake::pipedrive
+}  // namespace crm_fake::pipedrive

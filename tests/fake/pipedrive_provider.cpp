@@ -19,83 +19,72 @@ using pipedrive::RecordType;
 
 // Types with a deprecated v1 list still answering, dumped under v1/ in that shape too.
 constexpr std::array k_v1_dump_types{RecordType::person, RecordType::organization, RecordType::deal,
-    RecordType::note, RecordType::pipeline, RecordType::stage};
+                                     RecordType::note,   RecordType::pipeline,     RecordType::stage};
 
-void dump_type(const Dataset& dataset, RecordType type, ApiVersion version, const std::filesystem::path& file)
-{
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    if (!out)
-        throw std::runtime_error(fmt::format("cannot write {}", file.string()));
-    rapidjson::StringBuffer buffer;
-    JsonWriter w(buffer);
-    const std::int64_t n = dataset.count(type);
-    for (std::int64_t id = 1; id <= n; ++id) {
-        buffer.Clear();
-        w.Reset(buffer);
-        pipedrive::write_record(w, dataset, type, version, id);
-        out.write(buffer.GetString(), static_cast<std::streamsize>(buffer.GetSize()));
-        out.put('\n');
-    }
-    if (!out.flush())
-        throw std::runtime_error(fmt::format("failed writing {}", file.string()));
+void dump_type(const Dataset& dataset, RecordType type, ApiVersion version, const std::filesystem::path& file) {
+  std::ofstream out(file, std::ios::binary | std::ios::trunc);
+  if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  const std::int64_t n = dataset.count(type);
+  for (std::int64_t id = 1; id <= n; ++id) {
+    buffer.Clear();
+    w.Reset(buffer);
+    pipedrive::write_record(w, dataset, type, version, id);
+    out.write(buffer.GetString(), static_cast<std::streamsize>(buffer.GetSize()));
+    out.put('\n');
+  }
+  if (!out.flush()) throw std::runtime_error(fmt::format("failed writing {}", file.string()));
 }
 
 class PipedriveProvider final : public FakeProvider {
-public:
-    explicit PipedriveProvider(const FakeOptions& options)
-        : m_dataset(options.seed, options.records)
-    {
+ public:
+  explicit PipedriveProvider(const FakeOptions& options) : m_dataset(options.seed, options.records) {}
+
+  std::string prefix() const override { return "/pipedrive"; }
+
+  void register_routes(httplib::Server& server, ServerState& state) override {
+    const std::string p = prefix();
+    server.Get(p + "/api/v2/([a-z]+)", pipedrive::guarded(state, false, [this](const auto& req, auto& res) {
+                 const auto type = pipedrive::type_from_collection(req.matches[1].str());
+                 if (!type || !pipedrive::has_v2(*type)) return pipedrive::send_error(res, 404, "Unknown method .");
+                 pipedrive::serve_v2_list(m_dataset, *type, req, res);
+               }));
+    // v1 answers on both /v1 and /api/v1 (FACTS: base URLs).
+    server.Get(p + "(?:/api)?/v1/users/me", pipedrive::guarded(state, true, [this](const auto&, auto& res) {
+                 pipedrive::serve_current_user(m_dataset, res);
+               }));
+    server.Get(p + "(?:/api)?/v1/([a-z]+)", pipedrive::guarded(state, true, [this](const auto& req, auto& res) {
+                 const auto type = pipedrive::type_from_collection(req.matches[1].str());
+                 if (!type || *type == RecordType::activity) return pipedrive::send_error(res, 404, "Unknown method .");
+                 pipedrive::serve_v1_list(m_dataset, *type, req, res);
+               }));
+    server.Get(p + "/.*", [](const httplib::Request&, httplib::Response& res) {
+      pipedrive::send_error(res, 404, "Unknown method .");
+    });
+  }
+
+  void dump(const std::filesystem::path& dir) const override {
+    const std::filesystem::path root = dir / "pipedrive";
+    std::filesystem::create_directories(root / "v1");
+    for (const RecordType type : pipedrive::k_all_types) {
+      const auto file = root / fmt::format("{}.ndjson", pipedrive::collection_name(type));
+      dump_type(m_dataset, type, pipedrive::default_version(type), file);
     }
-
-    std::string prefix() const override { return "/pipedrive"; }
-
-    void register_routes(httplib::Server& server, ServerState& state) override
-    {
-        const std::string p = prefix();
-        server.Get(p + "/api/v2/([a-z]+)", pipedrive::guarded(state, false, [this](const auto& req, auto& res) {
-            const auto type = pipedrive::type_from_collection(req.matches[1].str());
-            if (!type || !pipedrive::has_v2(*type))
-                return pipedrive::send_error(res, 404, "Unknown method .");
-            pipedrive::serve_v2_list(m_dataset, *type, req, res);
-        }));
-        // v1 answers on both /v1 and /api/v1 (FACTS: base URLs).
-        server.Get(p + "(?:/api)?/v1/users/me", pipedrive::guarded(state, true, [this](const auto&, auto& res) {
-            pipedrive::serve_current_user(m_dataset, res);
-        }));
-        server.Get(p + "(?:/api)?/v1/([a-z]+)", pipedrive::guarded(state, true, [this](const auto& req, auto& res) {
-            const auto type = pipedrive::type_from_collection(req.matches[1].str());
-            if (!type || *type == RecordType::activity)
-                return pipedrive::send_error(res, 404, "Unknown method .");
-            pipedrive::serve_v1_list(m_dataset, *type, req, res);
-        }));
-        server.Get(p + "/.*", [](const httplib::Request&, httplib::Response& res) {
-            pipedrive::send_error(res, 404, "Unknown method .");
-        });
+    for (const RecordType type : k_v1_dump_types) {
+      const auto file = root / "v1" / fmt::format("{}.ndjson", pipedrive::collection_name(type));
+      dump_type(m_dataset, type, ApiVersion::v1, file);
     }
+  }
 
-    void dump(const std::filesystem::path& dir) const override
-    {
-        const std::filesystem::path root = dir / "pipedrive";
-        std::filesystem::create_directories(root / "v1");
-        for (const RecordType type : pipedrive::k_all_types) {
-            const auto file = root / fmt::format("{}.ndjson", pipedrive::collection_name(type));
-            dump_type(m_dataset, type, pipedrive::default_version(type), file);
-        }
-        for (const RecordType type : k_v1_dump_types) {
-            const auto file = root / "v1" / fmt::format("{}.ndjson", pipedrive::collection_name(type));
-            dump_type(m_dataset, type, ApiVersion::v1, file);
-        }
-    }
-
-private:
-    Dataset m_dataset;
+ private:
+  Dataset m_dataset;
 };
 
-} // namespace
+}  // namespace
 
-std::unique_ptr<FakeProvider> make_pipedrive_provider(const FakeOptions& options)
-{
-    return std::make_unique<PipedriveProvider>(options);
+std::unique_ptr<FakeProvider> make_pipedrive_provider(const FakeOptions& options) {
+  return std::make_unique<PipedriveProvider>(options);
 }
 
-} // namespace crm_fake
+}  // namespace crm_fake

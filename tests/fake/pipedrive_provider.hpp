@@ -10,4 +10,4 @@ namespace crm_fake {
 
 std::unique_ptr<FakeProvider> make_pipedrive_provider(const FakeOptions& options);
 
-} // namespace crm_fake
+}  // namespace crm_fake

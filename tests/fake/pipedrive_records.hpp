@@ -32,6 +32,6 @@ void write_current_user(JsonWriter& w, const Dataset& dataset);
 namespace detail {
 void write_v2_record(JsonWriter& w, const Dataset& dataset, RecordType type, std::int64_t id);
 void write_v1_record(JsonWriter& w, const Dataset& dataset, RecordType type, std::int64_t id);
-} // namespace detail
+}  // namespace detail
 
-} // namespace crm_fake::pipedrive
+}  // namespace crm_fake::pipedrive

@@ -17,4 +17,4 @@ void serve_v1_list(const Dataset& dataset, RecordType type, const httplib::Reque
 // GET /v1/users/me
 void serve_current_user(const Dataset& dataset, httplib::Response& res);
 
-} // namespace crm_fake::pipedrive
+}  // namespace crm_fake::pipedrive

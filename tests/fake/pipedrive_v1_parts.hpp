@@ -38,4 +38,4 @@ void write_org_ref(JsonWriter& w, std::string_view key, const Dataset& dataset, 
 // The fields of a v1 user, without the enclosing object (users/me appends company fields).
 void write_user_fields(JsonWriter& w, const UserFacts& u);
 
-} // namespace crm_fake::pipedrive::v1
+}  // namespace crm_fake::pipedrive::v1

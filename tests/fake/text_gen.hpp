@@ -11,23 +11,23 @@
 namespace crm_fake {
 
 struct PersonName {
-    std::string first;
-    std::string last;
-    std::string full;
-    std::string ascii_slug; // for email local parts: "zoe.agren"
+  std::string first;
+  std::string last;
+  std::string full;
+  std::string ascii_slug;  // for email local parts: "zoe.agren"
 };
 
 struct PostalAddress {
-    std::string value; // the one-line formatted address
-    std::string country;
-    std::string admin_area_level_1;
-    std::optional<std::string> admin_area_level_2;
-    std::string locality;
-    std::optional<std::string> sublocality;
-    std::string route;
-    std::string street_number;
-    std::optional<std::string> subpremise;
-    std::string postal_code;
+  std::string value;  // the one-line formatted address
+  std::string country;
+  std::string admin_area_level_1;
+  std::optional<std::string> admin_area_level_2;
+  std::string locality;
+  std::optional<std::string> sublocality;
+  std::string route;
+  std::string street_number;
+  std::optional<std::string> subpremise;
+  std::string postal_code;
 };
 
 PersonName person_name(Rng& rng);
@@ -48,4 +48,4 @@ std::string currency_code(Rng& rng);
 // "€1,500.75", "$200", "SEK 12,000.50": thousands separators and a symbol, as Pipedrive formats.
 std::string formatted_money(std::int64_t hundredths, std::string_view currency);
 
-} // namespace crm_fake
+}  // namespace crm_fake

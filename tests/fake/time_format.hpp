@@ -30,4 +30,4 @@ std::optional<EpochSeconds> parse_rfc3339_ceil(std::string_view text);
 // Parses "2024-03-05" to midnight UTC.
 std::optional<EpochSeconds> parse_date(std::string_view text);
 
-} // namespace crm_fake
+}  // namespace crm_fake

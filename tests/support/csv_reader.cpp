@@ -12,9 +12,12 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_quotes) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') cell += '"', ++i;
-      else if (c == '"') in_quotes = false;
-      else cell += c;
+      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"')
+        cell += '"', ++i;
+      else if (c == '"')
+        in_quotes = false;
+      else
+        cell += c;
     } else if (c == '"') {
       if (!cell.empty()) throw std::runtime_error("quote inside an unquoted cell");
       in_quotes = quoted = true;

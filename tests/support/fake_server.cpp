@@ -63,8 +63,8 @@ RunResult run_crmexport(const TempDir& store_dir, std::vector<std::string> args,
 
 RunResult add_connection(const TempDir& store_dir, const FakeServer& server, const std::string& provider,
                          const std::string& name, const std::string& token, std::vector<std::string> extra) {
-  std::vector<std::string> args = {"auth", "add", provider, "--name", name, "--base-url", server.url() + "/" + provider,
-                                   "--token-stdin"};
+  std::vector<std::string> args = {
+      "auth", "add", provider, "--name", name, "--base-url", server.url() + "/" + provider, "--token-stdin"};
   args.insert(args.end(), extra.begin(), extra.end());
   RunOptions options;
   options.stdin_text = token + "\n";

@@ -54,7 +54,8 @@ TEST_CASE("429 without Retry-After waits for the provider's reset header", "[htt
   Rig rig;
   rig.rates.remaining_header = "x-ratelimit-remaining";
   rig.rates.reset_header = "x-ratelimit-reset";
-  rig.transport.answer(429, R"({"error":"Request over limit"})", {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "2"}});
+  rig.transport.answer(429, R"({"error":"Request over limit"})",
+                       {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "2"}});
   rig.transport.answer(200, "ok");
   REQUIRE(rig.get());
   // The pacer already knows the window is empty, so the wait happens once, before the retry.
@@ -147,7 +148,9 @@ TEST_CASE("a 401 gets one retry when the authenticator renews its credentials", 
 
 TEST_CASE("a final 429 or a wait beyond the budget stops at once", "[http]") {
   Rig final_limit;
-  final_limit.errors.rate_limit_is_final = [](const http::Response& r) { return r.body.find("DAILY") != std::string::npos; };
+  final_limit.errors.rate_limit_is_final = [](const http::Response& r) {
+    return r.body.find("DAILY") != std::string::npos;
+  };
   final_limit.transport.answer(429, R"({"policyName":"DAILY"})");
   auto daily = final_limit.get();
   REQUIRE_FALSE(daily);

@@ -56,7 +56,8 @@ TEST_CASE("start/next_start follows more_items_in_collection", "[paging]") {
   auto s = paging::make(paging::StartNextStart{});
   CHECK(params(*s, "", 500) == "start=0;limit=500;");
   CHECK(params(*s, "500", 500) == "start=500;limit=500;");
-  auto more = envelope(R"({"additional_data":{"pagination":{"start":0,"limit":2,"more_items_in_collection":true,"next_start":2}}})");
+  auto more = envelope(
+      R"({"additional_data":{"pagination":{"start":0,"limit":2,"more_items_in_collection":true,"next_start":2}}})");
   CHECK(s->next(more, 2, "", 2).value() == "2");
   auto last = envelope(R"({"additional_data":{"pagination":{"start":2,"limit":2,"more_items_in_collection":false}}})");
   CHECK(s->next(last, 2, "2", 2).value() == std::nullopt);
@@ -70,7 +71,8 @@ TEST_CASE("opaque cursors end when the next cursor is absent, null or empty", "[
   auto s = paging::make(paging::Cursor{"cursor", "limit", "/additional_data/next_cursor"});
   CHECK(params(*s, "", 500) == "limit=500;");
   CHECK(params(*s, "eyJpZCI6N30", 500) == "cursor=eyJpZCI6N30;limit=500;");
-  CHECK(s->next(envelope(R"({"additional_data":{"next_cursor":"eyJpZCI6N30"}})"), 500, "", 500).value() == "eyJpZCI6N30");
+  CHECK(s->next(envelope(R"({"additional_data":{"next_cursor":"eyJpZCI6N30"}})"), 500, "", 500).value() ==
+        "eyJpZCI6N30");
   CHECK(s->next(envelope(R"({"additional_data":{"next_cursor":null}})"), 500, "", 500).value() == std::nullopt);
   CHECK(s->next(envelope(R"({"additional_data":{"next_cursor":""}})"), 500, "", 500).value() == std::nullopt);
   CHECK(s->next(envelope(R"({"additional_data":{}})"), 500, "", 500).value() == std::nullopt);

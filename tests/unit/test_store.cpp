@@ -56,8 +56,10 @@ class ScopedEnv {
 
  private:
   void set(const std::optional<std::string>& value) {
-    if (value) ::setenv(m_name, value->c_str(), 1);
-    else ::unsetenv(m_name);
+    if (value)
+      ::setenv(m_name, value->c_str(), 1);
+    else
+      ::unsetenv(m_name);
   }
   const char* m_name;
   std::optional<std::string> m_previous;
@@ -99,8 +101,8 @@ Connection connection(std::string name, std::string provider, std::string secret
 
 // What the store adds to a connection it was given: the timestamps.
 bool same_except_timestamps(const Connection& a, const Connection& b) {
-  return a.name == b.name && a.provider == b.provider && a.base_url == b.base_url &&
-         a.api_version == b.api_version && a.auth_kind == b.auth_kind && a.secret == b.secret;
+  return a.name == b.name && a.provider == b.provider && a.base_url == b.base_url && a.api_version == b.api_version &&
+         a.auth_kind == b.auth_kind && a.secret == b.secret;
 }
 
 bool is_iso8601_utc(const std::string& text) {

@@ -114,7 +114,8 @@ struct TempFolder {
   ~TempFolder() { std::filesystem::remove_all(path); }
   std::vector<std::string> names() const {
     std::vector<std::string> found;
-    for (const auto& entry : std::filesystem::directory_iterator(path)) found.push_back(entry.path().filename().string());
+    for (const auto& entry : std::filesystem::directory_iterator(path))
+      found.push_back(entry.path().filename().string());
     std::sort(found.begin(), found.end());
     return found;
   }
@@ -221,9 +222,10 @@ TEST_CASE("CSV header names are quoted by the same rule", "[writers]") {
 }
 
 TEST_CASE("CSV flattens nested objects to dot paths", "[writers]") {
-  CHECK(csv({R"({"id":1,"address":{"city":"Oslo","geo":{"lat":59.91,"lng":10.75}},"org_id":{"value":5,"name":"Acme"}})"}) ==
-        "id,address.city,address.geo.lat,address.geo.lng,org_id.value,org_id.name\r\n"
-        "1,Oslo,59.91,10.75,5,Acme\r\n");
+  CHECK(
+      csv({R"({"id":1,"address":{"city":"Oslo","geo":{"lat":59.91,"lng":10.75}},"org_id":{"value":5,"name":"Acme"}})"}) ==
+      "id,address.city,address.geo.lat,address.geo.lng,org_id.value,org_id.name\r\n"
+      "1,Oslo,59.91,10.75,5,Acme\r\n");
 }
 
 TEST_CASE("CSV gives an empty object one cell {} at its own path", "[writers]") {
@@ -257,7 +259,8 @@ TEST_CASE("CSV header is complete and stable when records differ", "[writers]") 
     CHECK(csv({R"({"a":1,"c":3})", R"({"a":1,"b":2,"c":3})"}) == "a,c,b\r\n1,3,\r\n1,3,2\r\n");
   }
   SECTION("a name that is a leaf in one record and an object in another keeps both columns") {
-    CHECK(csv({R"({"id":1,"org_id":null})", R"({"id":2,"org_id":{"value":5,"name":"Acme"}})", R"({"id":3,"org_id":7})"}) ==
+    CHECK(csv({R"({"id":1,"org_id":null})", R"({"id":2,"org_id":{"value":5,"name":"Acme"}})",
+               R"({"id":3,"org_id":7})"}) ==
           "id,org_id,org_id.value,org_id.name\r\n"
           "1,,,\r\n"
           "2,,5,Acme\r\n"
@@ -269,11 +272,12 @@ TEST_CASE("CSV with --fields gives exactly those columns in that order", "[write
   const std::string record =
       R"({"id":9007199254740993,"name":"Ann","address":{"city":"Oslo","zip":"0150"},"emails":[{"value":"a@b.c"}],"x":{}})";
   SECTION("order, missing paths, objects and arrays") {
-    CHECK(csv({record, R"({"name":"Bob"})"}, {"name", "address.city", "missing.path", "address", "emails", "x", "id"}) ==
-          "name,address.city,missing.path,address,emails,x,id\r\n"
-          "Ann,Oslo,,\"{\"\"city\"\":\"\"Oslo\"\",\"\"zip\"\":\"\"0150\"\"}\",\"[{\"\"value\"\":\"\"a@b.c\"\"}]\",{},"
-          "9007199254740993\r\n"
-          "Bob,,,,,,\r\n");
+    CHECK(
+        csv({record, R"({"name":"Bob"})"}, {"name", "address.city", "missing.path", "address", "emails", "x", "id"}) ==
+        "name,address.city,missing.path,address,emails,x,id\r\n"
+        "Ann,Oslo,,\"{\"\"city\"\":\"\"Oslo\"\",\"\"zip\"\":\"\"0150\"\"}\",\"[{\"\"value\"\":\"\"a@b.c\"\"}]\",{},"
+        "9007199254740993\r\n"
+        "Bob,,,,,,\r\n");
   }
   SECTION("a field given twice is two columns") {
     CHECK(csv({record}, {"name", "name"}) == "name,name\r\nAnn,Ann\r\n");
@@ -360,8 +364,9 @@ TEST_CASE("CSV rejects a record that is not one JSON object", "[writers]") {
     INFO(bad);
     for (const bool with_fields : {false, true}) {
       FilePtr file(std::tmpfile());
-      auto writer = output::make_writer(Format::csv, file.get(),
-                                        output::WriterOptions{with_fields ? std::vector<std::string>{"a"} : std::vector<std::string>{}});
+      auto writer = output::make_writer(
+          Format::csv, file.get(),
+          output::WriterOptions{with_fields ? std::vector<std::string>{"a"} : std::vector<std::string>{}});
       CHECK_THROWS_AS(writer->write(bad), crmexport::Fatal);
     }
   }
@@ -462,8 +467,9 @@ TEST_CASE("AtomicFile appears under its final name only on commit", "[writers]")
       FAIL("no error");
     } catch (const crmexport::Fatal& error) {
       CHECK(error.error().kind == crmexport::ErrorKind::runtime);
-      CHECK(std::string(error.what()) == "cannot create " + missing.string() +
-                                             ": No such file or directory; check that the folder exists and is writable");
+      CHECK(std::string(error.what()) ==
+            "cannot create " + missing.string() +
+                ": No such file or directory; check that the folder exists and is writable");
     }
   }
 }
