@@ -29,8 +29,10 @@ class OffsetLimitStrategy : public Strategy {
     return {};
   }
 
-  Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t records, std::string_view position,
+  Result<std::optional<std::string>> next(const json::Page& page, std::string_view position,
                                           int page_size) const override {
+    const auto& envelope = page.envelope;
+    size_t records = page.records.size();
     auto offset = number_position(position, 0);
     if (!offset) return std::unexpected(offset.error());
     int64_t after = *offset + static_cast<int64_t>(records);
@@ -63,8 +65,10 @@ class PageNumberStrategy : public Strategy {
     return {};
   }
 
-  Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t records, std::string_view position,
+  Result<std::optional<std::string>> next(const json::Page& current, std::string_view position,
                                           int page_size) const override {
+    const auto& envelope = current.envelope;
+    size_t records = current.records.size();
     auto page = number_position(position, m_config.first_page);
     if (!page) return std::unexpected(page.error());
     if (records == 0) return std::nullopt;

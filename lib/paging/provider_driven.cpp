@@ -27,8 +27,8 @@ class StartNextStartStrategy : public Strategy {
     return {};
   }
 
-  Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t, std::string_view,
-                                          int) const override {
+  Result<std::optional<std::string>> next(const json::Page& page, std::string_view, int) const override {
+    const auto& envelope = page.envelope;
     if (!json::bool_at(envelope, m_config.more_at).value_or(false)) return std::nullopt;
     auto next_start = json::int_at(envelope, m_config.next_start_at);
     if (!next_start) return std::unexpected(missing_field(m_config.next_start_at));
@@ -51,8 +51,8 @@ class CursorStrategy : public Strategy {
     return {};
   }
 
-  Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t, std::string_view,
-                                          int) const override {
+  Result<std::optional<std::string>> next(const json::Page& page, std::string_view, int) const override {
+    const auto& envelope = page.envelope;
     auto cursor = json::text_at(envelope, m_config.next_at);
     if (!cursor || cursor->empty()) return std::nullopt;
     return cursor;
@@ -74,8 +74,8 @@ class HasMoreOffsetStrategy : public Strategy {
     return {};
   }
 
-  Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t, std::string_view,
-                                          int) const override {
+  Result<std::optional<std::string>> next(const json::Page& page, std::string_view, int) const override {
+    const auto& envelope = page.envelope;
     if (!json::bool_at(envelope, m_config.has_more_at).value_or(false)) return std::nullopt;
     auto offset = json::text_at(envelope, m_config.offset_at);
     if (!offset) return std::unexpected(missing_field(m_config.offset_at));

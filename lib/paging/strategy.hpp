@@ -13,6 +13,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/http/url.hpp"
+#include "lib/json/page.hpp"
 
 namespace crmexport::paging {
 
@@ -23,9 +24,10 @@ class Strategy {
   virtual ~Strategy() = default;
   // Appends the parameters that ask for the page at `position` with `page_size` records.
   virtual Result<void> add_params(std::string_view position, int page_size, Query& query) const = 0;
-  // The position of the page after this one, or nullopt when this page was the last.
-  virtual Result<std::optional<std::string>> next(const rapidjson::Value& envelope, size_t records,
-                                                  std::string_view position, int page_size) const = 0;
+  // The position of the page after `page` (which was asked for at `position`), or nullopt
+  // when it was the last. Most strategies read the envelope; keyset paging reads the records.
+  virtual Result<std::optional<std::string>> next(const json::Page& page, std::string_view position,
+                                                  int page_size) const = 0;
   // The query parameters this strategy owns, on any page (a user may not set them).
   virtual std::vector<std::string> param_names() const = 0;
 };

@@ -7,11 +7,13 @@ using namespace crmexport;
 
 namespace {
 
-rapidjson::Document envelope(const char* json) {
+// A page with `records` records and the given envelope.
+json::Page page_of(const char* envelope, size_t records) {
   std::vector<std::string> none;
-  auto page = json::parse_page(json, none);
+  auto page = json::parse_page(envelope, none);
   REQUIRE(page);
-  return std::move(page->envelope);
+  page->records.assign(records, "{}");
+  return std::move(*page);
 }
 
 std::string params(const paging::Strategy& s, std::string_view position, int size) {
@@ -29,13 +31,13 @@ TEST_CASE("offset/limit stops on the total, else on a short page", "[paging]") {
   CHECK(params(*with_total, "", 100) == "offset=0;limit=100;");
   CHECK(params(*with_total, "200", 100) == "offset=200;limit=100;");
   // A page shorter than asked (the provider capped it) is not the end while the total says more.
-  CHECK(with_total->next(envelope(R"({"meta":{"total":"250"}})"), 50, "0", 100).value() == "50");
-  CHECK(with_total->next(envelope(R"({"meta":{"total":250}})"), 100, "150", 100).value() == std::nullopt);
-  CHECK(with_total->next(envelope(R"({"meta":{"total":250}})"), 0, "0", 100).value() == std::nullopt);
+  CHECK(with_total->next(page_of(R"({"meta":{"total":"250"}})", 50), "0", 100).value() == "50");
+  CHECK(with_total->next(page_of(R"({"meta":{"total":250}})", 100), "150", 100).value() == std::nullopt);
+  CHECK(with_total->next(page_of(R"({"meta":{"total":250}})", 0), "0", 100).value() == std::nullopt);
 
   auto no_total = paging::make(paging::OffsetLimit{"offset", "limit", ""});
-  CHECK(no_total->next(envelope("{}"), 100, "100", 100).value() == "200");
-  CHECK(no_total->next(envelope("{}"), 99, "100", 100).value() == std::nullopt);
+  CHECK(no_total->next(page_of("{}", 100), "100", 100).value() == "200");
+  CHECK(no_total->next(page_of("{}", 99), "100", 100).value() == std::nullopt);
   auto bad = no_total->add_params("abc", 10, *std::make_unique<paging::Query>());
   REQUIRE_FALSE(bad);
   CHECK(bad.error().kind == ErrorKind::usage);
@@ -44,25 +46,26 @@ TEST_CASE("offset/limit stops on the total, else on a short page", "[paging]") {
 TEST_CASE("page number counts from the first page and honours total pages", "[paging]") {
   auto s = paging::make(paging::PageNumber{"page", "per_page", 1, "/total_pages"});
   CHECK(params(*s, "", 50) == "page=1;per_page=50;");
-  CHECK(s->next(envelope(R"({"total_pages":3})"), 50, "", 50).value() == "2");
-  CHECK(s->next(envelope(R"({"total_pages":3})"), 50, "3", 50).value() == std::nullopt);
+  CHECK(s->next(page_of(R"({"total_pages":3})", 50), "", 50).value() == "2");
+  CHECK(s->next(page_of(R"({"total_pages":3})", 50), "3", 50).value() == std::nullopt);
   auto no_total = paging::make(paging::PageNumber{"page", "size", 0, ""});
   CHECK(params(*no_total, "", 10) == "page=0;size=10;");
-  CHECK(no_total->next(envelope("{}"), 10, "4", 10).value() == "5");
-  CHECK(no_total->next(envelope("{}"), 3, "4", 10).value() == std::nullopt);
+  CHECK(no_total->next(page_of("{}", 10), "4", 10).value() == "5");
+  CHECK(no_total->next(page_of("{}", 3), "4", 10).value() == std::nullopt);
 }
 
 TEST_CASE("start/next_start follows more_items_in_collection", "[paging]") {
   auto s = paging::make(paging::StartNextStart{});
   CHECK(params(*s, "", 500) == "start=0;limit=500;");
   CHECK(params(*s, "500", 500) == "start=500;limit=500;");
-  auto more = envelope(
+  auto more = std::string(
       R"({"additional_data":{"pagination":{"start":0,"limit":2,"more_items_in_collection":true,"next_start":2}}})");
-  CHECK(s->next(more, 2, "", 2).value() == "2");
-  auto last = envelope(R"({"additional_data":{"pagination":{"start":2,"limit":2,"more_items_in_collection":false}}})");
-  CHECK(s->next(last, 2, "2", 2).value() == std::nullopt);
-  auto broken = envelope(R"({"additional_data":{"pagination":{"more_items_in_collection":true}}})");
-  auto next = s->next(broken, 2, "", 2);
+  CHECK(s->next(page_of(more.c_str(), 2), "", 2).value() == "2");
+  auto last =
+      std::string(R"({"additional_data":{"pagination":{"start":2,"limit":2,"more_items_in_collection":false}}})");
+  CHECK(s->next(page_of(last.c_str(), 2), "2", 2).value() == std::nullopt);
+  auto broken = std::string(R"({"additional_data":{"pagination":{"more_items_in_collection":true}}})");
+  auto next = s->next(page_of(broken.c_str(), 2), "", 2);
   REQUIRE_FALSE(next);
   CHECK(next.error().kind == ErrorKind::provider);
 }
@@ -71,21 +74,21 @@ TEST_CASE("opaque cursors end when the next cursor is absent, null or empty", "[
   auto s = paging::make(paging::Cursor{"cursor", "limit", "/additional_data/next_cursor"});
   CHECK(params(*s, "", 500) == "limit=500;");
   CHECK(params(*s, "eyJpZCI6N30", 500) == "cursor=eyJpZCI6N30;limit=500;");
-  CHECK(s->next(envelope(R"({"additional_data":{"next_cursor":"eyJpZCI6N30"}})"), 500, "", 500).value() ==
+  CHECK(s->next(page_of(R"({"additional_data":{"next_cursor":"eyJpZCI6N30"}})", 500), "", 500).value() ==
         "eyJpZCI6N30");
-  CHECK(s->next(envelope(R"({"additional_data":{"next_cursor":null}})"), 500, "", 500).value() == std::nullopt);
-  CHECK(s->next(envelope(R"({"additional_data":{"next_cursor":""}})"), 500, "", 500).value() == std::nullopt);
-  CHECK(s->next(envelope(R"({"additional_data":{}})"), 500, "", 500).value() == std::nullopt);
+  CHECK(s->next(page_of(R"({"additional_data":{"next_cursor":null}})", 500), "", 500).value() == std::nullopt);
+  CHECK(s->next(page_of(R"({"additional_data":{"next_cursor":""}})", 500), "", 500).value() == std::nullopt);
+  CHECK(s->next(page_of(R"({"additional_data":{}})", 500), "", 500).value() == std::nullopt);
   // HubSpot's after is a number-like string, and a number must work the same.
   auto after = paging::make(paging::Cursor{"after", "limit", "/paging/next/after"});
-  CHECK(after->next(envelope(R"({"paging":{"next":{"after":"105"}}})"), 100, "", 100).value() == "105");
-  CHECK(after->next(envelope(R"({"paging":{"next":{"after":105}}})"), 100, "", 100).value() == "105");
+  CHECK(after->next(page_of(R"({"paging":{"next":{"after":"105"}}})", 100), "", 100).value() == "105");
+  CHECK(after->next(page_of(R"({"paging":{"next":{"after":105}}})", 100), "", 100).value() == "105");
 }
 
 TEST_CASE("has-more + offset passes the provider's offset through", "[paging]") {
   auto s = paging::make(paging::HasMoreOffset{"vidOffset", "count", "/has-more", "/vid-offset"});
   CHECK(params(*s, "", 100) == "count=100;");
   CHECK(params(*s, "3301", 100) == "vidOffset=3301;count=100;");
-  CHECK(s->next(envelope(R"({"has-more":true,"vid-offset":3301})"), 100, "", 100).value() == "3301");
-  CHECK(s->next(envelope(R"({"has-more":false,"vid-offset":3401})"), 100, "3301", 100).value() == std::nullopt);
+  CHECK(s->next(page_of(R"({"has-more":true,"vid-offset":3301})", 100), "", 100).value() == "3301");
+  CHECK(s->next(page_of(R"({"has-more":false,"vid-offset":3401})", 100), "3301", 100).value() == std::nullopt);
 }

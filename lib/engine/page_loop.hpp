@@ -1,0 +1,42 @@
+#pragma once
+// The loop every reader of a type shares (export, sync): build the page's query, fetch it with
+// retries, split it, find the next position, refuse a position seen before, and hand each page
+// to the caller, who decides whether to go on.
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "lib/core/time.hpp"
+#include "lib/engine/session.hpp"
+#include "lib/json/page.hpp"
+
+namespace crmexport::engine {
+
+// What to ask for besides the position.
+struct PageQuery {
+  int page_size = 0;  // 0: the type's maximum; larger values are clamped to it
+  std::optional<TimePoint> since;
+  http::Query params;  // passed through to the provider; may not name a parameter crmexport sets
+};
+
+// One page as read: what was asked (position), what came (page), where the next starts.
+struct PageRead {
+  std::string_view position;
+  json::Page& page;
+  const std::optional<std::string>& next;  // nullopt: this was the last page
+  long number;                             // 1 for the first page of this run
+};
+
+enum class Flow { more, stop };
+
+using PageHandler = std::function<Result<Flow>(PageRead&)>;
+
+// Reads from `start` (a paging position, "" for the first page) until the last page, or until
+// the handler says stop or fails.
+Result<void> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& query, std::string start,
+                        const PageHandler& on_page);
+
+// The page size read_pages will use.
+int effective_page_size(const providers::TypeSpec& type, int requested);
+
+}  // namespace crmexport::engine
