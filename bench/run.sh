@@ -14,8 +14,8 @@ cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$work"; 
 trap cleanup EXIT
 export CRMEXPORT_STORE="$work/store.db"
 
-echo "| records | format | seconds | records/s | peak RSS (MiB) | output (MiB) |"
-echo "|---:|---|---:|---:|---:|---:|"
+echo "| records | format | wall s | records/s | crmexport CPU s | peak RSS (MiB) | output (MiB) |"
+echo "|---:|---|---:|---:|---:|---:|---:|"
 for n in "${counts[@]}"; do
   # No burst limit and no latency: this measures crmexport, not a simulated network.
   "$build/tests/fake/crm-fake" --port 0 --records "$n" --burst 100000000 --lifetime 3600 \
@@ -30,14 +30,14 @@ for n in "${counts[@]}"; do
   printf '%s' fake-token | "$build/crmexport" -q auth add pipedrive --name bench --force \
     --base-url "$url/pipedrive" --token-stdin
   for format in ndjson csv; do
-    /usr/bin/time -f "%e %M" -o "$work/time" "$build/crmexport" -q export bench persons -f "$format" \
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$build/crmexport" -q export bench persons -f "$format" \
       >"$work/out.$format"
-    read -r seconds rss_kib <"$work/time"
+    read -r seconds rss_kib user_s sys_s <"$work/time"
     bytes=$(stat -c %s "$work/out.$format")
     lines=$(wc -l <"$work/out.$format")
     [ "$format" = ndjson ] && [ "$lines" -ne "$n" ] && { echo "bench: expected $n records, got $lines" >&2; exit 1; }
-    awk -v n="$n" -v f="$format" -v s="$seconds" -v r="$rss_kib" -v b="$bytes" \
-      'BEGIN { printf "| %d | %s | %.2f | %.0f | %.1f | %.1f |\n", n, f, s, (s > 0 ? n / s : 0), r / 1024, b / 1048576 }'
+    awk -v n="$n" -v f="$format" -v s="$seconds" -v r="$rss_kib" -v b="$bytes" -v c="$user_s" -v k="$sys_s" \
+      'BEGIN { printf "| %d | %s | %.2f | %.0f | %.2f | %.1f | %.1f |\n", n, f, s, (s > 0 ? n / s : 0), c + k, r / 1024, b / 1048576 }'
     rm -f "$work/out.$format"
   done
   kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=""
