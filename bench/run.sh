@@ -9,8 +9,8 @@ counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(10000 1000000)
 
 work=$(mktemp -d)
-fake_pid=""
-cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$work"; }
+source "$(dirname "$0")/../scripts/fake-server.sh"
+cleanup() { stop_fake; rm -rf "$work"; }
 trap cleanup EXIT
 export CRMEXPORT_STORE="$work/store.db"
 
@@ -18,15 +18,8 @@ echo "| records | format | wall s | records/s | crmexport CPU s | peak RSS (MiB)
 echo "|---:|---|---:|---:|---:|---:|---:|"
 for n in "${counts[@]}"; do
   # No burst limit and no latency: this measures crmexport, not a simulated network.
-  "$build/tests/fake/crm-fake" --port 0 --records "$n" --burst 100000000 --lifetime 3600 \
-    --max-requests 100000000 >"$work/fake.out" &
-  fake_pid=$!
-  url=""
-  for _ in $(seq 1 400); do
-    url=$(sed -n '1s/^listening on //p' "$work/fake.out")
-    [ -n "$url" ] && break
-    sleep 0.05
-  done
+  start_fake "$build" "$work/fake.out" --records "$n" --burst 100000000 --lifetime 3600 --max-requests 100000000
+  url=$FAKE_URL
   printf '%s' fake-token | "$build/crmexport" -q auth add pipedrive --name bench --force \
     --base-url "$url/pipedrive" --token-stdin
   for format in ndjson csv; do
@@ -40,5 +33,5 @@ for n in "${counts[@]}"; do
       'BEGIN { printf "| %d | %s | %.2f | %.0f | %.2f | %.1f | %.1f |\n", n, f, s, (s > 0 ? n / s : 0), c + k, r / 1024, b / 1048576 }'
     rm -f "$work/out.$format"
   done
-  kill "$fake_pid"; wait "$fake_pid" 2>/dev/null || true; fake_pid=""
+  stop_fake
 done

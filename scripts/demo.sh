@@ -6,19 +6,12 @@ set -euo pipefail
 build=${1:-build}
 out=demo-out
 work=$(mktemp -d)
-fake_pid=""
-cleanup() { [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null; rm -rf "$work"; }
+source "$(dirname "$0")/fake-server.sh"
+cleanup() { stop_fake; rm -rf "$work"; }
 trap cleanup EXIT
 
-"$build/tests/fake/crm-fake" --port 0 --records 1200 --lifetime 300 >"$work/fake.out" &
-fake_pid=$!
-url=""
-for _ in $(seq 1 200); do
-  url=$(sed -n '1s/^listening on //p' "$work/fake.out")
-  [ -n "$url" ] && break
-  sleep 0.05
-done
-[ -n "$url" ] || { echo "demo: the fake CRM server did not start" >&2; exit 1; }
+start_fake "$build" "$work/fake.out" --records 1200 --lifetime 300
+url=$FAKE_URL
 echo "demo: fake CRM server at $url" >&2
 
 export CRMEXPORT_STORE="$work/store.db"   # a throw-away store: the demo leaves your own alone
