@@ -117,6 +117,12 @@ Result<SearchPosition> parse_search_position(std::string_view text, const ReadAs
   return p;
 }
 
+// A window's last page asks only for what the cap leaves: never a page reaching past 10,000.
+int search_limit(const ReadAsk& ask, const SearchPosition& p) {
+  if (p.ties) return ask.page_size;
+  return static_cast<int>(std::clamp<int64_t>(k_search_cap - p.read, 1, ask.page_size));
+}
+
 class ObjectsPlanner : public PagePlanner {
  public:
   ObjectsPlanner(std::string object_type, std::string modified)
@@ -173,7 +179,7 @@ class ObjectsPlanner : public PagePlanner {
           PlannedRequest{"POST",
                          "/crm/v3/objects/" + m_type + "/search",
                          {},
-                         search_body(filters, sort, {m_modified}, ask.page_size, p->ties ? "" : p->after),
+                         search_body(filters, sort, {m_modified}, search_limit(ask, *p), p->ties ? "" : p->after),
                          {"results"}}};
     }
     http::Query query{{"limit", std::to_string(std::min(ask.page_size, k_list_max))}};
@@ -212,9 +218,11 @@ class ObjectsPlanner : public PagePlanner {
         if (!time)
           return fail(ErrorKind::provider,
                       fmt::format("HubSpot {} {}: search gave no readable {}", m_type, *id, m_modified));
-        if (*time != search->last_time) search->ids.clear();
-        search->last_time = std::max(search->last_time, *time);
-        search->ids.push_back(*id);
+        if (*time > search->last_time) {  // ascending: a later time starts a new run of ties
+          search->last_time = *time;
+          search->ids.clear();
+        }
+        if (*time == search->last_time) search->ids.push_back(*id);
       }
       if (search && search->ties && std::ranges::find(search->ids, *id) != search->ids.end()) continue;
       auto found = full.find(*id);
