@@ -67,7 +67,7 @@ Provider make() {
   p.title = "HubSpot";
   // One host for every account, EU included (FACTS §1).
   p.default_base_url = "https://api.hubapi.com";
-  p.base_url_hint = "https://api.hubapi.com";
+  // No other form to hint at: --base-url only matters for a proxy or the fake.
   p.auth_kinds = {"token"};
   // Private app tokens (and service keys) travel as a bearer token (FACTS §2).
   p.token_auth = {"Authorization", "Bearer "};

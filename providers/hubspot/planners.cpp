@@ -140,6 +140,10 @@ class ObjectsPlanner : public PagePlanner {
       return fail(ErrorKind::usage,
                   "HubSpot's search never returns archived records (FACTS HubSpot §5); drop --since to export "
                   "archived records");
+    if (ask.since && !ask.associations.empty())
+      return fail(ErrorKind::usage,
+                  "HubSpot's search does not return associations; export --associations without --since, or "
+                  "--since without --associations");
     if (answers.size() > 1) return std::vector<PlannedRequest>{};
     if (answers.size() == 1) {
       auto names = property_names(ask, prelude);
