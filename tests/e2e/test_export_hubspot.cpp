@@ -186,3 +186,26 @@ TEST_CASE("HubSpot's X-HubSpot-RateLimit-Remaining slows the export before a 429
   CHECK(lines_of(result.out) == s.server.dataset("hubspot", "contacts"));
   CHECK(s.stat("/throttled") == 0);
 }
+
+TEST_CASE("a HubSpot export stopped early resumes with --cursor, nothing lost or repeated", "[e2e][hubspot]") {
+  Setup s;
+  for (std::vector<std::string> extra :
+       {std::vector<std::string>{}, std::vector<std::string>{"--since", "2020-01-01"}}) {
+    std::vector<std::string> args = {"contacts", "--page-size", "50", "--max-records", "70"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    auto first = s.exportt(args);
+    REQUIRE(first.exit_code == 0);
+    auto at = first.err.find("--cursor '");
+    REQUIRE(at != std::string::npos);
+    auto cursor = first.err.substr(at + 10, first.err.find('\'', at + 10) - at - 10);
+    std::vector<std::string> rest_args = {"contacts", "--page-size", "50", "--cursor", cursor};
+    rest_args.insert(rest_args.end(), extra.begin(), extra.end());
+    auto rest = s.exportt(rest_args);
+    REQUIRE(rest.exit_code == 0);
+    auto lines = lines_of(first.out);
+    auto more = lines_of(rest.out);
+    lines.insert(lines.end(), more.begin(), more.end());
+    CHECK(sorted(lines) == sorted(s.server.dataset("hubspot", "contacts")));
+    CHECK(lines.size() == 120);
+  }
+}
