@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <set>
+#include <utility>
 
 #include "cmd/commands.hpp"
 #include "cmd/output_plan.hpp"
@@ -22,6 +23,7 @@ struct ExportArgs {
   std::string fields;
   std::vector<std::string> params;
   std::string api_version;
+  std::string associations;
   engine::ExportOptions options;
 };
 
@@ -80,8 +82,18 @@ void run(const Context& context, ExportArgs& args) {
 
   output::WriterOptions writer_options;
   writer_options.fields = split_fields(args.fields);
+  if (version.fields_name_properties && !writer_options.fields.empty()) {
+    // --fields names the properties to ask for; CSV columns follow them (records keep their
+    // values under "properties").
+    args.options.properties = std::exchange(writer_options.fields, {});
+    if (plan.format == output::Format::csv) {
+      writer_options.fields.push_back("id");
+      for (const auto& property : args.options.properties) writer_options.fields.push_back("properties." + property);
+    }
+  }
   if (!writer_options.fields.empty() && plan.format != output::Format::csv)
     throw Fatal(ErrorKind::usage, "--fields chooses CSV columns; add -f csv (or write to a .csv file)");
+  args.options.associations = split_fields(args.associations);
   if (!args.options.cursor.empty() && types.size() > 1)
     throw Fatal(ErrorKind::usage, "--cursor resumes one type; name only the type it was printed for");
   if (!args.since.empty()) {
@@ -134,7 +146,11 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_option("--max-pages", args->options.max_pages, "stop after this many pages")->check(CLI::PositiveNumber);
   command->add_option("--cursor", args->options.cursor, "resume where an earlier run stopped (it printed the cursor)");
   command->add_option("--since", args->since, "only records updated since TIME (2024-03-05, 2024-03-05T10:00:00Z, 7d)");
-  command->add_option("--fields", args->fields, "CSV columns, comma-separated dot paths");
+  command->add_option("--fields", args->fields,
+                      "CSV columns, comma-separated dot paths (HubSpot v3: the properties to export, any format)");
+  command->add_option("--associations", args->associations,
+                      "include the ids of these associated types, comma-separated (HubSpot v3)");
+  command->add_flag("--archived", args->options.archived, "export archived records instead of live ones (HubSpot v3)");
   command->add_option("--param", args->params, "KEY=VALUE query parameter passed to the provider (repeatable)");
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->callback([&context, args] { run(context, *args); });

@@ -31,6 +31,52 @@ std::string join_names(const std::vector<Named>& items) {
   return out;
 }
 
+// A request a provider plans and the engine sends (see PagePlanner).
+struct PlannedRequest {
+  std::string method = "GET";
+  std::string path;  // below the connection's base URL
+  http::Query query;
+  std::string body;                     // JSON, sent with Content-Type: application/json when not empty
+  std::vector<std::string> records_at;  // where the answer's records are, as TypeSpec::records_at
+};
+
+// What the user asked of one read, as a planner sees it.
+struct ReadAsk {
+  int page_size = 0;  // already clamped to the type's maximum
+  std::optional<TimePoint> since;
+  http::Query params;                     // --param
+  std::vector<std::string> properties;    // --fields, where ApiVersion::fields_name_properties
+  std::vector<std::string> associations;  // --associations
+  bool archived = false;                  // --archived
+};
+
+// One logical page built from several answers.
+struct AssembledPage {
+  std::vector<std::string> records;  // compact JSON, numbers as the provider wrote them
+  std::optional<std::string> next;   // nullopt: the last page
+};
+
+// For types whose page is not one GET of one URL: several requests (GET or POST with a JSON
+// body), some depending on earlier answers, merged into one page. The planner only names
+// requests and combines parsed answers; the engine sends them (retries, pacing, auth).
+// Positions are text, as with paging strategies, so --cursor and sync can keep them.
+class PagePlanner {
+ public:
+  virtual ~PagePlanner() = default;
+  // Requests answered once per read, before the first page (e.g. property definitions).
+  virtual std::vector<PlannedRequest> prelude(const ReadAsk& ask) const = 0;
+  // The next requests for the page at `position`, given the prelude's answers and this page's
+  // answers so far (in the order asked); empty when the page is complete.
+  virtual Result<std::vector<PlannedRequest>> requests(const ReadAsk& ask, std::span<const json::Page> prelude,
+                                                       std::string_view position,
+                                                       std::span<const json::Page> answers) const = 0;
+  // The page made of its answers, and where the next one starts.
+  virtual Result<AssembledPage> assemble(const ReadAsk& ask, std::span<const json::Page> prelude,
+                                         std::string_view position, std::span<const json::Page> answers) const = 0;
+  // The query parameters the planner sets itself (a --param may not name them).
+  virtual std::vector<std::string> param_names() const = 0;
+};
+
 struct TypeSpec {
   std::string name;                     // what the user types: "persons"
   std::string description;              // one line for `crmexport providers`
@@ -42,12 +88,17 @@ struct TypeSpec {
   int max_page_size = 100;           // the provider's cap; larger requests are clamped to it
   paging::Query fixed_params;        // sent with every page (e.g. a stable sort order)
   std::optional<SinceFilter> since;  // nullopt: the API has no change filter for this type
+  // Set when a page takes more than one GET; then path, records_at, paging and fixed_params
+  // are not used for reading (path still names the endpoint in messages).
+  std::shared_ptr<const PagePlanner> planner;
 };
 
 struct ApiVersion {
   std::string name;  // "v2"
   std::string note;  // one line: what it is and when to choose it
   std::vector<TypeSpec> types;
+  // --fields names the record properties to request (any format) rather than CSV columns.
+  bool fields_name_properties = false;
 
   const TypeSpec* type(std::string_view type_name) const {
     for (const auto& t : types)

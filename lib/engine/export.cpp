@@ -43,7 +43,10 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     }
     return Flow::more;
   };
-  PageQuery query{options.page_size, options.since, options.params};
+  if (!type.planner && (options.archived || !options.associations.empty()))
+    log::warn("{}: --archived and --associations do not apply to this type and are ignored", type.name);
+  PageQuery query{options.page_size,  options.since,        options.params,
+                  options.properties, options.associations, options.archived};
   if (auto read = read_pages(session, type, query, start->position, on_page); !read)
     return std::unexpected(read.error());
   return result;

@@ -17,7 +17,10 @@ struct ExportOptions {
   long max_pages = 0;    // 0: no limit
   std::string cursor;    // where an earlier run stopped (--cursor)
   std::optional<TimePoint> since;
-  http::Query params;  // passed through to the provider (--param)
+  http::Query params;                     // passed through to the provider (--param)
+  std::vector<std::string> properties;    // --fields where the API version names properties with it
+  std::vector<std::string> associations;  // --associations
+  bool archived = false;                  // --archived
 };
 
 struct ExportResult {

@@ -35,6 +35,48 @@ Result<http::Query> build_query(const providers::TypeSpec& type, const PageQuery
   return query;
 }
 
+Result<json::Page> fetch_planned(Session& session, const providers::PlannedRequest& planned) {
+  for (int attempt = 0;; ++attempt) {
+    auto response = session.send(planned);
+    if (!response) return std::unexpected(response.error());
+    auto page = json::parse_page(response->body, planned.records_at);
+    if (page || attempt == k_malformed_retries) {
+      if (!page) page.error().message = fmt::format("{} {}: {}", planned.method, planned.path, page.error().message);
+      return page;
+    }
+    log::debug("{}: {}; asking again", planned.path, page.error().message);
+  }
+}
+
+Result<void> check_params(const providers::PagePlanner& planner, const http::Query& params) {
+  auto reserved = planner.param_names();
+  for (const auto& [name, value] : params)
+    if (std::ranges::find(reserved, name) != reserved.end())
+      return fail(ErrorKind::usage, fmt::format("--param {} would replace a parameter crmexport sets itself; use "
+                                                "--page-size, --cursor, --since, --fields, --associations or "
+                                                "--archived instead",
+                                                name));
+  return {};
+}
+
+// One planned page: ask for the planner's requests until it has what it needs, then assemble.
+Result<providers::AssembledPage> fetch_assembled(Session& session, const providers::PagePlanner& planner,
+                                                 const providers::ReadAsk& ask, std::span<const json::Page> prelude,
+                                                 std::string_view position) {
+  std::vector<json::Page> answers;
+  for (;;) {
+    auto requests = planner.requests(ask, prelude, position, answers);
+    if (!requests) return std::unexpected(requests.error());
+    if (requests->empty()) break;
+    for (const auto& planned : *requests) {
+      auto page = fetch_planned(session, planned);
+      if (!page) return std::unexpected(page.error());
+      answers.push_back(std::move(*page));
+    }
+  }
+  return planner.assemble(ask, prelude, position, answers);
+}
+
 Result<json::Page> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query) {
   for (int attempt = 0;; ++attempt) {
     auto response = session.get(type.path, query);
@@ -54,8 +96,50 @@ int effective_page_size(const providers::TypeSpec& type, int requested) {
   return requested > 0 ? std::min(requested, type.max_page_size) : type.max_page_size;
 }
 
+namespace {
+
+Result<void> read_planned_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
+                                std::string start, const PageHandler& on_page) {
+  const auto& planner = *type.planner;
+  if (auto checked = check_params(planner, request.params); !checked) return checked;
+  providers::ReadAsk ask{effective_page_size(type, request.page_size),
+                         request.since,
+                         request.params,
+                         request.properties,
+                         request.associations,
+                         request.archived};
+  std::vector<json::Page> prelude;
+  for (const auto& planned : planner.prelude(ask)) {
+    auto page = fetch_planned(session, planned);
+    if (!page) return std::unexpected(page.error());
+    prelude.push_back(std::move(*page));
+  }
+  std::string position = std::move(start);
+  std::unordered_set<std::string> seen{position};
+  for (long number = 1;; ++number) {
+    auto assembled = fetch_assembled(session, planner, ask, prelude, position);
+    if (!assembled) return std::unexpected(assembled.error());
+    json::Page page;
+    page.envelope.SetObject();
+    page.records = std::move(assembled->records);
+    PageRead read{position, page, assembled->next, number};
+    auto flow = on_page(read);
+    if (!flow) return std::unexpected(flow.error());
+    if (*flow == Flow::stop || !assembled->next) return {};
+    if (!seen.insert(*assembled->next).second)
+      return fail(ErrorKind::provider,
+                  fmt::format("{}: the provider sent the position '{}' again after {} pages; stopping "
+                              "rather than looping forever",
+                              type.name, *assembled->next, number));
+    position = std::move(*assembled->next);
+  }
+}
+
+}  // namespace
+
 Result<void> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request, std::string start,
                         const PageHandler& on_page) {
+  if (type.planner) return read_planned_pages(session, type, request, std::move(start), on_page);
   int page_size = effective_page_size(type, request.page_size);
   std::string position = std::move(start);
   std::unordered_set<std::string> seen{position};

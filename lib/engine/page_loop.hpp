@@ -17,6 +17,10 @@ struct PageQuery {
   int page_size = 0;  // 0: the type's maximum; larger values are clamped to it
   std::optional<TimePoint> since;
   http::Query params;  // passed through to the provider; may not name a parameter crmexport sets
+  // Only types with a PagePlanner use these (others ignore them):
+  std::vector<std::string> properties;    // the record properties to ask for; empty: all
+  std::vector<std::string> associations;  // related types whose ids to include
+  bool archived = false;                  // archived records instead of live ones
 };
 
 // One page as read: what was asked (position), what came (page), where the next starts.
@@ -35,6 +39,9 @@ using PageHandler = std::function<Result<Flow>(PageRead&)>;
 // the handler says stop or fails.
 Result<void> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& query, std::string start,
                         const PageHandler& on_page);
+
+// A type with a PagePlanner is read by sending the planner's requests and handing it the parsed
+// answers; the PageRead's page then has an empty envelope. Everything else is the same.
 
 // The page size read_pages will use.
 int effective_page_size(const providers::TypeSpec& type, int requested);

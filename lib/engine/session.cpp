@@ -58,6 +58,18 @@ Result<http::Response> Session::get(std::string_view path, const http::Query& qu
   return m_client->send(std::move(request));
 }
 
+Result<http::Response> Session::send(const providers::PlannedRequest& planned) {
+  http::Request request;
+  request.method = planned.method;
+  request.url = http::make_url(m_base_url, planned.path, planned.query);
+  request.headers.emplace_back("Accept", "application/json");
+  if (!planned.body.empty()) {
+    request.headers.emplace_back("Content-Type", "application/json");
+    request.body = planned.body;
+  }
+  return m_client->send(std::move(request));
+}
+
 Result<void> Session::verify() {
   auto response = get(m_provider.verify_path, {});
   if (!response) return std::unexpected(response.error());

@@ -25,6 +25,8 @@ class Session {
 
   // GET base URL + path + query, with retries.
   Result<http::Response> get(std::string_view path, const http::Query& query);
+  // A provider-planned request (GET or POST with a JSON body), with retries.
+  Result<http::Response> send(const providers::PlannedRequest& planned);
   // The provider's cheap authenticated request: proves the credentials and the base URL.
   Result<void> verify();
 

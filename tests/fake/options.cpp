@@ -41,6 +41,10 @@ A fake CRM HTTP server (Pipedrive under /pipedrive) on 127.0.0.1 for tests and b
   --inject-429-every N        answer every Nth authenticated API request with 429
   --inject-500-every N        answer every Nth authenticated API request with 500
   --inject-malformed-every N  answer every Nth authenticated API request with truncated JSON
+  --hubspot-burst N           HubSpot requests per interval per token (default 100)
+  --hubspot-interval-ms N     HubSpot's rolling interval (default 10000)
+  --hubspot-daily-limit N     HubSpot requests per day before a DAILY 429 (default 250000)
+  --hubspot-custom-properties N  custom properties per HubSpot object type (default 5)
   -v                          log each request to stderr
   -h, --help                  show this help
 
@@ -76,6 +80,10 @@ ParsedOptions parse_options(int argc, char** argv) {
       {"--inject-429-every", number_into(o.inject_429_every, std::int64_t{0}, k_i64_max)},
       {"--inject-500-every", number_into(o.inject_500_every, std::int64_t{0}, k_i64_max)},
       {"--inject-malformed-every", number_into(o.inject_malformed_every, std::int64_t{0}, k_i64_max)},
+      {"--hubspot-burst", number_into(o.hubspot_burst, 1, k_int_max)},
+      {"--hubspot-interval-ms", number_into(o.hubspot_interval_ms, 1, k_int_max)},
+      {"--hubspot-daily-limit", number_into(o.hubspot_daily_limit, std::int64_t{0}, k_i64_max)},
+      {"--hubspot-custom-properties", number_into(o.hubspot_custom_properties, 0, 2000)},
   };
 
   for (int i = 1; i < argc; ++i) {

@@ -22,6 +22,12 @@ struct FakeOptions {
   std::int64_t inject_500_every = 0;
   std::int64_t inject_malformed_every = 0;
   bool verbose = false;
+  // HubSpot (FACTS HubSpot §4): requests per rolling interval per token, the interval, the
+  // account's daily limit, and custom properties per object type.
+  int hubspot_burst = 100;
+  int hubspot_interval_ms = 10000;
+  std::int64_t hubspot_daily_limit = 250000;
+  int hubspot_custom_properties = 5;
 };
 
 enum class ParseOutcome { run, help, usage_error };

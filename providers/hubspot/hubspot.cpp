@@ -1,0 +1,120 @@
+// HubSpot, per ../shared/api-specs/FACTS.md (HubSpot). CRM v3 by default; the seed's legacy
+// endpoints behind --api-version legacy.
+#include "providers/hubspot/hubspot.hpp"
+
+#include "providers/hubspot/planners.hpp"
+#include "providers/hubspot/wire.hpp"
+
+namespace crmexport::providers::hubspot {
+namespace {
+
+// search takes 200 a page (FACTS §3); list GETs take 100 and the planner clamps to that.
+constexpr int k_search_max = 200;
+
+TypeSpec object(std::string name, std::string description, std::string modified_property) {
+  TypeSpec t;
+  t.name = name;
+  t.description = std::move(description);
+  t.path = "/crm/v3/objects/" + name;
+  t.records_at = {"results"};
+  t.updated_field = "updatedAt";
+  t.max_page_size = k_search_max;
+  t.since = SinceFilter{modified_property, TimeFormat::epoch_millis};
+  t.planner = objects_planner(name, modified_property);
+  return t;
+}
+
+TypeSpec pipelines(bool stages) {
+  TypeSpec t;
+  t.name = stages ? "stages" : "pipelines";
+  t.description = stages ? "deal pipeline stages, each with its pipelineId" : "deal pipelines with their stages";
+  t.path = "/crm/v3/pipelines/deals";
+  t.records_at = {"results"};
+  t.updated_field = "updatedAt";
+  t.planner = pipelines_planner(stages);
+  return t;
+}
+
+TypeSpec owners() {
+  TypeSpec t;
+  t.name = "owners";
+  t.description = "owners (users who can own records)";
+  t.path = "/crm/v3/owners";
+  t.records_at = {"results"};
+  t.updated_field = "updatedAt";
+  t.paging = paging::make(paging::Cursor{"after", "limit", "/paging/next/after"});
+  t.max_page_size = 100;  // the owners API's limit maximum is not in FACTS; 100 is the v3 list maximum
+  return t;
+}
+
+// Legacy endpoints (FACTS §3): each pages with an opaque offset and a has-more flag.
+TypeSpec legacy(std::string name, std::string description, std::string path, std::string records,
+                paging::HasMoreOffset paging, int max_page_size, paging::Query fixed = {}) {
+  TypeSpec t;
+  t.name = std::move(name);
+  t.description = std::move(description);
+  t.path = std::move(path);
+  t.records_at = {std::move(records)};
+  t.paging = paging::make(std::move(paging));
+  t.max_page_size = max_page_size;
+  t.fixed_params = std::move(fixed);
+  return t;
+}
+
+Provider make() {
+  Provider p;
+  p.name = "hubspot";
+  p.title = "HubSpot";
+  // One host for every account, EU included (FACTS §1).
+  p.default_base_url = "https://api.hubapi.com";
+  // No other form to hint at: --base-url only matters for a proxy or the fake.
+  p.auth_kinds = {"token"};
+  // Private app tokens (and service keys) travel as a bearer token (FACTS §2).
+  p.token_auth = {"Authorization", "Bearer "};
+  p.verify_path = "/account-info/v3/details";
+  // The 10-second window (FACTS §4): when Remaining reaches 0, wait one interval before the next
+  // request rather than spend one on a certain 429; a TEN_SECONDLY_ROLLING 429 waits the same.
+  p.rate_limits.remaining_header = "x-hubspot-ratelimit-remaining";
+  p.rate_limits.reset_header = "x-hubspot-ratelimit-interval-milliseconds";
+  p.rate_limits.reset_unit = http::Duration(1);
+  p.errors.message = error_message;
+  p.errors.rate_limit_is_final = is_daily_limit;
+
+  ApiVersion v3{"v3",
+                "CRM v3 objects with every property (batch/read), search for --since, pipelines and owners",
+                {
+                    object("contacts", "contacts", "lastmodifieddate"),
+                    object("companies", "companies", "hs_lastmodifieddate"),
+                    object("deals", "deals", "hs_lastmodifieddate"),
+                    object("notes", "notes", "hs_lastmodifieddate"),
+                    pipelines(false),
+                    pipelines(true),
+                    owners(),
+                }};
+  v3.fields_name_properties = true;
+  p.versions.push_back(std::move(v3));
+  // The seed's endpoints, still answering until September 2027 (FACTS §1).
+  p.versions.push_back(ApiVersion{
+      "legacy",
+      "the seed's legacy endpoints (contacts v1, companies v2, deals v1, engagements v1), paged to the end",
+      {
+          legacy("contacts", "contacts (v1 all contacts)", "/contacts/v1/lists/all/contacts/all", "contacts",
+                 {"vidOffset", "count", "/has-more", "/vid-offset"}, 100),
+          legacy("companies", "companies (v2 paged)", "/companies/v2/companies/paged", "companies",
+                 {"offset", "limit", "/has-more", "/offset"}, 250),
+          legacy("deals", "deals (v1 paged, with associations)", "/deals/v1/deal/paged", "deals",
+                 {"offset", "limit", "/hasMore", "/offset"}, 250, {{"includeAssociations", "true"}}),
+          legacy("notes", "engagements (v1 paged), as the seed read notes", "/engagements/v1/engagements/paged",
+                 "results", {"offset", "limit", "/hasMore", "/offset"}, 250),
+      }});
+  return p;
+}
+
+}  // namespace
+
+const Provider& provider() {
+  static const Provider k_provider = make();
+  return k_provider;
+}
+
+}  // namespace crmexport::providers::hubspot

@@ -1,0 +1,8 @@
+#pragma once
+#include "providers/provider.hpp"
+
+namespace crmexport::providers::hubspot {
+
+const Provider& provider();
+
+}  // namespace crmexport::providers::hubspot
