@@ -27,7 +27,7 @@ std::function<bool(std::string_view)> number_into(T& target, T min, T max) {
 
 std::string usage_text() {
   return R"(usage: crm-fake [options]
-A fake CRM HTTP server (Pipedrive under /pipedrive) on 127.0.0.1 for tests and benchmarks.
+A fake CRM HTTP server (Pipedrive under /pipedrive, ActiveCampaign under /activecampaign) on 127.0.0.1 for tests and benchmarks.
 
   --port N                    port to bind on 127.0.0.1 (0 = ephemeral; default 0)
   --seed N                    dataset seed (default 1)
@@ -41,11 +41,15 @@ A fake CRM HTTP server (Pipedrive under /pipedrive) on 127.0.0.1 for tests and b
   --inject-429-every N        answer every Nth authenticated API request with 429
   --inject-500-every N        answer every Nth authenticated API request with 500
   --inject-malformed-every N  answer every Nth authenticated API request with truncated JSON
+  --churn-every N             ActiveCampaign: after every Nth contacts list, delete two contacts
+                              (the lowest id and one in the middle) and insert two
   -v                          log each request to stderr
   -h, --help                  show this help
 
 The first line on stdout is "listening on http://127.0.0.1:PORT".
-Admin: GET /_stats (request counts), POST /_shutdown.
+Admin: GET /_stats (request counts), POST /_shutdown; ActiveCampaign: POST /_activecampaign/churn
+(change contacts once now), GET /_activecampaign/changes (ids inserted and deleted),
+GET /_activecampaign/requests (every list request's path and query, in order).
 )";
 }
 
@@ -76,6 +80,7 @@ ParsedOptions parse_options(int argc, char** argv) {
       {"--inject-429-every", number_into(o.inject_429_every, std::int64_t{0}, k_i64_max)},
       {"--inject-500-every", number_into(o.inject_500_every, std::int64_t{0}, k_i64_max)},
       {"--inject-malformed-every", number_into(o.inject_malformed_every, std::int64_t{0}, k_i64_max)},
+      {"--churn-every", number_into(o.churn_every, std::int64_t{0}, k_i64_max)},
   };
 
   for (int i = 1; i < argc; ++i) {
