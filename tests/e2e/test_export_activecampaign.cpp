@@ -98,8 +98,8 @@ TEST_CASE("contacts resume by id: --max-pages then --cursor gives exactly the re
 }
 
 TEST_CASE(
-    "--filter and --order reach the server as filters[...] and orders[...], and the output is the dataset "
-    "filtered and sorted the same way",
+    "export with filters and orders: both reach the server and the output is the dataset filtered and "
+    "sorted the same way",
     "[e2e][activecampaign]") {
   Setup s;
   auto result = s.exportt(
@@ -147,7 +147,7 @@ TEST_CASE(
   CHECK(lines_of(accounts.out) == by_name);
 }
 
-TEST_CASE("--since sends filters[updated_after] for contacts and deals; other types export everything",
+TEST_CASE("export since a time sends filters updated_after for contacts and deals; other types export everything",
           "[e2e][activecampaign]") {
   Setup s;
   const std::string since = "2025-06-01T00:00:00Z";
@@ -174,7 +174,7 @@ TEST_CASE("--since sends filters[updated_after] for contacts and deals; other ty
   CHECK_THAT(notes.err, Catch::Contains("no change filter"));
 }
 
-TEST_CASE("--filter and --order usage: refused for contacts' order, bad forms, providers without them",
+TEST_CASE("filter and order usage errors: contacts' fixed order, bad forms, providers without them",
           "[e2e][activecampaign]") {
   Setup s({"--records", "5"});
   auto ordered_contacts = s.exportt({"contacts", "--order", "email:asc"});
