@@ -42,6 +42,7 @@ struct TypeSpec {
   int max_page_size = 100;           // the provider's cap; larger requests are clamped to it
   paging::Query fixed_params;        // sent with every page (e.g. a stable sort order)
   std::optional<SinceFilter> since;  // nullopt: the API has no change filter for this type
+  std::string total_at;              // JSON pointer to the provider's count of matching records; empty: none
 };
 
 struct ApiVersion {

@@ -26,6 +26,7 @@ TypeSpec offset_type(std::string name, std::string description, std::string reso
   t.updated_field = std::move(updated_field);
   t.paging = paging::make(paging::OffsetLimit{"offset", "limit", "/meta/total"});
   t.max_page_size = k_max_limit;
+  t.total_at = "/meta/total";  // to check completeness: a count that moved means the account changed
   return t;
 }
 

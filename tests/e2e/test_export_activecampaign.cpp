@@ -75,9 +75,11 @@ TEST_CASE("every ActiveCampaign type exports exactly as the dataset, side-loads 
   for (const auto& target : requests.GetArray())
     if (std::string(target.GetString()).starts_with("/activecampaign/api/3/deals?")) ++deals;
   CHECK(deals == 3);
-  auto capped = s.exportt({"deals", "--page-size", "500"});
+  auto capped = run_crmexport(s.home, {"export", "ac", "deals", "--page-size", "500"});
   REQUIRE(capped.exit_code == 0);
   CHECK(lines_of(capped.out) == s.server.dataset("activecampaign", "deals"));
+  CHECK_THAT(capped.err, Catch::Contains("above ActiveCampaign's cap; using 100"));
+  CHECK(capped.err.find("warning") == std::string::npos);  // meta.total matched what was written
 }
 
 TEST_CASE("contacts resume by id: --max-pages then --cursor gives exactly the rest", "[e2e][activecampaign]") {
@@ -203,8 +205,10 @@ TEST_CASE("contacts inserted and deleted during the export: each contact present
   // After every contacts page the fake deletes the lowest id and one from the middle, and adds two.
   Setup s({"--records", "400", "--churn-every", "1"});
   auto initial = s.server.dataset("activecampaign", "contacts");
-  auto result = s.exportt({"contacts", "--page-size", "25"});
+  auto result = run_crmexport(s.home, {"export", "ac", "contacts", "--page-size", "25"});
   REQUIRE(result.exit_code == 0);
+  // The count moved under the export, and crmexport says so.
+  CHECK_THAT(result.err, Catch::Contains("contacts: ActiveCampaign reported 400 records when the export began"));
 
   auto changes = s.admin("/_activecampaign/changes");
   std::set<long long> deleted;
