@@ -131,8 +131,16 @@ void run(const Context& context, ExportArgs& args) {
     args.options.since = value_or_throw(parse_time(args.since, now));
   }
   args.options.params = parse_params(args.params);
-  for (auto& param : filter_order_params(provider, args)) args.options.params.push_back(std::move(param));
-  for (const auto* type : types) check_orderable(provider, *type, args);
+  auto filter_order = filter_order_params(provider, args);
+  for (const auto* type : types) {
+    check_orderable(provider, *type, args);
+    for (const auto& [name, value] : filter_order)
+      if (args.options.since && type->since && name == type->since->param)
+        throw Fatal(ErrorKind::usage, fmt::format("--since sets {} for {} already; give either --since or that "
+                                                  "--filter, not both",
+                                                  name, type->name));
+  }
+  for (auto& param : filter_order) args.options.params.push_back(std::move(param));
 
   auto session = open_session(context, connection);
   for (size_t i = 0; i < types.size(); ++i) {

@@ -190,7 +190,11 @@ TEST_CASE("filter and order usage errors: contacts' fixed order, bad forms, prov
   CHECK_THAT(no_value.err, Catch::Contains("FIELD=VALUE"));
   auto twice = s.exportt({"contacts", "--since", "7d", "--filter", "updated_after=2024-01-01"});
   CHECK(twice.exit_code == 2);
-  CHECK_THAT(twice.err, Catch::Contains("filters[updated_after]"));
+  CHECK_THAT(twice.err, Catch::Contains("--since sets filters[updated_after] for contacts already"));
+  // The change filter belongs to --since, as with --param.
+  auto by_filter = s.exportt({"contacts", "--filter", "updated_after=2024-01-01"});
+  CHECK(by_filter.exit_code == 2);
+  CHECK_THAT(by_filter.err, Catch::Contains("--since"));
   auto paging = s.exportt({"contacts", "--param", "id_greater=3"});
   CHECK(paging.exit_code == 2);
 
