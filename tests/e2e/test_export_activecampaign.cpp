@@ -310,3 +310,14 @@ TEST_CASE(
   CHECK(gone.exit_code == 3);
   CHECK_THAT(gone.err, Catch::Contains("crmexport auth add activecampaign"));
 }
+
+TEST_CASE("an empty ActiveCampaign account exports no record of any type, without a warning", "[e2e][activecampaign]") {
+  Setup s({"--records", "0"});
+  for (const auto& type : k_types) {
+    INFO(type);
+    auto result = run_crmexport(s.home, {"export", "ac", type, "-f", "json"});
+    REQUIRE(result.exit_code == 0);
+    CHECK(result.out == "[]\n");
+    CHECK(result.err.find("warning") == std::string::npos);
+  }
+}

@@ -113,8 +113,10 @@ std::string record_json(const Record& record) {
 }
 
 Dataset::Dataset(std::uint64_t seed, std::int64_t records) : m_seed(seed), m_count(records) {
-  for (Type type : k_all_types)
-    for (std::int64_t id = 1; id <= records; ++id) m_records[type].emplace(id, make_record(type, id));
+  for (Type type : k_all_types) {
+    auto& of_type = m_records[type];  // present even when empty: --records 0 is an empty account
+    for (std::int64_t id = 1; id <= records; ++id) of_type.emplace(id, make_record(type, id));
+  }
   m_next_contact_id = records + 1;
 }
 
