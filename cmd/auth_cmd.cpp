@@ -2,6 +2,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "cmd/commands.hpp"
@@ -67,6 +69,30 @@ std::string secret_token_of(const store::Connection& c) {
   return "";
 }
 
+// "https://Acme.api-us1.com/" and "https://acme.api-us1.com" are one account.
+std::string account_key(std::string url) {
+  while (url.ends_with('/')) url.pop_back();
+  auto host_end = url.find('/', url.find("://") + 3);
+  std::transform(url.begin(), host_end == std::string::npos ? url.end() : url.begin() + host_end, url.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return url;
+}
+
+// For providers that accept one set of credentials per account: another connection (under
+// another name) to the same account URL is refused unless --force.
+void check_one_per_account(const providers::Provider& provider, store::Store& store, const AddOptions& options,
+                           const std::string& name) {
+  if (!provider.one_connection_per_base_url || options.force) return;
+  for (const auto& existing : value_or_throw(store.list())) {
+    if (existing.provider != provider.name || existing.name == name) continue;
+    if (account_key(existing.base_url) == account_key(options.base_url))
+      throw Fatal(ErrorKind::usage,
+                  fmt::format("connection '{}' already holds credentials for {} ({} allows one per account); "
+                              "remove it with `crmexport auth remove {}`, or pass --force to add another",
+                              existing.name, options.base_url, provider.title, existing.name));
+  }
+}
+
 void add(const Context& context, const AddOptions& options) {
   const auto& provider = provider_named(options.provider);
   std::string name = options.name.empty() ? provider.name : options.name;
@@ -77,6 +103,7 @@ void add(const Context& context, const AddOptions& options) {
     throw Fatal(ErrorKind::usage, fmt::format("a connection named '{}' exists; pass --force to replace it, or choose "
                                               "another --name",
                                               name));
+  check_one_per_account(provider, store, options, name);
   store::Connection connection;
   connection.name = name;
   connection.provider = provider.name;
@@ -89,7 +116,9 @@ void add(const Context& context, const AddOptions& options) {
     auto session = open_session(context, connection);
     if (auto verified = session->verify(); !verified) {
       auto error = verified.error();
-      error.message = fmt::format("the token was not accepted, nothing stored: {}", error.message);
+      error.message = provider.verify_refused.empty()
+                          ? fmt::format("the token was not accepted, nothing stored: {}", error.message)
+                          : fmt::format("{}; nothing stored ({})", provider.verify_refused, error.message);
       throw Fatal(std::move(error));
     }
   }

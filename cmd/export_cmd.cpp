@@ -22,6 +22,8 @@ struct ExportArgs {
   std::string since;
   std::string fields;
   std::vector<std::string> params;
+  std::vector<std::string> filters;  // --filter FIELD=VALUE
+  std::vector<std::string> orders;   // --order FIELD:asc|desc
   std::string api_version;
   std::string associations;
   engine::ExportOptions options;
@@ -49,6 +51,46 @@ http::Query parse_params(const std::vector<std::string>& params) {
     query.emplace_back(param.substr(0, equals), param.substr(equals + 1));
   }
   return query;
+}
+
+// --filter and --order in the provider's spelling (filters[FIELD]=VALUE, orders[FIELD]=ASC), in
+// the order given; refused for providers that declare no spelling.
+http::Query filter_order_params(const providers::Provider& provider, const ExportArgs& args) {
+  http::Query query;
+  if (args.filters.empty() && args.orders.empty()) return query;
+  if (!provider.filter_order)
+    throw Fatal(ErrorKind::usage, fmt::format("{} has no generic filters or orders; pass its own query parameters "
+                                              "with --param KEY=VALUE",
+                                              provider.title));
+  const auto& spelling = *provider.filter_order;
+  for (const auto& filter : args.filters) {
+    auto equals = filter.find('=');
+    if (equals == std::string::npos || equals == 0)
+      throw Fatal(ErrorKind::usage, fmt::format("--filter '{}' is not FIELD=VALUE", filter));
+    query.emplace_back(fmt::format(fmt::runtime(spelling.filter), filter.substr(0, equals)), filter.substr(equals + 1));
+  }
+  for (const auto& order : args.orders) {
+    auto colon = order.rfind(':');
+    std::string direction = colon == std::string::npos ? "" : order.substr(colon + 1);
+    if (colon == std::string::npos || colon == 0 || (direction != "asc" && direction != "desc"))
+      throw Fatal(ErrorKind::usage, fmt::format("--order '{}' is not FIELD:asc or FIELD:desc", order));
+    query.emplace_back(fmt::format(fmt::runtime(spelling.order), order.substr(0, colon)),
+                       direction == "asc" ? spelling.ascending : spelling.descending);
+  }
+  return query;
+}
+
+// A type whose paging fixes the order (keyset paging by id) cannot take --order: another order
+// would break the paging.
+void check_orderable(const providers::Provider& provider, const providers::TypeSpec& type, const ExportArgs& args) {
+  if (args.orders.empty() || !provider.filter_order) return;
+  auto order_prefix = provider.filter_order->order.substr(0, provider.filter_order->order.find("{}"));
+  for (const auto& name : type.paging->param_names())
+    if (name.starts_with(order_prefix))
+      throw Fatal(ErrorKind::usage, fmt::format("{} are read in a fixed order ({}) so that records added or "
+                                                "deleted meanwhile are neither skipped nor repeated; --order is "
+                                                "not available for them: sort the output instead",
+                                                type.name, name));
 }
 
 // Wraps an auth failure with what to do about it for this connection.
@@ -101,6 +143,16 @@ void run(const Context& context, ExportArgs& args) {
     args.options.since = value_or_throw(parse_time(args.since, now));
   }
   args.options.params = parse_params(args.params);
+  auto filter_order = filter_order_params(provider, args);
+  for (const auto* type : types) {
+    check_orderable(provider, *type, args);
+    for (const auto& [name, value] : filter_order)
+      if (args.options.since && type->since && name == type->since->param)
+        throw Fatal(ErrorKind::usage, fmt::format("--since sets {} for {} already; give either --since or that "
+                                                  "--filter, not both",
+                                                  name, type->name));
+  }
+  for (auto& param : filter_order) args.options.params.push_back(std::move(param));
 
   auto session = open_session(context, connection);
   for (size_t i = 0; i < types.size(); ++i) {
@@ -152,6 +204,10 @@ void register_export_command(CLI::App& app, Context& context) {
                       "include the ids of these associated types, comma-separated (HubSpot v3)");
   command->add_flag("--archived", args->options.archived, "export archived records instead of live ones (HubSpot v3)");
   command->add_option("--param", args->params, "KEY=VALUE query parameter passed to the provider (repeatable)");
+  command->add_option("--filter", args->filters,
+                      "FIELD=VALUE: only matching records, as the provider's filters[FIELD] (repeatable)");
+  command->add_option("--order", args->orders,
+                      "FIELD:asc|desc: the provider's sort order, as orders[FIELD] (repeatable, in order)");
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->callback([&context, args] { run(context, *args); });
 }

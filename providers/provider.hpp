@@ -91,6 +91,7 @@ struct TypeSpec {
   // Set when a page takes more than one GET; then path, records_at, paging and fixed_params
   // are not used for reading (path still names the endpoint in messages).
   std::shared_ptr<const PagePlanner> planner;
+  std::string total_at;              // JSON pointer to the provider's count of matching records; empty: none
 };
 
 struct ApiVersion {
@@ -114,6 +115,15 @@ struct TokenAuth {
   std::string prefix;  // e.g. "Bearer "
 };
 
+// How --filter FIELD=VALUE and --order FIELD:asc|desc are spelled as query parameters, for
+// providers whose lists take generic filters and orders. "{}" stands for the field.
+struct FilterOrderSpelling {
+  std::string filter = "filters[{}]";
+  std::string order = "orders[{}]";
+  std::string ascending = "ASC";
+  std::string descending = "DESC";
+};
+
 struct Provider {
   std::string name;                     // "pipedrive"
   std::string title;                    // "Pipedrive"
@@ -125,6 +135,11 @@ struct Provider {
   std::string verify_path;           // one cheap authenticated GET, for `auth add` and `auth test`
   http::RateLimitRules rate_limits;
   http::ProviderErrorRules errors;
+  std::optional<FilterOrderSpelling> filter_order;  // nullopt: --filter/--order refused (use --param)
+  // The account is the base URL and the provider refuses a second set of credentials for it:
+  // `auth add` then refuses a second connection to the same URL unless --force.
+  bool one_connection_per_base_url = false;
+  std::string verify_refused;  // what `auth add` says when the check fails; empty: a generic line
 
   const ApiVersion& default_version() const { return versions.front(); }
   const ApiVersion* version(std::string_view version_name) const {

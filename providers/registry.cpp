@@ -6,15 +6,17 @@
 #include <array>
 #include <vector>
 
+#include "providers/activecampaign/activecampaign.hpp"
 #include "providers/hubspot/hubspot.hpp"
 #include "providers/pipedrive/pipedrive.hpp"
 
 namespace crmexport::providers {
 
 std::span<const Provider* const> all() {
-  static const std::array<const Provider*, 2> k_providers = {
+  static const std::array k_providers = {
       &pipedrive::provider(),
       &hubspot::provider(),
+      &activecampaign::provider(),
   };
   return k_providers;
 }

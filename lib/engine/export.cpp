@@ -1,6 +1,7 @@
 #include "lib/engine/export.hpp"
 
 #include "lib/core/log.hpp"
+#include "lib/json/fields.hpp"
 #include "lib/engine/page_loop.hpp"
 #include "lib/engine/resume.hpp"
 
@@ -18,9 +19,12 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
               session.provider().title);
 
   ExportResult result;
-  long skip = start->skip;  // records of the first page an earlier run already wrote
+  std::optional<int64_t> total_at_start;  // the provider's count when a whole export began
+  long skip = start->skip;                // records of the first page an earlier run already wrote
   auto on_page = [&](PageRead& read) -> Result<Flow> {
     const auto& records = read.page.records;
+    if (read.number == 1 && start->position.empty() && !type.total_at.empty())
+      total_at_start = json::int_at(read.page.envelope, type.total_at);
     size_t index = std::min(static_cast<size_t>(std::exchange(skip, 0)), records.size());
     for (; index < records.size(); ++index) {
       if (options.max_records > 0 && result.records >= options.max_records) break;
@@ -49,6 +53,13 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
                   options.properties, options.associations, options.archived};
   if (auto read = read_pages(session, type, query, start->position, on_page); !read)
     return std::unexpected(read.error());
+  // A count that differs at the end means the account changed during the export: say so, since
+  // offset paging may then have skipped or repeated records (see the provider's docs).
+  if (total_at_start && !result.resume_cursor && *total_at_start != result.records)
+    log::warn(
+        "{}: {} reported {} records when the export began and {} were written; records were added or "
+        "deleted meanwhile",
+        type.name, session.provider().title, *total_at_start, result.records);
   return result;
 }
 

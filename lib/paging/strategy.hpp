@@ -74,7 +74,23 @@ struct HasMoreOffset {
   std::string offset_at;
 };
 
+// Keyset paging by id (ActiveCampaign contacts: orders[id]=ASC with id_greater): the position is
+// the id of the last record read, taken from the page's records, and each page asks for the
+// records after it in ascending id order. Unlike an offset, that position does not move when
+// records before it are deleted or records are added, so none is skipped or repeated. Ends on an
+// empty page, when `total_at` (the count of records after the position) is covered, else on a
+// short page.
+struct IdKeyset {
+  std::string after_param = "id_greater";
+  std::string limit_param = "limit";
+  std::string order_param;  // e.g. "orders[id]", sent with order_value on every page; empty: none
+  std::string order_value = "ASC";
+  std::string id_field = "id";
+  std::string total_at;  // JSON pointer; empty when the provider gives none
+};
+
 std::shared_ptr<const Strategy> make(OffsetLimit config);
+std::shared_ptr<const Strategy> make(IdKeyset config);
 std::shared_ptr<const Strategy> make(PageNumber config);
 std::shared_ptr<const Strategy> make(StartNextStart config);
 std::shared_ptr<const Strategy> make(Cursor config);

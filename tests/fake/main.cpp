@@ -1,5 +1,6 @@
 // crm-fake: fake CRM APIs on loopback for crmexport's end-to-end tests, benchmarks and demo.
 
+#include "tests/fake/activecampaign_provider.hpp"
 #include "tests/fake/admin_routes.hpp"
 #include "tests/fake/fake_provider.hpp"
 #include "tests/fake/hubspot_provider.hpp"
@@ -27,6 +28,7 @@ using ProviderFactory = std::unique_ptr<FakeProvider> (*)(const FakeOptions&);
 constexpr ProviderFactory k_providers[] = {
     crm_fake::make_pipedrive_provider,
     crm_fake::make_hubspot_provider,
+    crm_fake::make_activecampaign_provider,
 };
 
 // Enough workers that slow clients (or --latency-ms) on a few connections do not starve the rest.

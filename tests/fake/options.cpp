@@ -27,7 +27,7 @@ std::function<bool(std::string_view)> number_into(T& target, T min, T max) {
 
 std::string usage_text() {
   return R"(usage: crm-fake [options]
-A fake CRM HTTP server (Pipedrive under /pipedrive) on 127.0.0.1 for tests and benchmarks.
+A fake CRM HTTP server (Pipedrive under /pipedrive, ActiveCampaign under /activecampaign) on 127.0.0.1 for tests and benchmarks.
 
   --port N                    port to bind on 127.0.0.1 (0 = ephemeral; default 0)
   --seed N                    dataset seed (default 1)
@@ -45,11 +45,15 @@ A fake CRM HTTP server (Pipedrive under /pipedrive) on 127.0.0.1 for tests and b
   --hubspot-interval-ms N     HubSpot's rolling interval (default 10000)
   --hubspot-daily-limit N     HubSpot requests per day before a DAILY 429 (default 250000)
   --hubspot-custom-properties N  custom properties per HubSpot object type (default 5)
+  --churn-every N             ActiveCampaign: after every Nth contacts list, delete two contacts
+                              (the lowest id and one in the middle) and insert two
   -v                          log each request to stderr
   -h, --help                  show this help
 
 The first line on stdout is "listening on http://127.0.0.1:PORT".
-Admin: GET /_stats (request counts), POST /_shutdown.
+Admin: GET /_stats (request counts), POST /_shutdown; ActiveCampaign: POST /_activecampaign/churn
+(change contacts once now), GET /_activecampaign/changes (ids inserted and deleted),
+GET /_activecampaign/requests (every list request's path and query, in order).
 )";
 }
 
@@ -84,6 +88,7 @@ ParsedOptions parse_options(int argc, char** argv) {
       {"--hubspot-interval-ms", number_into(o.hubspot_interval_ms, 1, k_int_max)},
       {"--hubspot-daily-limit", number_into(o.hubspot_daily_limit, std::int64_t{0}, k_i64_max)},
       {"--hubspot-custom-properties", number_into(o.hubspot_custom_properties, 0, 2000)},
+      {"--churn-every", number_into(o.churn_every, std::int64_t{0}, k_i64_max)},
   };
 
   for (int i = 1; i < argc; ++i) {

@@ -21,6 +21,7 @@ struct FakeOptions {
   std::int64_t inject_429_every = 0;
   std::int64_t inject_500_every = 0;
   std::int64_t inject_malformed_every = 0;
+  std::int64_t churn_every = 0;  // ActiveCampaign: change contacts after every Nth contacts list
   bool verbose = false;
   // HubSpot (FACTS HubSpot §4): requests per rolling interval per token, the interval, the
   // account's daily limit, and custom properties per object type.

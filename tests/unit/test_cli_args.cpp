@@ -33,7 +33,7 @@ TEST_CASE("one type goes to stdout as NDJSON unless -f says otherwise", "[cli]")
   CHECK(kind_of_failure({"persons"}, "", "xml") == ErrorKind::usage);
 }
 
-TEST_CASE("-o FILE takes its format from the extension, -f overrides it", "[cli]") {
+TEST_CASE("an output FILE takes its format from the extension, -f overrides it", "[cli]") {
   CHECK(cmd::plan_output({"deals"}, "out.csv", "").format == output::Format::csv);
   CHECK(cmd::plan_output({"deals"}, "out.JSONL", "").format == output::Format::ndjson);
   CHECK(cmd::plan_output({"deals"}, "out.json", "").format == output::Format::json);
@@ -44,7 +44,7 @@ TEST_CASE("-o FILE takes its format from the extension, -f overrides it", "[cli]
   CHECK(kind_of_failure({"deals", "persons"}, "out.json", "") == ErrorKind::usage);
 }
 
-TEST_CASE("-o DIR/ writes TYPE.EXT per type and creates the folder", "[cli]") {
+TEST_CASE("an output DIR/ writes TYPE.EXT per type and creates the folder", "[cli]") {
   TempDir home;
   auto folder = home / "exports/nested/";
   auto plan = cmd::plan_output({"persons", "deals"}, folder, "csv");

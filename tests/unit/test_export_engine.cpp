@@ -78,7 +78,7 @@ TEST_CASE("a cursor the provider repeats ends the run with an error, not a loop"
   CHECK(rig.transport->sent().size() == 3);
 }
 
-TEST_CASE("--max-records inside a page resumes with a skip, at a page end with the next cursor", "[engine]") {
+TEST_CASE("a record limit inside a page resumes with a skip, at a page end with the next cursor", "[engine]") {
   Rig inside("persons");
   inside.transport->answer(200, v2_page({1, 2, 3}, R"("c1")"));
   MemoryWriter writer;
@@ -105,7 +105,7 @@ TEST_CASE("--max-records inside a page resumes with a skip, at a page end with t
   CHECK(third.records == std::vector<std::string>{R"({"id":3})"});
 }
 
-TEST_CASE("--since is sent where the type has a filter and left out where it has none", "[engine]") {
+TEST_CASE("the change filter is sent where the type has a filter and left out where it has none", "[engine]") {
   engine::ExportOptions options;
   options.since = std::chrono::sys_days{std::chrono::year{2024} / 6 / 1};
   Rig filtered("deals");

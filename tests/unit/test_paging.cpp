@@ -92,3 +92,37 @@ TEST_CASE("has-more + offset passes the provider's offset through", "[paging]") 
   CHECK(s->next(page_of(R"({"has-more":true,"vid-offset":3301})", 100), "", 100).value() == "3301");
   CHECK(s->next(page_of(R"({"has-more":false,"vid-offset":3401})", 100), "3301", 100).value() == std::nullopt);
 }
+
+TEST_CASE("id keyset pages after the last record's id, in ascending id order", "[paging]") {
+  auto s = paging::make(paging::IdKeyset{"id_greater", "limit", "orders[id]", "ASC", "id", "/meta/total"});
+  CHECK(params(*s, "", 100) == "orders[id]=ASC;limit=100;");
+  CHECK(params(*s, "42", 100) == "orders[id]=ASC;id_greater=42;limit=100;");
+  paging::Query q;
+  CHECK(s->add_params("abc", 10, q).error().kind == ErrorKind::usage);
+
+  auto page = [](const char* envelope, std::vector<std::string> records) {
+    auto p = page_of(envelope, 0);
+    p.records = std::move(records);
+    return p;
+  };
+  // The id is read from the last record, as a string ("7") or a number (9).
+  CHECK(s->next(page(R"({"meta":{"total":"5"}})", {R"({"id":"3"})", R"({"id":"7"})"}), "", 2).value() == "7");
+  CHECK(s->next(page(R"({"meta":{"total":5}})", {R"({"id":"8"})", R"({"id":9})"}), "7", 2).value() == "9");
+  // The total counts the records after the position: a page that holds them all is the last.
+  CHECK(s->next(page(R"({"meta":{"total":"2"}})", {R"({"id":"10"})", R"({"id":"11"})"}), "9", 2).value() ==
+        std::nullopt);
+  // A page shorter than asked is not the end while the total says more (a server-side cap).
+  CHECK(s->next(page(R"({"meta":{"total":"3"}})", {R"({"id":"12"})"}), "11", 2).value() == "12");
+  CHECK(s->next(page(R"({"meta":{"total":"0"}})", {}), "12", 2).value() == std::nullopt);
+  // Ids that do not grow mean the order was ignored; a record without an id cannot be paged from.
+  CHECK(s->next(page(R"({"meta":{"total":"9"}})", {R"({"id":"5"})"}), "12", 1).error().kind == ErrorKind::provider);
+  CHECK(s->next(page(R"({"meta":{"total":"9"}})", {R"({"name":"x"})"}), "", 1).error().kind == ErrorKind::provider);
+
+  auto no_total = paging::make(paging::IdKeyset{"id_greater", "limit", "", "ASC", "id", ""});
+  CHECK(params(*no_total, "4", 10) == "id_greater=4;limit=10;");
+  CHECK(no_total->next(page("{}", {R"({"id":"5"})", R"({"id":"6"})"}), "4", 2).value() == "6");
+  CHECK(no_total->next(page("{}", {R"({"id":"7"})"}), "6", 2).value() == std::nullopt);
+  auto names = s->param_names();
+  CHECK(std::find(names.begin(), names.end(), "orders[id]") != names.end());
+  CHECK(std::find(names.begin(), names.end(), "id_greater") != names.end());
+}

@@ -1,0 +1,82 @@
+// ActiveCampaign API v3, per ../shared/api-specs/FACTS.md (ActiveCampaign). No official OpenAPI
+// exists; paths, envelopes and parameters come from the AC-DOC reference pages cited there.
+#include "providers/activecampaign/activecampaign.hpp"
+
+#include "providers/activecampaign/wire.hpp"
+
+namespace crmexport::providers::activecampaign {
+namespace {
+
+using namespace std::chrono_literals;
+
+// limit: default 20, max 100; the total is meta.total (FACTS §3).
+constexpr int k_max_limit = 100;
+// 5 requests a second per account, shared by every key (FACTS §4). 210 ms rather than 200: the
+// limit is counted where requests arrive, and exactly 200 ms between sends leaves no room for a
+// request that reaches the server a little early after one that was late.
+constexpr auto k_min_interval = 210ms;
+
+// Records sit under the type's key; side-loaded collections beside it are not records.
+TypeSpec offset_type(std::string name, std::string description, std::string resource, std::string updated_field) {
+  TypeSpec t;
+  t.name = std::move(name);
+  t.description = std::move(description);
+  t.path = "/api/3/" + resource;
+  t.records_at = {resource};
+  t.updated_field = std::move(updated_field);
+  t.paging = paging::make(paging::OffsetLimit{"offset", "limit", "/meta/total"});
+  t.max_page_size = k_max_limit;
+  t.total_at = "/meta/total";  // to check completeness: a count that moved means the account changed
+  return t;
+}
+
+// Contacts page by id so that records added or deleted during the export move no position:
+// only /contacts takes id_greater (FACTS §3).
+TypeSpec contacts() {
+  TypeSpec t = offset_type("contacts", "contacts (people)", "contacts", "udate");
+  t.paging = paging::make(paging::IdKeyset{"id_greater", "limit", "orders[id]", "ASC", "id", "/meta/total"});
+  // The filter's date format is unconfirmed (FACTS §5); ISO-8601 with a zone is unambiguous.
+  t.since = SinceFilter{"filters[updated_after]", TimeFormat::rfc3339};
+  return t;
+}
+
+Provider make() {
+  Provider p;
+  p.name = "activecampaign";
+  p.title = "ActiveCampaign";
+  p.base_url_hint = "https://ACCOUNT.api-us1.com";  // every account has its own (FACTS §1)
+  p.auth_kinds = {"token"};
+  p.token_auth = {"Api-Token", ""};
+  p.verify_path = "/api/3/users/me";
+  p.rate_limits.min_interval = k_min_interval;
+  p.errors.message = error_message;
+  p.filter_order = FilterOrderSpelling{};
+  // The seed refused a second set of credentials for one account ("Record already exist").
+  p.one_connection_per_base_url = true;
+  p.verify_refused =
+      "Invalid base_url or api_key: check the account URL and the API key under Settings > Developer in "
+      "ActiveCampaign";
+
+  TypeSpec deals = offset_type("deals", "deals", "deals", "mdate");
+  deals.since = SinceFilter{"filters[updated_after]", TimeFormat::rfc3339};
+  p.versions.push_back(ApiVersion{"v3",
+                                  "API v3 (limit/offset; contacts by id)",
+                                  {
+                                      contacts(),
+                                      deals,
+                                      offset_type("accounts", "accounts (companies)", "accounts", "updated_timestamp"),
+                                      offset_type("notes", "notes on contacts, deals and accounts", "notes", "mdate"),
+                                      offset_type("pipelines", "deal pipelines (dealGroups)", "dealGroups", "udate"),
+                                      offset_type("stages", "pipeline stages (dealStages)", "dealStages", "udate"),
+                                  }});
+  return p;
+}
+
+}  // namespace
+
+const Provider& provider() {
+  static const Provider k_provider = make();
+  return k_provider;
+}
+
+}  // namespace crmexport::providers::activecampaign

@@ -1,0 +1,32 @@
+#include "providers/activecampaign/wire.hpp"
+
+#include <rapidjson/document.h>
+
+namespace crmexport::providers::activecampaign {
+namespace {
+
+std::string text(const rapidjson::Value& object, const char* key) {
+  if (!object.IsObject()) return "";
+  auto it = object.FindMember(key);
+  return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+}  // namespace
+
+std::string error_message(const http::Response& response) {
+  rapidjson::Document body;
+  body.Parse(response.body.data(), response.body.size());
+  if (body.HasParseError() || !body.IsObject()) return {};
+  if (auto message = text(body, "message"); !message.empty()) return message;
+  std::string joined;
+  auto errors = body.FindMember("errors");
+  if (errors == body.MemberEnd() || !errors->value.IsArray()) return {};
+  for (const auto& error : errors->value.GetArray()) {
+    std::string one = text(error, "title");
+    if (auto detail = text(error, "detail"); !detail.empty()) one += one.empty() ? detail : " (" + detail + ")";
+    if (!one.empty()) joined += (joined.empty() ? "" : "; ") + one;
+  }
+  return joined;
+}
+
+}  // namespace crmexport::providers::activecampaign
