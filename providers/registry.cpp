@@ -6,13 +6,15 @@
 #include <array>
 #include <vector>
 
+#include "providers/keap/keap.hpp"
 #include "providers/pipedrive/pipedrive.hpp"
 
 namespace crmexport::providers {
 
 std::span<const Provider* const> all() {
-  static const std::array<const Provider*, 1> k_providers = {
+  static const std::array k_providers = {
       &pipedrive::provider(),
+      &keap::provider(),
   };
   return k_providers;
 }
