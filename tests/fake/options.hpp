@@ -22,6 +22,12 @@ struct FakeOptions {
   std::int64_t inject_500_every = 0;
   std::int64_t inject_malformed_every = 0;
   bool verbose = false;
+  // OAuth2 (every provider's fake token endpoint): the registered client, the first refresh
+  // token, and how long issued access tokens live.
+  std::string client_id = "fake-client";
+  std::string client_secret = "fake-secret";
+  std::string refresh_token = "fake-refresh";
+  int access_ttl_seconds = 3600;
 };
 
 enum class ParseOutcome { run, help, usage_error };
