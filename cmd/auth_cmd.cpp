@@ -180,7 +180,8 @@ void register_auth_command(CLI::App& app, Context& context) {
   add_command->add_flag("--token-stdin", add_options->token_stdin, "read the token from standard input");
   add_command->add_flag("--oauth", add_options->oauth,
                         "OAuth2 tokens you already hold: JSON on stdin with client_id, client_secret, refresh_token");
-  add_command->add_option("--authorize-url", add_options->urls.authorize_url, "OAuth authorize URL (default: the provider's)");
+  add_command->add_option("--authorize-url", add_options->urls.authorize_url,
+                          "OAuth authorize URL (default: the provider's)");
   add_command->add_option("--token-url", add_options->urls.token_url, "OAuth token URL (default: the provider's)");
   add_command->add_flag("--no-verify", add_options->no_verify, "store without one request to check the token");
   add_command->add_flag("--force", add_options->force, "replace a connection of the same name");
@@ -195,7 +196,8 @@ void register_auth_command(CLI::App& app, Context& context) {
   login_command->add_option("--base-url", login_options->base_url, "the account's API URL, when not the default");
   login_command->add_option("--port", login_options->port, "loopback port for the redirect (default: any free one)");
   login_command->add_flag("--no-browser", login_options->no_browser, "only print the URL to open");
-  login_command->add_option("--timeout", login_options->timeout_seconds, "seconds to wait for the redirect (default 300)");
+  login_command->add_option("--timeout", login_options->timeout_seconds,
+                            "seconds to wait for the redirect (default 300)");
   login_command->add_option("--authorize-url", login_options->urls.authorize_url, "OAuth authorize URL override");
   login_command->add_option("--token-url", login_options->urls.token_url, "OAuth token URL override");
   login_command->callback([&context, login_options] { login(context, *login_options); });

@@ -52,8 +52,8 @@ std::unique_ptr<engine::Session> open_session(const Context& context, const stor
   const auto& provider = provider_named(connection.provider);
   auto store_path = context.store_path.empty() ? value_or_throw(store::Store::default_path())
                                                : std::filesystem::path(context.store_path);
-  return value_or_throw(engine::Session::open(connection, provider, context.retry_policy(), nullptr, nullptr,
-                                              store_path));
+  return value_or_throw(
+      engine::Session::open(connection, provider, context.retry_policy(), nullptr, nullptr, store_path));
 }
 
 const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,

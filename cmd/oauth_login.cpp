@@ -79,8 +79,9 @@ std::string oauth_secret_from_stdin(const OAuthUrls& urls) {
   rapidjson::Document d;
   d.Parse(text.data(), text.size());
   if (d.HasParseError() || !d.IsObject())
-    throw Fatal(ErrorKind::usage, "--oauth reads a JSON object on standard input: {\"client_id\": ..., "
-                                  "\"client_secret\": ..., \"refresh_token\": ...}");
+    throw Fatal(ErrorKind::usage,
+                "--oauth reads a JSON object on standard input: {\"client_id\": ..., "
+                "\"client_secret\": ..., \"refresh_token\": ...}");
   auto field = [&](const char* key, bool required) -> std::string {
     auto it = d.FindMember(key);
     if (it != d.MemberEnd() && it->value.IsString() && it->value.GetStringLength() > 0) return it->value.GetString();
@@ -92,7 +93,8 @@ std::string oauth_secret_from_stdin(const OAuthUrls& urls) {
   secret.client_secret = field("client_secret", true);
   secret.refresh_token = field("refresh_token", true);
   secret.access_token = field("access_token", false);
-  if (auto it = d.FindMember("expires_in"); !secret.access_token.empty() && it != d.MemberEnd() && it->value.IsInt64()) {
+  if (auto it = d.FindMember("expires_in");
+      !secret.access_token.empty() && it != d.MemberEnd() && it->value.IsInt64()) {
     secret.issued_at = now_unix();
     secret.expires_at = secret.issued_at + it->value.GetInt64();
   }
@@ -110,8 +112,8 @@ void login(const Context& context, const LoginOptions& options) {
   const std::string name = options.name.empty() ? provider.name : options.name;
   auto store = context.open_store();
   if (auto existing = value_or_throw(store.find(name)); existing && existing->provider != provider.name)
-    throw Fatal(ErrorKind::usage, fmt::format("a {} connection named '{}' exists; choose another --name",
-                                              existing->provider, name));
+    throw Fatal(ErrorKind::usage,
+                fmt::format("a {} connection named '{}' exists; choose another --name", existing->provider, name));
 
   auth::OAuthSecret secret;
   secret.client_id = options.client_id;
@@ -175,7 +177,8 @@ void login(const Context& context, const LoginOptions& options) {
   bool arrived = false;
   {
     std::unique_lock lock(callback.mutex);
-    arrived = callback.done.wait_for(lock, std::chrono::seconds(options.timeout_seconds), [&] { return callback.arrived; });
+    arrived =
+        callback.done.wait_for(lock, std::chrono::seconds(options.timeout_seconds), [&] { return callback.arrived; });
   }
   server.stop();
   listener.join();

@@ -75,8 +75,8 @@ struct Provider {
   std::vector<std::string> auth_kinds;  // "token", later "oauth2"
   TokenAuth token_auth;
   std::optional<auth::OAuthFacts> oauth;  // set when auth_kinds has "oauth2"
-  std::vector<ApiVersion> versions;  // the first is the default
-  std::string verify_path;           // one cheap authenticated GET, for `auth add` and `auth test`
+  std::vector<ApiVersion> versions;       // the first is the default
+  std::string verify_path;                // one cheap authenticated GET, for `auth add` and `auth test`
   http::RateLimitRules rate_limits;
   http::ProviderErrorRules errors;
 

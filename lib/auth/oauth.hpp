@@ -21,8 +21,8 @@ enum class ClientAuth {
 
 // A provider's OAuth2, as data (providers/NAME declares it; nothing here is provider code).
 struct OAuthFacts {
-  std::string authorize_url;  // the real one; a connection may override it (--authorize-url)
-  std::string token_url;      // the real one; a connection may override it (--token-url)
+  std::string authorize_url;                          // the real one; a connection may override it (--authorize-url)
+  std::string token_url;                              // the real one; a connection may override it (--token-url)
   ClientAuth code_client_auth = ClientAuth::form;     // for grant_type=authorization_code
   ClientAuth refresh_client_auth = ClientAuth::form;  // for grant_type=refresh_token
   bool pkce = false;                                  // send an S256 code_challenge

@@ -82,22 +82,22 @@ Provider make() {
   p.errors.message = error_message;
   p.errors.rate_limit_is_final = quota_exhausted;
 
-  p.versions.push_back(ApiVersion{
-      "v2",
-      "REST v2 (page tokens, up to 1000 records a page)",
-      {
-          v2("contacts", "contacts", "contacts", "people", "update_time", filter_since("start_update_time"),
-             {{"order_by", "id asc"}}),
-          v2("companies", "companies", "companies", "companies", "update_time", filter_since("since_time"),
-             {{"order_by", "id asc"}}),
-          // No update-time filter for opportunities (FACTS Keap §5): --since exports everything.
-          v2("opportunities", "opportunities", "opportunities", "opportunities (deals)", "last_updated_time",
-             std::nullopt, {}),
-          v2("notes", "notes", "notes", "notes on contacts", "update_time", filter_since("since_time"),
-             {{"order_by", "id asc"}}),
-          v2("stages", "opportunities/stages", "stages", "opportunity (pipeline) stages", "updated_time", std::nullopt,
-             {{"order_by", "stage_order asc"}}),
-      }});
+  p.versions.push_back(
+      ApiVersion{"v2",
+                 "REST v2 (page tokens, up to 1000 records a page)",
+                 {
+                     v2("contacts", "contacts", "contacts", "people", "update_time", filter_since("start_update_time"),
+                        {{"order_by", "id asc"}}),
+                     v2("companies", "companies", "companies", "companies", "update_time", filter_since("since_time"),
+                        {{"order_by", "id asc"}}),
+                     // No update-time filter for opportunities (FACTS Keap §5): --since exports everything.
+                     v2("opportunities", "opportunities", "opportunities", "opportunities (deals)", "last_updated_time",
+                        std::nullopt, {}),
+                     v2("notes", "notes", "notes", "notes on contacts", "update_time", filter_since("since_time"),
+                        {{"order_by", "id asc"}}),
+                     v2("stages", "opportunities/stages", "stages", "opportunity (pipeline) stages", "updated_time",
+                        std::nullopt, {{"order_by", "stage_order asc"}}),
+                 }});
   p.versions.push_back(ApiVersion{"v1",
                                   "the seed's REST v1 (limit/offset, up to 200 records a page)",
                                   {

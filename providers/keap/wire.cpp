@@ -15,8 +15,7 @@ std::string text(const rapidjson::Value& object, const char* key) {
 
 // What a gateway error code means for the user (FACTS Keap §6).
 std::string explain(std::string_view errorcode) {
-  if (errorcode == "keymanagement.service.access_token_expired")
-    return "the access token has expired";
+  if (errorcode == "keymanagement.service.access_token_expired") return "the access token has expired";
   if (errorcode == "keymanagement.service.invalid_access_token" || errorcode == "oauth.v2.InvalidAccessToken")
     return "the key or access token was not accepted; check the connection with `crmexport auth test`";
   if (errorcode.find("SpikeArrest") != std::string_view::npos || errorcode.find("Quota") != std::string_view::npos)
@@ -41,7 +40,8 @@ std::string error_message(const http::Response& response) {
     return out;
   }
   std::string message = text(body, "message");
-  if (auto status = text(body, "status"); !status.empty()) message += (message.empty() ? "" : " ") + ("(" + status + ")");
+  if (auto status = text(body, "status"); !status.empty())
+    message += (message.empty() ? "" : " ") + ("(" + status + ")");
   return message;
 }
 

@@ -32,11 +32,16 @@ constexpr EpochSeconds k_last = 1767225599;   // 2025-12-31T23:59:59
 
 std::string collection(KeapType t) {
   switch (t) {
-    case KeapType::contact: return "contacts";
-    case KeapType::company: return "companies";
-    case KeapType::opportunity: return "opportunities";
-    case KeapType::note: return "notes";
-    case KeapType::stage: return "stages";
+    case KeapType::contact:
+      return "contacts";
+    case KeapType::company:
+      return "companies";
+    case KeapType::opportunity:
+      return "opportunities";
+    case KeapType::note:
+      return "notes";
+    case KeapType::stage:
+      return "stages";
   }
   return "";
 }
@@ -276,9 +281,8 @@ class KeapProvider final : public FakeProvider {
   void register_routes(httplib::Server& server, ServerState& state) override {
     m_oauth.register_routes(server, state);
     const std::string p = prefix();
-    server.Get(p + "/crm/rest/v2/opportunities/stages", guarded(state, [this](const auto& req, auto& res) {
-                 serve_v2(KeapType::stage, req, res);
-               }));
+    server.Get(p + "/crm/rest/v2/opportunities/stages",
+               guarded(state, [this](const auto& req, auto& res) { serve_v2(KeapType::stage, req, res); }));
     server.Get(p + "/crm/rest/v2/([a-z]+)", guarded(state, [this](const auto& req, auto& res) {
                  auto type = type_named(req.matches[1].str());
                  if (!type || *type == KeapType::stage) return send_error(res, 404, "NOT_FOUND", "Not Found");
@@ -439,7 +443,8 @@ class KeapProvider final : public FakeProvider {
     w.EndArray();
     write_int_field(w, "count", total);
     write_string_field(w, "next", fmt::format("{}?limit={}&offset={}", base, limit, end));
-    write_string_field(w, "previous", fmt::format("{}?limit={}&offset={}", base, limit, std::max<std::int64_t>(0, offset - limit)));
+    write_string_field(w, "previous",
+                       fmt::format("{}?limit={}&offset={}", base, limit, std::max<std::int64_t>(0, offset - limit)));
     w.EndObject();
     send_json(res, 200, buffer);
   }

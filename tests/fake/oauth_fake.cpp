@@ -59,12 +59,13 @@ void OAuthFake::register_routes(httplib::Server& server, ServerState&) {
       std::lock_guard lock(m_mutex);
       code = fmt::format("code-{}-{}", ++m_counter, std::random_device{}());
       std::string challenge = req.get_param_value("code_challenge");
-      if (!challenge.empty() && req.get_param_value("code_challenge_method") != "S256") challenge = "plain:" + challenge;
+      if (!challenge.empty() && req.get_param_value("code_challenge_method") != "S256")
+        challenge = "plain:" + challenge;
       m_codes[code] = PendingCode{redirect_uri, challenge};
     }
     // Approved at once, as if the user had clicked "Allow".
-    std::string location = fmt::format("{}{}code={}", redirect_uri, redirect_uri.find('?') == std::string::npos ? '?' : '&',
-                                       url_encode(code));
+    std::string location = fmt::format("{}{}code={}", redirect_uri,
+                                       redirect_uri.find('?') == std::string::npos ? '?' : '&', url_encode(code));
     if (req.has_param("state")) location += "&state=" + url_encode(req.get_param_value("state"));
     res.status = 302;
     res.set_header("Location", location);
@@ -110,7 +111,8 @@ void OAuthFake::register_routes(httplib::Server& server, ServerState&) {
       }
       m_codes.erase(pending);
     } else {
-      return send_oauth_error(res, 400, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token");
+      return send_oauth_error(res, 400, "unsupported_grant_type",
+                              "grant_type must be authorization_code or refresh_token");
     }
     ++m_counter;
     const std::string access = fmt::format("access-{}-{}", m_counter, std::random_device{}());
@@ -144,8 +146,7 @@ std::string sha256(std::string_view input) {
       0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
       0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
       0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-  std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                        0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+  std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   std::string data(input);
   const std::uint64_t bits = static_cast<std::uint64_t>(input.size()) * 8;
   data += static_cast<char>(0x80);
@@ -156,8 +157,7 @@ std::string sha256(std::string_view input) {
     std::uint32_t w[64];
     for (std::size_t i = 0; i < 16; ++i) {
       w[i] = 0;
-      for (std::size_t b = 0; b < 4; ++b)
-        w[i] = (w[i] << 8) | static_cast<unsigned char>(data[chunk + 4 * i + b]);
+      for (std::size_t b = 0; b < 4; ++b) w[i] = (w[i] << 8) | static_cast<unsigned char>(data[chunk + 4 * i + b]);
     }
     for (std::size_t i = 16; i < 64; ++i)
       w[i] = w[i - 16] + (rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)) + w[i - 7] +

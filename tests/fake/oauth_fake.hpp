@@ -22,15 +22,15 @@ class Server;
 namespace crm_fake {
 
 struct OAuthFakeConfig {
-  std::string prefix;          // "/keap"
-  std::string authorize_path;  // below the prefix: "/app/oauth/authorize"
-  std::string token_path;      // below the prefix: "/token"
+  std::string prefix;             // "/keap"
+  std::string authorize_path;     // below the prefix: "/app/oauth/authorize"
+  std::string token_path;         // below the prefix: "/token"
   bool basic_client_auth = true;  // accept Authorization: Basic base64(id:secret)
   bool form_client_auth = true;   // accept client_id/client_secret form fields
   // The 400 body's fields for a dead refresh token.
   std::string refused_error = "invalid_grant";
   std::string refused_description = "Invalid refresh token";
-  std::string scope;                                             // echoed as "scope" when not empty
+  std::string scope;                                              // echoed as "scope" when not empty
   std::vector<std::pair<std::string, std::string>> extra_fields;  // e.g. {"api_domain", "..."}
 };
 
