@@ -200,7 +200,7 @@ void login(const Context& context, const LoginOptions& options) {
   store::Connection connection;
   connection.name = name;
   connection.provider = provider.name;
-  connection.base_url = options.base_url;
+  connection.base_url = options.base_url.empty() ? grant->base_url : options.base_url;
   connection.auth_kind = "oauth2";
   connection.secret = secret.to_json();
   value_or_throw(store.add(connection, true));

@@ -133,7 +133,8 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
   if (!object || string_member(body, "access_token").empty())
     return fail(ErrorKind::provider, fmt::format("{} answered without an access_token", where), response->status);
   return TokenGrant{string_member(body, "access_token"), string_member(body, "refresh_token"),
-                    int_member(body, "expires_in")};
+                    int_member(body, "expires_in"),
+                    m_facts.base_url_field.empty() ? "" : string_member(body, m_facts.base_url_field.c_str())};
 }
 
 std::string base64_encode(std::string_view bytes) {

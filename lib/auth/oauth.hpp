@@ -34,6 +34,9 @@ struct OAuthFacts {
   // the refresh token is dead (invalid_grant, and providers' own variants).
   std::vector<std::string> refused_errors = {"invalid_grant"};
   std::vector<std::string> refused_descriptions;
+  // The token answer's field naming the account's API host (Pipedrive's api_domain); empty: none.
+  // `auth login` stores it as the connection's base URL when none was given.
+  std::string base_url_field;
   // Used when the token answer has no expires_in.
   std::chrono::seconds default_lifetime{3600};
 };
@@ -58,6 +61,7 @@ struct TokenGrant {
   std::string access_token;
   std::string refresh_token;  // empty when the provider did not rotate it
   std::int64_t expires_in = 0;
+  std::string base_url;  // OAuthFacts::base_url_field's value, when declared and present
 };
 
 // The token endpoint, spoken directly over a Transport (no retries through the API client:

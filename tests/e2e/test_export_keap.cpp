@@ -235,3 +235,23 @@ TEST_CASE("auth login rejects a redirect with the wrong state and stores nothing
   auto listed = run_crmexport(home, {"auth", "list", "--json"});
   CHECK(listed.out == "[]\n");
 }
+
+TEST_CASE("auth login for Pipedrive: Basic client auth at the token endpoint, tokens stored",
+          "[e2e][pipedrive][oauth]") {
+  FakeServer server({"--records", "5"});
+  TempDir home;
+  RunOptions options;
+  options.env = {{"BROWSER", browser_script(home, false)}, {"CRMEXPORT_CLIENT_SECRET", "fake-secret"}};
+  auto result =
+      run_crmexport(home,
+                    {"auth", "login", "pipedrive", "--name", "pdo", "--client-id", "fake-client", "--base-url",
+                     server.url() + "/pipedrive", "--authorize-url", server.url() + "/pipedrive/oauth/authorize",
+                     "--token-url", server.url() + "/pipedrive/oauth/token", "--timeout", "20"},
+                    options);
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);
+  auto secret = stored_secret(home, "pdo");
+  CHECK(!secret.access_token.empty());
+  CHECK(!secret.refresh_token.empty());
+  CHECK(secret.token_url == server.url() + "/pipedrive/oauth/token");
+}

@@ -274,7 +274,7 @@ std::optional<TimeWindow> parse_filter(KeapType t, const std::string& filter, st
 class KeapProvider final : public FakeProvider {
  public:
   explicit KeapProvider(const FakeOptions& options)
-      : m_options(options), m_dataset(options.seed, options.records), m_oauth(oauth_config(), options) {}
+      : m_options(options), m_dataset(options.seed, options.records), m_oauth(keap_oauth_config(), options) {}
 
   std::string prefix() const override { return "/keap"; }
 
@@ -307,18 +307,6 @@ class KeapProvider final : public FakeProvider {
  private:
   using Endpoint = std::function<void(const httplib::Request&, httplib::Response&)>;
 
-  static OAuthFakeConfig oauth_config() {
-    OAuthFakeConfig c;
-    c.prefix = "/keap";
-    c.authorize_path = "/app/oauth/authorize";
-    c.token_path = "/token";
-    // FACTS Keap §2: a dead refresh token answers invalid_request "Invalid Refresh Token".
-    c.refused_error = "invalid_request";
-    c.refused_description = "Invalid Refresh Token";
-    c.scope = "full|fake.infusionsoft.com";
-    return c;
-  }
-
   static std::optional<KeapType> type_named(const std::string& name) {
     for (const KeapType t : k_all_types)
       if (collection(t) == name) return t;
@@ -336,6 +324,8 @@ class KeapProvider final : public FakeProvider {
           return send_fault(res, 401, "Invalid API Key", "keymanagement.service.invalid_access_token");
       } else if (req.has_header("Authorization") && req.get_header_value("Authorization").starts_with("Bearer ")) {
         key = req.get_header_value("Authorization").substr(7);
+        if (m_oauth.access_expired(key))
+          return send_fault(res, 401, "Access Token expired", "keymanagement.service.access_token_expired");
         if (!m_oauth.access_valid(key))
           return send_fault(res, 401, "Invalid Access Token", "keymanagement.service.invalid_access_token");
       } else {

@@ -3,6 +3,7 @@
 #include "tests/fake/admin_routes.hpp"
 #include "tests/fake/fake_provider.hpp"
 #include "tests/fake/keap_provider.hpp"
+#include "tests/fake/oauth_fake.hpp"
 #include "tests/fake/options.hpp"
 #include "tests/fake/pipedrive_provider.hpp"
 #include "tests/fake/server_state.hpp"
@@ -25,6 +26,7 @@ using crm_fake::FakeProvider;
 // Every fake CRM, one line each. Keap, HubSpot and ActiveCampaign join here.
 using ProviderFactory = std::unique_ptr<FakeProvider> (*)(const FakeOptions&);
 constexpr ProviderFactory k_providers[] = {
+    crm_fake::make_pipedrive_oauth_provider,  // before Pipedrive, whose catch-all would answer first
     crm_fake::make_pipedrive_provider,
     crm_fake::make_keap_provider,
 };

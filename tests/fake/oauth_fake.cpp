@@ -10,12 +10,14 @@
 namespace crm_fake {
 namespace {
 
-void send_oauth_error(httplib::Response& res, int status, std::string_view error, std::string_view description) {
+void send_oauth_error(httplib::Response& res, int status, std::string_view error, std::string_view description,
+                      const std::vector<std::pair<std::string, std::string>>& extra = {}) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   write_string_field(w, "error", error);
   write_string_field(w, "error_description", description);
+  for (const auto& [key, value] : extra) write_string_field(w, key, value);
   w.EndObject();
   res.status = status;
   res.set_content(buffer.GetString(), buffer.GetSize(), "application/json");
@@ -49,6 +51,12 @@ bool OAuthFake::access_valid(const std::string& token) const {
   return it != m_access.end() && Clock::now() < it->second;
 }
 
+bool OAuthFake::access_expired(const std::string& token) const {
+  std::lock_guard lock(m_mutex);
+  auto it = m_access.find(token);
+  return it != m_access.end() && Clock::now() >= it->second;
+}
+
 void OAuthFake::register_routes(httplib::Server& server, ServerState&) {
   server.Get(m_config.prefix + m_config.authorize_path, [this](const httplib::Request& req, httplib::Response& res) {
     const std::string redirect_uri = req.get_param_value("redirect_uri");
@@ -71,7 +79,7 @@ void OAuthFake::register_routes(httplib::Server& server, ServerState&) {
     res.set_header("Location", location);
   });
 
-  server.Post(m_config.prefix + m_config.token_path, [this](const httplib::Request& req, httplib::Response& res) {
+  auto token_endpoint = [this](const httplib::Request& req, httplib::Response& res) {
     // Client authentication, in whichever of the provider's accepted ways it came.
     std::string id;
     std::string secret;
@@ -96,7 +104,8 @@ void OAuthFake::register_routes(httplib::Server& server, ServerState&) {
     if (grant == "refresh_token") {
       auto live = m_live_refresh.find(req.get_param_value("refresh_token"));
       if (live == m_live_refresh.end())
-        return send_oauth_error(res, 400, m_config.refused_error, m_config.refused_description);
+        return send_oauth_error(res, 400, m_config.refused_error, m_config.refused_description,
+                                m_config.refused_extra_fields);
       m_live_refresh.erase(live);  // rotation: a used refresh token is dead
     } else if (grant == "authorization_code") {
       auto pending = m_codes.find(req.get_param_value("code"));
@@ -131,7 +140,73 @@ void OAuthFake::register_routes(httplib::Server& server, ServerState&) {
     for (const auto& [key, value] : m_config.extra_fields) write_string_field(w, key, value);
     w.EndObject();
     res.set_content(buffer.GetString(), buffer.GetSize(), "application/json");
-  });
+  };
+  server.Post(m_config.prefix + m_config.token_path, token_endpoint);
+  for (const auto& path : m_config.more_token_paths) server.Post(m_config.prefix + path, token_endpoint);
+}
+
+OAuthFakeConfig keap_oauth_config() {
+  OAuthFakeConfig c;
+  c.prefix = "/keap";
+  c.authorize_path = "/app/oauth/authorize";
+  c.token_path = "/token";
+  // FACTS Keap §2: a dead refresh token answers invalid_request "Invalid Refresh Token".
+  c.refused_error = "invalid_request";
+  c.refused_description = "Invalid Refresh Token";
+  c.scope = "full|fake.infusionsoft.com";
+  return c;
+}
+
+OAuthFakeConfig pipedrive_oauth_config() {
+  OAuthFakeConfig c;
+  c.prefix = "/pipedrive";
+  c.authorize_path = "/oauth/authorize";
+  c.token_path = "/oauth/token";
+  // FACTS Pipedrive: Basic client auth; the refused body is unconfirmed, so the standard code.
+  c.form_client_auth = false;
+  c.refused_error = "invalid_grant";
+  c.refused_description = "Invalid grant: refresh token is invalid";
+  c.scope = "base,deals:read,contacts:read";
+  // api_domain is the account's own host; the fake's base URL is the closest stand-in.
+  return c;
+}
+
+OAuthFakeConfig hubspot_oauth_config() {
+  OAuthFakeConfig c;
+  c.prefix = "/hubspot";
+  c.authorize_path = "/oauth/authorize";
+  c.token_path = "/oauth/2026-09/token";
+  c.more_token_paths = {"/oauth/v3/token", "/oauth/v1/token"};
+  // FACTS HubSpot: form fields; the standardized refused body.
+  c.basic_client_auth = false;
+  c.refused_error = "invalid_grant";
+  c.refused_description = "refresh token is invalid, expired or revoked";
+  c.refused_extra_fields = {{"status", "BAD_REFRESH_TOKEN"}, {"message", "missing or invalid refresh token"}};
+  c.extra_fields = {{"hub_id", "12345678"}};
+  return c;
+}
+
+namespace {
+
+class OAuthOnlyProvider final : public FakeProvider {
+ public:
+  OAuthOnlyProvider(OAuthFakeConfig config, const FakeOptions& options) : m_oauth(std::move(config), options) {}
+  std::string prefix() const override { return ""; }
+  void register_routes(httplib::Server& server, ServerState& state) override { m_oauth.register_routes(server, state); }
+  void dump(const std::filesystem::path&) const override {}
+
+ private:
+  OAuthFake m_oauth;
+};
+
+}  // namespace
+
+std::unique_ptr<FakeProvider> make_oauth_only_provider(OAuthFakeConfig config, const FakeOptions& options) {
+  return std::make_unique<OAuthOnlyProvider>(std::move(config), options);
+}
+
+std::unique_ptr<FakeProvider> make_pipedrive_oauth_provider(const FakeOptions& options) {
+  return make_oauth_only_provider(pipedrive_oauth_config(), options);
 }
 
 namespace {
