@@ -12,6 +12,10 @@ constexpr int k_v2_max_page_size = 1000;
 // v1: FACTS calls the max limit unconfirmed; the seed kept 1..200, which is also the long-documented cap.
 constexpr int k_v1_max_page_size = 200;
 
+// Every optional company field the spec lists, so an export is complete.
+constexpr const char* k_company_fields =
+    "company_name,email_address,phone_number,fax_number,address,notes,create_time,update_time,custom_fields";
+
 TypeSpec v2(std::string name, std::string path, std::string records_key, std::string description,
             std::string updated_field, std::optional<SinceFilter> since, paging::Query fixed) {
   TypeSpec t;
@@ -88,8 +92,9 @@ Provider make() {
                  {
                      v2("contacts", "contacts", "contacts", "people", "update_time", filter_since("start_update_time"),
                         {{"order_by", "id asc"}}),
+                     // Companies leave out most fields unless `fields` names them (spec: listCompanies).
                      v2("companies", "companies", "companies", "companies", "update_time", filter_since("since_time"),
-                        {{"order_by", "id asc"}}),
+                        {{"order_by", "id asc"}, {"fields", k_company_fields}}),
                      // No update-time filter for opportunities (FACTS Keap §5): --since exports everything.
                      v2("opportunities", "opportunities", "opportunities", "opportunities (deals)", "last_updated_time",
                         std::nullopt, {}),

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <fstream>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 namespace crm_fake {
@@ -72,7 +73,9 @@ class Dataset {
   std::int64_t count(KeapType t) const { return t == KeapType::stage ? k_stage_count : m_records; }
   Times times(KeapType t, std::int64_t id) const { return times_of(m_seed, t, id); }
 
-  void write(JsonWriter& w, KeapType t, Version v, std::int64_t id) const {
+  // `fields`: the v2 `fields` parameter's names (nullptr: every field, as the dump has them).
+  void write(JsonWriter& w, KeapType t, Version v, std::int64_t id,
+             const std::set<std::string>* fields = nullptr) const {
     Rng rng(m_seed, 950 + static_cast<std::uint64_t>(t), static_cast<std::uint64_t>(id));
     const Times tm = times(t, id);
     const bool v2 = v == Version::v2;
@@ -113,20 +116,31 @@ class Dataset {
         break;
       }
       case KeapType::company: {
-        write_string_field(w, "company_name", company_name(rng));
-        write_key(w, v2 ? "email_address" : "email_address");
-        w.StartObject();
-        write_string_field(w, "email", email_address("info", rng));
-        write_string_field(w, "field", "EMAIL1");
-        w.EndObject();
-        write_key(w, "phone_number");
-        w.StartObject();
-        write_string_field(w, "number", phone_number(rng));
-        write_string_field(w, "type", "Work");
-        w.EndObject();
-        write_optional_string_field(w, "notes", rng.percent(30) ? std::optional(short_free_text(rng)) : std::nullopt);
-        write_string_field(w, v2 ? "create_time" : "date_created", format_iso_utc(tm.created));
-        write_string_field(w, v2 ? "update_time" : "last_updated", format_iso_utc(tm.updated));
+        // v2 leaves these out unless `fields` names them (spec: listCompanies `fields`); the
+        // values are drawn either way, so a record's content never depends on the request.
+        auto want = [&](std::string_view field) { return !v2 || !fields || fields->contains(std::string(field)); };
+        const std::string name = company_name(rng);
+        const std::string email = email_address("info", rng);
+        const std::string phone = phone_number(rng);
+        const auto notes = rng.percent(30) ? std::optional(short_free_text(rng)) : std::nullopt;
+        write_string_field(w, "company_name", name);
+        if (want("email_address")) {
+          write_key(w, "email_address");
+          w.StartObject();
+          write_string_field(w, "email", email);
+          write_string_field(w, "field", "EMAIL1");
+          w.EndObject();
+        }
+        if (want("phone_number")) {
+          write_key(w, "phone_number");
+          w.StartObject();
+          write_string_field(w, "number", phone);
+          write_string_field(w, "type", "Work");
+          w.EndObject();
+        }
+        if (want("notes")) write_optional_string_field(w, "notes", notes);
+        if (want("create_time")) write_string_field(w, v2 ? "create_time" : "date_created", format_iso_utc(tm.created));
+        if (want("update_time")) write_string_field(w, v2 ? "update_time" : "last_updated", format_iso_utc(tm.updated));
         break;
       }
       case KeapType::opportunity: {
@@ -399,7 +413,15 @@ class KeapProvider final : public FakeProvider {
     w.StartObject();
     write_key(w, collection(t));
     w.StartArray();
-    for (std::size_t i = begin; i < end; ++i) m_dataset.write(w, t, Version::v2, matching[i]);
+    // Companies answer without their optional fields unless `fields` asks for them; empty asks for none.
+    std::set<std::string> fields;
+    const std::string asked_fields = req.get_param_value("fields");
+    for (std::string_view rest = asked_fields; !rest.empty();) {
+      const auto comma = rest.find(',');
+      fields.emplace(rest.substr(0, comma));
+      rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    }
+    for (std::size_t i = begin; i < end; ++i) m_dataset.write(w, t, Version::v2, matching[i], &fields);
     w.EndArray();
     // The last page carries an empty token.
     write_string_field(w, "next_page_token",
