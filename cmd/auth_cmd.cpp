@@ -6,6 +6,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/oauth_login.hpp"
+#include "lib/auth/oauth.hpp"
 #include "cmd/secret_input.hpp"
 #include "lib/core/log.hpp"
 
@@ -62,7 +63,12 @@ std::string token_secret_json(const std::string& token) {
   return buffer.GetString();
 }
 
+// The secret to show masked: the token, or an OAuth connection's refresh token.
 std::string secret_token_of(const store::Connection& c) {
+  if (c.auth_kind == "oauth2") {
+    auto oauth = auth::OAuthSecret::from_json(c.secret);
+    return oauth ? oauth->refresh_token : "";
+  }
   rapidjson::Document secret;
   secret.Parse(c.secret.data(), c.secret.size());
   if (!secret.HasParseError() && secret.IsObject() && secret.HasMember("token") && secret["token"].IsString())
