@@ -95,6 +95,8 @@ void add(const Context& context, const AddOptions& options) {
     if (!provider.oauth)
       throw Fatal(ErrorKind::usage, fmt::format("{} has no OAuth2; use --token-stdin", provider.title));
     connection.auth_kind = "oauth2";
+    check_oauth_url("--authorize-url", options.urls.authorize_url);
+    check_oauth_url("--token-url", options.urls.token_url);
     connection.secret = oauth_secret_from_stdin(options.urls);
   } else {
     connection.auth_kind = "token";
@@ -103,14 +105,19 @@ void add(const Context& context, const AddOptions& options) {
 
   // An OAuth connection is saved first: verifying it may refresh, and a rotated refresh token
   // must land in the store (the authenticator saves it into the row).
+  // When the check fails, the connection it replaced (with --force) comes back as it was.
+  const auto replaced = options.oauth ? value_or_throw(store.find(name)) : std::nullopt;
   if (options.oauth) value_or_throw(store.add(connection, options.force));
   if (!options.no_verify) {
     auto session = open_session(context, connection);
     if (auto verified = session->verify(); !verified) {
       auto error = verified.error();
       if (options.oauth) {
-        error.message = fmt::format("the OAuth credentials were not accepted: {}", error.message);
-        (void)store.remove(name);
+        error.message = fmt::format("the OAuth credentials were not accepted, nothing stored: {}", error.message);
+        if (replaced)
+          (void)store.add(*replaced, true);
+        else
+          (void)store.remove(name);
       } else {
         error.message = fmt::format("the token was not accepted, nothing stored: {}", error.message);
       }

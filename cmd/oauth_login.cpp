@@ -74,6 +74,18 @@ struct Callback {
 
 }  // namespace
 
+void check_oauth_url(std::string_view flag, const std::string& url) {
+  if (url.empty() || url.starts_with("https://")) return;
+  if (url.starts_with("http://")) {
+    auto rest = std::string_view(url).substr(7);
+    auto host = rest.substr(0, rest.find_first_of(":/?"));
+    if (host == "127.0.0.1" || host == "localhost" || rest.starts_with("[::1]")) return;
+  }
+  throw Fatal(ErrorKind::usage, fmt::format("{} '{}' must be an https:// URL (plain http only for 127.0.0.1 and "
+                                            "localhost)",
+                                            flag, url));
+}
+
 std::string oauth_secret_from_stdin(const OAuthUrls& urls) {
   std::string text(std::istreambuf_iterator<char>(std::cin), {});
   rapidjson::Document d;
@@ -110,6 +122,8 @@ void login(const Context& context, const LoginOptions& options) {
                                               provider.title, provider.name));
   const auth::OAuthFacts& facts = *provider.oauth;
   const std::string name = options.name.empty() ? provider.name : options.name;
+  check_oauth_url("--authorize-url", options.urls.authorize_url);
+  check_oauth_url("--token-url", options.urls.token_url);
   auto store = context.open_store();
   if (auto existing = value_or_throw(store.find(name)); existing && existing->provider != provider.name)
     throw Fatal(ErrorKind::usage,
@@ -171,8 +185,11 @@ void login(const Context& context, const LoginOptions& options) {
   });
   std::thread listener([&] { server.listen_after_bind(); });
 
-  log::info("open this URL to authorise crmexport for {}:\n{}", provider.title, authorize_url);
-  if (!options.no_browser && !open_browser(authorize_url)) log::info("(no browser found; open the URL yourself)");
+  // Printed even with -q: without it there is no login.
+  fmt::print(stderr, "Open this URL to authorise crmexport for {} (waiting {}s for {}):\n{}\n", provider.title,
+             options.timeout_seconds, redirect_uri, authorize_url);
+  if (!options.no_browser && !open_browser(authorize_url))
+    fmt::print(stderr, "(no browser found: open the URL yourself)\n");
 
   bool arrived = false;
   {

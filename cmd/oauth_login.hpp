@@ -12,6 +12,10 @@ struct OAuthUrls {
   std::string token_url;      // --token-url; empty: the provider's
 };
 
+// Secrets must not cross a network in clear text: an override URL is https, or plain http to this
+// machine (the fake server). Usage error otherwise; an empty URL is fine (the provider's is used).
+void check_oauth_url(std::string_view flag, const std::string& url);
+
 // The secret JSON of an OAuth connection from `{"client_id","client_secret","refresh_token",
 // ["access_token","expires_in"]}` on stdin. Usage error naming the missing field.
 std::string oauth_secret_from_stdin(const OAuthUrls& urls);

@@ -3,11 +3,14 @@
 // it was; and the Keap-style multi-window throttle headers.
 #include <catch2/catch.hpp>
 
+#include <thread>
+
 #include "lib/auth/oauth_authenticator.hpp"
 #include "lib/http/client.hpp"
 #include "providers/keap/keap.hpp"
 #include "providers/keap/wire.hpp"
 #include "support/fakes.hpp"
+#include "support/process.hpp"
 
 using namespace crmexport;
 using crmexport::testing::FakeClock;
@@ -226,4 +229,94 @@ TEST_CASE("an empty window in any throttle header, pipe-delimited too, pauses be
           200, {{"x-keap-product-throttle-available", "5"}, {"x-keap-tenant-throttle-available", "0|3400"}}, ""},
       t0, t0);
   CHECK(pacer.wait_before_request(t0) == providers::keap::provider().rate_limits.empty_window_wait);
+}
+
+namespace {
+
+store::Connection oauth_connection(const auth::OAuthSecret& secret) {
+  store::Connection c;
+  c.name = "k";
+  c.provider = "keap";
+  c.auth_kind = "oauth2";
+  c.secret = secret.to_json();
+  return c;
+}
+
+}  // namespace
+
+TEST_CASE("the store vault commits what the update returns, and nothing when it fails", "[oauth][store]") {
+  crmexport::testing::TempDir dir;
+  auth::OAuthSecret first;
+  first.client_id = "id";
+  first.refresh_token = "R1";
+  {
+    auto store = store::Store::open(dir / "store.db");
+    REQUIRE(store);
+    REQUIRE(store->add(oauth_connection(first), false));
+  }
+  auto read_back = [&] {
+    auto store = store::Store::open(dir / "store.db");
+    REQUIRE(store);
+    auto found = store->find("k");
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    return (*found)->secret;
+  };
+  auto store = store::Store::open(dir / "store.db");
+  REQUIRE(store);
+  auth::StoreTokenVault vault(std::move(*store), "k");
+
+  auto failed = vault.update_locked([](auth::OAuthSecret stored) -> Result<auth::OAuthSecret> {
+    CHECK(stored.refresh_token == "R1");
+    return fail(ErrorKind::auth, "refused");
+  });
+  CHECK(!failed);
+  CHECK(read_back() == first.to_json());
+
+  auto saved = vault.update_locked([](auth::OAuthSecret stored) -> Result<auth::OAuthSecret> {
+    stored.refresh_token = "R2";
+    stored.access_token = "A2";
+    return stored;
+  });
+  REQUIRE(saved);
+  auto now = auth::OAuthSecret::from_json(read_back());
+  REQUIRE(now);
+  CHECK(now->refresh_token == "R2");
+  CHECK(now->access_token == "A2");
+}
+
+TEST_CASE("a second vault waits for the first one's refresh and then sees its token", "[oauth][store]") {
+  crmexport::testing::TempDir dir;
+  auth::OAuthSecret first;
+  first.refresh_token = "R1";
+  {
+    auto store = store::Store::open(dir / "store.db");
+    REQUIRE(store);
+    REQUIRE(store->add(oauth_connection(first), false));
+  }
+  auto open_vault = [&] {
+    auto store = store::Store::open(dir / "store.db");
+    REQUIRE(store);
+    return std::make_unique<auth::StoreTokenVault>(std::move(*store), "k");
+  };
+  auto a = open_vault();
+  auto b = open_vault();
+  std::string seen_by_b;
+  std::thread other;
+  auto refreshed = a->update_locked([&](auth::OAuthSecret stored) -> Result<auth::OAuthSecret> {
+    // While A holds the lock (as during a token request), B tries to renew too.
+    other = std::thread([&] {
+      auto adopted = b->update_locked([&](auth::OAuthSecret theirs) -> Result<auth::OAuthSecret> {
+        seen_by_b = theirs.refresh_token;
+        return theirs;
+      });
+      CHECK(adopted);
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    stored.refresh_token = "R2";
+    return stored;
+  });
+  REQUIRE(refreshed);
+  other.join();
+  CHECK(seen_by_b == "R2");
 }
