@@ -31,7 +31,8 @@ TypeSpec v2(std::string name, std::string path, std::string records_key, std::st
   return t;
 }
 
-TypeSpec v1(std::string name, std::string description, std::string updated_field) {
+TypeSpec v1(std::string name, std::string description, std::string updated_field,
+            std::optional<SinceFilter> since = std::nullopt) {
   TypeSpec t;
   t.name = name;
   t.description = std::move(description);
@@ -41,6 +42,7 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
   t.paging = paging::make(paging::OffsetLimit{"offset", "limit", "/count"});
   t.max_page_size = k_v1_max_page_size;
   t.fixed_params = {{"order", "id"}, {"order_direction", "ascending"}};
+  t.since = std::move(since);  // only contacts: since/until on last_updated (FACTS Keap §5)
   return t;
 }
 
@@ -103,14 +105,15 @@ Provider make() {
                      v2("stages", "opportunities/stages", "stages", "opportunity (pipeline) stages", "updated_time",
                         std::nullopt, {{"order_by", "stage_order asc"}}),
                  }});
-  p.versions.push_back(ApiVersion{"v1",
-                                  "the seed's REST v1 (limit/offset, up to 200 records a page)",
-                                  {
-                                      v1("contacts", "people", "last_updated"),
-                                      v1("companies", "companies", "last_updated"),
-                                      v1("opportunities", "opportunities (deals)", "last_updated"),
-                                      v1("notes", "notes on contacts", "last_updated"),
-                                  }});
+  p.versions.push_back(
+      ApiVersion{"v1",
+                 "the seed's REST v1 (limit/offset, up to 200 records a page)",
+                 {
+                     v1("contacts", "people", "last_updated", SinceFilter{"since", TimeFormat::rfc3339_millis}),
+                     v1("companies", "companies", "last_updated"),
+                     v1("opportunities", "opportunities (deals)", "last_updated"),
+                     v1("notes", "notes on contacts", "last_updated"),
+                 }});
   return p;
 }
 

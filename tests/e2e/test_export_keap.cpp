@@ -115,6 +115,16 @@ TEST_CASE("Keap's --since uses the v2 filter, and says so where a type has none"
   REQUIRE(!expected.empty());
   CHECK(lines_of(result.out) == expected);
 
+  std::vector<std::string> expected_v1;
+  for (const auto& line : server.dataset("keap", "v1/contacts")) {
+    auto at = line.find("\"last_updated\":\"");
+    if (line.substr(at + 16, 10) >= "2025-01-01") expected_v1.push_back(line);
+  }
+  auto v1 = run_crmexport(
+      home, {"-q", "export", "k", "contacts", "--api-version", "v1", "--since", "2025-01-01", "--page-size", "30"});
+  REQUIRE(v1.exit_code == 0);
+  CHECK(lines_of(v1.out) == expected_v1);
+
   auto unfiltered = run_crmexport(home, {"export", "k", "opportunities", "--since", "2025-01-01"});
   REQUIRE(unfiltered.exit_code == 0);
   CHECK_THAT(unfiltered.err, Catch::Contains("no change filter"));
@@ -142,9 +152,10 @@ TEST_CASE("an access token expiring mid-export is renewed, nothing lost, the las
 }
 
 TEST_CASE("two concurrent exports from one OAuth connection both finish, and a third works", "[e2e][keap][oauth]") {
-  FakeServer server({"--records", "2000", "--access-ttl", "1", "--latency-ms", "30", "--burst", "1000"});
+  FakeServer server({"--records", "2000", "--access-ttl", "1", "--latency-ms", "80", "--burst", "1000"});
   TempDir home;
   REQUIRE(add_oauth(home, server, "ko").exit_code == 0);
+  const long before = token_requests(server);
   RunResult first;
   RunResult second;
   std::thread a([&] { first = run_crmexport(home, {"-q", "export", "ko", "contacts", "--page-size", "100"}); });
@@ -156,6 +167,7 @@ TEST_CASE("two concurrent exports from one OAuth connection both finish, and a t
   REQUIRE(second.exit_code == 0);
   CHECK(lines_of(first.out) == server.dataset("keap", "contacts"));
   CHECK(lines_of(second.out) == server.dataset("keap", "notes"));
+  CHECK(token_requests(server) - before >= 2);  // both crossed expiries; each refresh token was used once
   auto third = run_crmexport(home, {"-q", "export", "ko", "companies", "--page-size", "500"});
   REQUIRE(third.exit_code == 0);
   CHECK(lines_of(third.out) == server.dataset("keap", "companies"));

@@ -443,7 +443,18 @@ class KeapProvider final : public FakeProvider {
       if (!asked || *asked < 0) return send_error(res, 400, "Bad Request", "Invalid offset");
       offset = *asked;
     }
-    const std::int64_t total = m_dataset.count(t);
+    // v1 contacts take `since`/`until` on last_updated (KP-V1; FACTS Keap §5); other lists ignore them.
+    TimeWindow window;
+    if (t == KeapType::contact) {
+      for (const char* name : {"since", "until"}) {
+        if (!req.has_param(name)) continue;
+        auto time = parse_rfc3339_ceil(req.get_param_value(name));
+        if (!time) return send_error(res, 400, "Bad Request", fmt::format("Invalid {}", name));
+        (std::string_view(name) == "since" ? window.from : window.until) = *time;
+      }
+    }
+    const auto matching = ids(t, window);
+    const auto total = static_cast<std::int64_t>(matching.size());
     const std::int64_t end = std::min(total, offset + limit);
     const std::string base = fmt::format("http://{}/keap/crm/rest/v1/{}", req.get_header_value("Host"), collection(t));
     rapidjson::StringBuffer buffer;
@@ -451,7 +462,8 @@ class KeapProvider final : public FakeProvider {
     w.StartObject();
     write_key(w, collection(t));
     w.StartArray();
-    for (std::int64_t id = offset + 1; id <= end; ++id) m_dataset.write(w, t, Version::v1, id);
+    for (std::int64_t i = offset; i < end; ++i)
+      m_dataset.write(w, t, Version::v1, matching[static_cast<std::size_t>(i)]);
     w.EndArray();
     write_int_field(w, "count", total);
     write_string_field(w, "next", fmt::format("{}?limit={}&offset={}", base, limit, end));
