@@ -76,7 +76,7 @@ Provider make() {
   // One host for the token endpoint and REST v1; v2 also answers there (the spec's server is the
   // api.keap.com alias of the same gateway).
   p.default_base_url = "https://api.infusionsoft.com";
-  p.base_url_hint = "https://api.infusionsoft.com";
+  p.base_url_hint = "https://api.keap.com";
   p.auth_kinds = {"token", "oauth2"};
   p.token_auth = {"X-Keap-API-Key", ""};
   p.oauth = oauth_facts();
