@@ -34,8 +34,8 @@ std::string url_encode(std::string_view text) {
   return out;
 }
 
-// SHA-256 for PKCE S256, via the client's own scheme would be circular; the fake accepts
-// "plain" and S256 by recomputing with a small local implementation.
+// SHA-256 for checking PKCE S256 challenges ("plain" ones are compared as they are). The fake
+// has its own copy: reusing crmexport's would let one bug pass on both sides.
 std::string sha256(std::string_view input);
 
 }  // namespace
