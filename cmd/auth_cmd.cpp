@@ -7,6 +7,8 @@
 #include <cstdio>
 
 #include "cmd/commands.hpp"
+#include "cmd/oauth_login.hpp"
+#include "lib/auth/oauth.hpp"
 #include "cmd/secret_input.hpp"
 #include "lib/core/log.hpp"
 
@@ -19,6 +21,8 @@ struct AddOptions {
   std::string base_url;
   std::string api_version;
   bool token_stdin = false;
+  bool oauth = false;  // OAuth2 tokens as JSON on stdin
+  OAuthUrls urls;
   bool no_verify = false;
   bool force = false;
 };
@@ -61,7 +65,12 @@ std::string token_secret_json(const std::string& token) {
   return buffer.GetString();
 }
 
+// The secret to show masked: the token, or an OAuth connection's refresh token.
 std::string secret_token_of(const store::Connection& c) {
+  if (c.auth_kind == "oauth2") {
+    auto oauth = auth::OAuthSecret::from_json(c.secret);
+    return oauth ? oauth->refresh_token : "";
+  }
   rapidjson::Document secret;
   secret.Parse(c.secret.data(), c.secret.size());
   if (!secret.HasParseError() && secret.IsObject() && secret.HasMember("token") && secret["token"].IsString())
@@ -109,20 +118,42 @@ void add(const Context& context, const AddOptions& options) {
   connection.provider = provider.name;
   connection.base_url = options.base_url;
   connection.api_version = options.api_version;
-  connection.auth_kind = "token";
-  connection.secret = token_secret_json(read_token(options.token_stdin));
+  if (options.oauth) {
+    if (!provider.oauth)
+      throw Fatal(ErrorKind::usage, fmt::format("{} has no OAuth2; use --token-stdin", provider.title));
+    connection.auth_kind = "oauth2";
+    check_oauth_url("--authorize-url", options.urls.authorize_url);
+    check_oauth_url("--token-url", options.urls.token_url);
+    connection.secret = oauth_secret_from_stdin(options.urls);
+  } else {
+    connection.auth_kind = "token";
+    connection.secret = token_secret_json(read_token(options.token_stdin));
+  }
 
+  // An OAuth connection is saved first: verifying it may refresh, and a rotated refresh token
+  // must land in the store (the authenticator saves it into the row).
+  // When the check fails, the connection it replaced (with --force) comes back as it was.
+  const auto replaced = options.oauth ? value_or_throw(store.find(name)) : std::nullopt;
+  if (options.oauth) value_or_throw(store.add(connection, options.force));
   if (!options.no_verify) {
     auto session = open_session(context, connection);
     if (auto verified = session->verify(); !verified) {
       auto error = verified.error();
-      error.message = provider.verify_refused.empty()
-                          ? fmt::format("the token was not accepted, nothing stored: {}", error.message)
-                          : fmt::format("{}; nothing stored ({})", provider.verify_refused, error.message);
+      if (options.oauth) {
+        error.message = fmt::format("the OAuth credentials were not accepted, nothing stored: {}", error.message);
+        if (replaced)
+          (void)store.add(*replaced, true);
+        else
+          (void)store.remove(name);
+      } else {
+        error.message = provider.verify_refused.empty()
+                            ? fmt::format("the token was not accepted, nothing stored: {}", error.message)
+                            : fmt::format("{}; nothing stored ({})", provider.verify_refused, error.message);
+      }
       throw Fatal(std::move(error));
     }
   }
-  value_or_throw(store.add(connection, options.force));
+  if (!options.oauth) value_or_throw(store.add(connection, options.force));
   log::info("saved connection '{}' ({}{}) in {}", name, provider.title,
             options.base_url.empty() ? "" : ", " + options.base_url, store.path().string());
 }
@@ -189,9 +220,29 @@ void register_auth_command(CLI::App& app, Context& context) {
                           "the account's API URL, when not the provider's default");
   add_command->add_option("--api-version", add_options->api_version, "API version to use by default");
   add_command->add_flag("--token-stdin", add_options->token_stdin, "read the token from standard input");
+  add_command->add_flag("--oauth", add_options->oauth,
+                        "OAuth2 tokens you already hold: JSON on stdin with client_id, client_secret, refresh_token");
+  add_command->add_option("--authorize-url", add_options->urls.authorize_url,
+                          "OAuth authorize URL (default: the provider's)");
+  add_command->add_option("--token-url", add_options->urls.token_url, "OAuth token URL (default: the provider's)");
   add_command->add_flag("--no-verify", add_options->no_verify, "store without one request to check the token");
   add_command->add_flag("--force", add_options->force, "replace a connection of the same name");
   add_command->callback([&context, add_options] { add(context, *add_options); });
+
+  auto login_options = std::make_shared<LoginOptions>();
+  auto* login_command = auth->add_subcommand(
+      "login", "authorise crmexport with OAuth2 in the browser; client secret from stdin or $CRMEXPORT_CLIENT_SECRET");
+  login_command->add_option("provider", login_options->provider, "keap, pipedrive, ...")->required();
+  login_command->add_option("--name", login_options->name, "connection name (default: the provider's name)");
+  login_command->add_option("--client-id", login_options->client_id, "the OAuth app's client id")->required();
+  login_command->add_option("--base-url", login_options->base_url, "the account's API URL, when not the default");
+  login_command->add_option("--port", login_options->port, "loopback port for the redirect (default: any free one)");
+  login_command->add_flag("--no-browser", login_options->no_browser, "only print the URL to open");
+  login_command->add_option("--timeout", login_options->timeout_seconds,
+                            "seconds to wait for the redirect (default 300)");
+  login_command->add_option("--authorize-url", login_options->urls.authorize_url, "OAuth authorize URL override");
+  login_command->add_option("--token-url", login_options->urls.token_url, "OAuth token URL override");
+  login_command->callback([&context, login_options] { login(context, *login_options); });
 
   auto json = std::make_shared<bool>(false);
   auto* list_command = auth->add_subcommand("list", "list connections (secrets masked)");

@@ -50,7 +50,10 @@ store::Connection resolve_connection(const store::Store& store, std::string_view
 
 std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection) {
   const auto& provider = provider_named(connection.provider);
-  return value_or_throw(engine::Session::open(connection, provider, context.retry_policy()));
+  auto store_path = context.store_path.empty() ? value_or_throw(store::Store::default_path())
+                                               : std::filesystem::path(context.store_path);
+  return value_or_throw(
+      engine::Session::open(connection, provider, context.retry_policy(), nullptr, nullptr, store_path));
 }
 
 const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,

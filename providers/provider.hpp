@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/auth/oauth.hpp"
 #include "lib/core/time.hpp"
 #include "lib/http/client.hpp"
 #include "lib/http/rate_limit.hpp"
@@ -19,8 +20,11 @@ namespace crmexport::providers {
 
 // A change filter: records updated at or after a time.
 struct SinceFilter {
+  SinceFilter(std::string param_name, TimeFormat time_format = TimeFormat::rfc3339, std::string prefix = {})
+      : param(std::move(param_name)), format(time_format), value_prefix(std::move(prefix)) {}
   std::string param;
   TimeFormat format = TimeFormat::rfc3339;
+  std::string value_prefix;  // put before the time, for filter grammars (Keap: "start_update_time==")
 };
 
 // "a, b, c" from anything with a name, for messages that list what is allowed.
@@ -131,8 +135,9 @@ struct Provider {
   std::string base_url_hint;            // shown in messages: the form an account URL takes
   std::vector<std::string> auth_kinds;  // "token", later "oauth2"
   TokenAuth token_auth;
-  std::vector<ApiVersion> versions;  // the first is the default
-  std::string verify_path;           // one cheap authenticated GET, for `auth add` and `auth test`
+  std::optional<auth::OAuthFacts> oauth;  // set when auth_kinds has "oauth2"
+  std::vector<ApiVersion> versions;       // the first is the default
+  std::string verify_path;                // one cheap authenticated GET, for `auth add` and `auth test`
   http::RateLimitRules rate_limits;
   http::ProviderErrorRules errors;
   std::optional<FilterOrderSpelling> filter_order;  // nullopt: --filter/--order refused (use --param)

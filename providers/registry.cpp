@@ -8,6 +8,7 @@
 
 #include "providers/activecampaign/activecampaign.hpp"
 #include "providers/hubspot/hubspot.hpp"
+#include "providers/keap/keap.hpp"
 #include "providers/pipedrive/pipedrive.hpp"
 
 namespace crmexport::providers {
@@ -17,6 +18,7 @@ std::span<const Provider* const> all() {
       &pipedrive::provider(),
       &hubspot::provider(),
       &activecampaign::provider(),
+      &keap::provider(),
   };
   return k_providers;
 }

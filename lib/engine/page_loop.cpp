@@ -20,7 +20,7 @@ Result<http::Query> build_query(const providers::TypeSpec& type, const PageQuery
   http::Query query = type.fixed_params;
   if (auto paged = type.paging->add_params(position, page_size, query); !paged) return std::unexpected(paged.error());
   if (request.since && type.since)
-    query.emplace_back(type.since->param, format_time(*request.since, type.since->format));
+    query.emplace_back(type.since->param, type.since->value_prefix + format_time(*request.since, type.since->format));
   auto reserved = type.paging->param_names();
   if (type.since) reserved.push_back(type.since->param);
   for (const auto& [name, value] : request.params) {

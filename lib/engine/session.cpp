@@ -3,14 +3,53 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include "lib/auth/oauth_authenticator.hpp"
 #include "lib/http/curl_transport.hpp"
 #include "lib/http/url.hpp"
 
 namespace crmexport::engine {
 namespace {
 
+// The command that re-authorises an OAuth connection, for messages.
+std::string login_command(const store::Connection& connection, const providers::Provider& provider,
+                          const auth::OAuthSecret& secret) {
+  std::string command = fmt::format("crmexport auth login {} --name {} --client-id {}", provider.name, connection.name,
+                                    secret.client_id.empty() ? "CLIENT_ID" : secret.client_id);
+  if (!secret.authorize_url.empty()) command += " --authorize-url " + secret.authorize_url;
+  if (!secret.token_url.empty()) command += " --token-url " + secret.token_url;
+  return command;
+}
+
+Result<std::unique_ptr<auth::Authenticator>> make_oauth_authenticator(const store::Connection& connection,
+                                                                      const providers::Provider& provider,
+                                                                      http::Transport& transport, http::Clock& clock,
+                                                                      const std::filesystem::path& store_path) {
+  if (!provider.oauth)
+    return fail(ErrorKind::auth, fmt::format("{} has no OAuth2 in this crmexport; add the connection again with "
+                                             "`crmexport auth add {} --name {} --force --token-stdin`",
+                                             provider.title, provider.name, connection.name));
+  auto secret = auth::OAuthSecret::from_json(connection.secret);
+  if (!secret)
+    return fail(ErrorKind::auth, fmt::format("the stored OAuth credentials of connection '{}' are unreadable; "
+                                             "re-authorise with `crmexport auth login {} --name {} --client-id ID`",
+                                             connection.name, provider.name, connection.name));
+  if (store_path.empty())
+    return fail(ErrorKind::runtime, fmt::format("connection '{}' uses OAuth2, which needs the credential store to "
+                                                "save renewed tokens",
+                                                connection.name));
+  auto store = store::Store::open(store_path);
+  if (!store) return std::unexpected(store.error());
+  auto vault = std::make_unique<auth::StoreTokenVault>(std::move(*store), connection.name);
+  return std::make_unique<auth::OAuthAuthenticator>(*provider.oauth, *secret, std::move(vault), transport, clock,
+                                                    login_command(connection, provider, *secret));
+}
+
 Result<std::unique_ptr<auth::Authenticator>> make_authenticator(const store::Connection& connection,
-                                                                const providers::Provider& provider) {
+                                                                const providers::Provider& provider,
+                                                                http::Transport& transport, http::Clock& clock,
+                                                                const std::filesystem::path& store_path) {
+  if (connection.auth_kind == "oauth2")
+    return make_oauth_authenticator(connection, provider, transport, clock, store_path);
   if (connection.auth_kind != "token")
     return fail(ErrorKind::auth,
                 fmt::format("connection '{}' uses auth kind '{}', which this crmexport cannot use; "
@@ -31,19 +70,19 @@ Result<std::unique_ptr<auth::Authenticator>> make_authenticator(const store::Con
 Result<std::unique_ptr<Session>> Session::open(const store::Connection& connection, const providers::Provider& provider,
                                                const http::RetryPolicy& retry,
                                                std::unique_ptr<http::Transport> transport,
-                                               std::unique_ptr<http::Clock> clock) {
+                                               std::unique_ptr<http::Clock> clock,
+                                               const std::filesystem::path& store_path) {
   std::string base_url = connection.base_url.empty() ? provider.default_base_url : connection.base_url;
   if (base_url.empty())
     return fail(ErrorKind::usage,
                 fmt::format("connection '{}' has no base URL and {} has no default; add it again with "
                             "--base-url {}",
                             connection.name, provider.title, provider.base_url_hint));
-  auto authenticator = make_authenticator(connection, provider);
-  if (!authenticator) return std::unexpected(authenticator.error());
-
   std::unique_ptr<Session> session(new Session(provider, connection.name, std::move(base_url)));
   session->m_transport = transport ? std::move(transport) : std::make_unique<http::CurlTransport>();
   session->m_clock = clock ? std::move(clock) : std::make_unique<http::SystemClock>();
+  auto authenticator = make_authenticator(connection, provider, *session->m_transport, *session->m_clock, store_path);
+  if (!authenticator) return std::unexpected(authenticator.error());
   session->m_authenticator = std::move(*authenticator);
   session->m_client =
       std::make_unique<http::Client>(*session->m_transport, *session->m_clock, *session->m_authenticator, retry,

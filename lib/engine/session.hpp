@@ -1,6 +1,7 @@
 #pragma once
 // A connection made ready to talk: its provider's description, base URL, credentials and an
 // HTTP client with the provider's rate-limit and error rules.
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -14,10 +15,12 @@ namespace crmexport::engine {
 class Session {
  public:
   // `transport` and `clock` default to libcurl and the system clock; tests pass fakes.
+  // `store_path` is where an OAuth connection saves renewed tokens (required for auth kind oauth2).
   static Result<std::unique_ptr<Session>> open(const store::Connection& connection, const providers::Provider& provider,
                                                const http::RetryPolicy& retry,
                                                std::unique_ptr<http::Transport> transport = nullptr,
-                                               std::unique_ptr<http::Clock> clock = nullptr);
+                                               std::unique_ptr<http::Clock> clock = nullptr,
+                                               const std::filesystem::path& store_path = {});
 
   const providers::Provider& provider() const { return m_provider; }
   const std::string& connection_name() const { return m_connection_name; }

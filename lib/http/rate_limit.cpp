@@ -26,13 +26,23 @@ void Pacer::observe(const Response& response, std::chrono::steady_clock::time_po
                     std::chrono::steady_clock::time_point now) {
   m_last_sent = sent_at;
   m_window_opens.reset();
-  if (m_rules.remaining_header.empty()) return;
-  auto remaining_text = response.header(m_rules.remaining_header);
-  auto remaining = remaining_text ? json::parse_int(*remaining_text) : std::nullopt;
-  if (!remaining || *remaining > 0) return;
-  // None left: wait for the reset (or a second when the provider does not say) rather than
-  // spend a request on a certain 429.
-  m_window_opens = now + reset_hint(response).value_or(Duration(1000));
+  auto empty = [&](const std::string& header) {
+    if (header.empty()) return false;
+    auto text = response.header(header);
+    if (!text) return false;
+    for (std::string_view rest = *text; !rest.empty();) {
+      auto bar = rest.find('|');
+      auto left = json::parse_int(rest.substr(0, bar));
+      if (left && *left <= 0) return true;
+      rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
+    }
+    return false;
+  };
+  bool none_left = empty(m_rules.remaining_header) || std::ranges::any_of(m_rules.more_remaining_headers, empty);
+  if (!none_left) return;
+  // None left: wait for the reset (or the provider's usual window) rather than spend a request
+  // on a certain 429.
+  m_window_opens = now + reset_hint(response).value_or(m_rules.empty_window_wait);
 }
 
 }  // namespace crmexport::http

@@ -2,6 +2,7 @@
 // Staying under a provider's rate limit instead of running into 429s.
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/http/clock.hpp"
 #include "lib/http/message.hpp"
@@ -14,6 +15,10 @@ struct RateLimitRules {
   std::string remaining_header;  // requests left in the current window
   std::string reset_header;      // time until the window has room again
   Duration reset_unit{1000};     // what one unit of reset_header is worth
+  // Further "requests left" headers (e.g. a tenant-wide throttle beside a per-key one); a value
+  // may hold several windows separated by '|' ("12|3400"). Any window at 0 pauses like remaining_header.
+  std::vector<std::string> more_remaining_headers;
+  Duration empty_window_wait{1000};  // the pause when a window is empty and no reset time is given
 };
 
 // Spaces requests: a fixed minimum interval, and a pause until the window resets when the

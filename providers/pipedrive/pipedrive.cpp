@@ -39,14 +39,29 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
   return t;
 }
 
+// FACTS Pipedrive §2: Basic client auth at the token endpoint for both grants; the answer's
+// api_domain is the account's host. PKCE and the refused-refresh body are unconfirmed: no PKCE,
+// and the standard invalid_grant.
+auth::OAuthFacts oauth_facts() {
+  auth::OAuthFacts f;
+  f.authorize_url = "https://oauth.pipedrive.com/oauth/authorize";
+  f.token_url = "https://oauth.pipedrive.com/oauth/token";
+  f.code_client_auth = auth::ClientAuth::basic;
+  f.refresh_client_auth = auth::ClientAuth::basic;
+  f.refused_errors = {"invalid_grant"};
+  f.base_url_field = "api_domain";
+  return f;
+}
+
 Provider make() {
   Provider p;
   p.name = "pipedrive";
   p.title = "Pipedrive";
   p.default_base_url = "https://api.pipedrive.com";
   p.base_url_hint = "https://COMPANY.pipedrive.com";
-  p.auth_kinds = {"token"};
+  p.auth_kinds = {"token", "oauth2"};
   p.token_auth = {"x-api-token", ""};
+  p.oauth = oauth_facts();
   p.verify_path = "/api/v1/users/me";
   // Burst limit over a rolling 2 s window, reported per response (FACTS §4). Retry-After on a
   // 429 is unconfirmed, so the reset header is what the client waits on.

@@ -4,6 +4,8 @@
 #include "tests/fake/admin_routes.hpp"
 #include "tests/fake/fake_provider.hpp"
 #include "tests/fake/hubspot_provider.hpp"
+#include "tests/fake/keap_provider.hpp"
+#include "tests/fake/oauth_fake.hpp"
 #include "tests/fake/options.hpp"
 #include "tests/fake/pipedrive_provider.hpp"
 #include "tests/fake/server_state.hpp"
@@ -26,9 +28,11 @@ using crm_fake::FakeProvider;
 // Every fake CRM, one line each. Keap, HubSpot and ActiveCampaign join here.
 using ProviderFactory = std::unique_ptr<FakeProvider> (*)(const FakeOptions&);
 constexpr ProviderFactory k_providers[] = {
+    crm_fake::make_pipedrive_oauth_provider,  // before Pipedrive, whose catch-all would answer first
     crm_fake::make_pipedrive_provider,
     crm_fake::make_hubspot_provider,
     crm_fake::make_activecampaign_provider,
+    crm_fake::make_keap_provider,
 };
 
 // Enough workers that slow clients (or --latency-ms) on a few connections do not starve the rest.

@@ -47,6 +47,10 @@ A fake CRM HTTP server (Pipedrive under /pipedrive, ActiveCampaign under /active
   --hubspot-custom-properties N  custom properties per HubSpot object type (default 5)
   --churn-every N             ActiveCampaign: after every Nth contacts list, delete two contacts
                               (the lowest id and one in the middle) and insert two
+  --client-id ID              the OAuth client id the token endpoints accept (default fake-client)
+  --client-secret S           its secret (default fake-secret)
+  --refresh-token T           the first valid refresh token (default fake-refresh); used ones die
+  --access-ttl SECONDS        lifetime of issued OAuth access tokens (default 3600)
   -v                          log each request to stderr
   -h, --help                  show this help
 
@@ -74,6 +78,10 @@ ParsedOptions parse_options(int argc, char** argv) {
          return !text.empty();
        }},
       {"--burst", number_into(o.burst, 1, k_int_max)},
+      {"--client-id", [&o](std::string_view text) { return !(o.client_id = text).empty(); }},
+      {"--client-secret", [&o](std::string_view text) { return !(o.client_secret = text).empty(); }},
+      {"--refresh-token", [&o](std::string_view text) { return !(o.refresh_token = text).empty(); }},
+      {"--access-ttl", number_into(o.access_ttl_seconds, 1, k_int_max)},
       {"--dump",
        [&o](std::string_view text) {
          o.dump_dir = std::filesystem::path(text);

@@ -29,6 +29,12 @@ struct FakeOptions {
   int hubspot_interval_ms = 10000;
   std::int64_t hubspot_daily_limit = 250000;
   int hubspot_custom_properties = 5;
+  // OAuth2 (every provider's fake token endpoint): the registered client, the first refresh
+  // token, and how long issued access tokens live.
+  std::string client_id = "fake-client";
+  std::string client_secret = "fake-secret";
+  std::string refresh_token = "fake-refresh";
+  int access_ttl_seconds = 3600;
 };
 
 enum class ParseOutcome { run, help, usage_error };

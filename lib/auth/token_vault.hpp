@@ -1,0 +1,35 @@
+#pragma once
+// Where an OAuth connection's tokens live between runs, and the lock that makes a refresh safe
+// when several crmexport processes share one connection (rclone's oauthutil: re-read the stored
+// token before refreshing, save the new one at once).
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "lib/auth/oauth.hpp"
+#include "lib/store/store.hpp"
+
+namespace crmexport::auth {
+
+class TokenVault {
+ public:
+  virtual ~TokenVault() = default;
+  using Update = std::function<Result<OAuthSecret>(OAuthSecret stored)>;
+  // Runs `update` on the secret as stored now, holding the store's write lock; saves (commits)
+  // what it returns before the lock goes. When `update` fails, nothing is saved.
+  virtual Result<OAuthSecret> update_locked(const Update& update) = 0;
+};
+
+// The credential store's connections table. Holds its own Store (a second SQLite handle), so a
+// refresh's transaction is never mixed with the caller's statements.
+class StoreTokenVault : public TokenVault {
+ public:
+  StoreTokenVault(store::Store store, std::string connection_name);
+  Result<OAuthSecret> update_locked(const Update& update) override;
+
+ private:
+  store::Store m_store;
+  std::string m_connection_name;
+};
+
+}  // namespace crmexport::auth

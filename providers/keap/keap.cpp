@@ -1,0 +1,127 @@
+// Keap, per ../shared/api-specs/FACTS.md (Keap) and the official v2 spec beside it
+// (keap/keap-rest-v2.read.yaml).
+#include "providers/keap/keap.hpp"
+
+#include "providers/keap/wire.hpp"
+
+namespace crmexport::providers::keap {
+namespace {
+
+// v2 lists take page_size up to 1000 (spec: every list we export; users would be 100).
+constexpr int k_v2_max_page_size = 1000;
+// v1: FACTS calls the max limit unconfirmed; the seed kept 1..200, which is also the long-documented cap.
+constexpr int k_v1_max_page_size = 200;
+
+// Every optional company field the spec lists, so an export is complete.
+constexpr const char* k_company_fields =
+    "company_name,email_address,phone_number,fax_number,address,notes,create_time,update_time,custom_fields";
+
+TypeSpec v2(std::string name, std::string path, std::string records_key, std::string description,
+            std::string updated_field, std::optional<SinceFilter> since, paging::Query fixed) {
+  TypeSpec t;
+  t.name = std::move(name);
+  t.description = std::move(description);
+  t.path = "/crm/rest/v2/" + path;
+  t.records_at = {std::move(records_key)};
+  t.updated_field = std::move(updated_field);
+  t.paging = paging::make(paging::Cursor{"page_token", "page_size", "/next_page_token"});
+  t.max_page_size = k_v2_max_page_size;
+  t.fixed_params = std::move(fixed);
+  t.since = std::move(since);
+  return t;
+}
+
+TypeSpec v1(std::string name, std::string description, std::string updated_field,
+            std::optional<SinceFilter> since = std::nullopt) {
+  TypeSpec t;
+  t.name = name;
+  t.description = std::move(description);
+  t.path = "/crm/rest/v1/" + name;
+  t.records_at = {name};
+  t.updated_field = std::move(updated_field);
+  t.paging = paging::make(paging::OffsetLimit{"offset", "limit", "/count"});
+  t.max_page_size = k_v1_max_page_size;
+  t.fixed_params = {{"order", "id"}, {"order_direction", "ascending"}};
+  t.since = std::move(since);  // only contacts: since/until on last_updated (FACTS Keap §5)
+  return t;
+}
+
+// The v2 `filter` grammar is `field==value;...` (FACTS Keap §5); the time wants milliseconds.
+SinceFilter filter_since(std::string field) {
+  return SinceFilter{"filter", TimeFormat::rfc3339_millis, std::move(field) + "=="};
+}
+
+auth::OAuthFacts oauth_facts() {
+  auth::OAuthFacts f;
+  // FACTS Keap §2: one scope ("full"); the code goes with form credentials, the refresh with Basic.
+  f.authorize_url = "https://accounts.infusionsoft.com/app/oauth/authorize";
+  f.token_url = "https://api.infusionsoft.com/token";
+  f.code_client_auth = auth::ClientAuth::form;
+  f.refresh_client_auth = auth::ClientAuth::basic;
+  f.pkce = false;  // not documented for Keap
+  f.scope = "full";
+  f.extra_authorize_params = {"response_type=code"};
+  // A dead refresh token answers invalid_request "Invalid Refresh Token"; invalid_grant is unconfirmed
+  // but is the standard code, so both count as refused.
+  f.refused_errors = {"invalid_grant"};
+  f.refused_descriptions = {"Invalid Refresh Token"};
+  f.default_lifetime = std::chrono::hours(24);
+  return f;
+}
+
+Provider make() {
+  Provider p;
+  p.name = "keap";
+  p.title = "Keap";
+  // One host for the token endpoint and REST v1; v2 also answers there (the spec's server is the
+  // api.keap.com alias of the same gateway).
+  p.default_base_url = "https://api.infusionsoft.com";
+  p.base_url_hint = "https://api.keap.com";
+  p.auth_kinds = {"token", "oauth2"};
+  p.token_auth = {"X-Keap-API-Key", ""};
+  p.oauth = oauth_facts();
+  p.verify_path = "/crm/rest/v2/opportunities/stages";
+  // FACTS Keap §4: quota and throttle headers; an empty window is waited out before a 429.
+  p.rate_limits.remaining_header = "x-keap-product-throttle-available";
+  p.rate_limits.more_remaining_headers = {"x-keap-tenant-throttle-available"};
+  p.rate_limits.empty_window_wait = http::Duration(5000);
+  p.errors.message = error_message;
+  p.errors.rate_limit_is_final = quota_exhausted;
+
+  p.versions.push_back(
+      ApiVersion{"v2",
+                 "REST v2 (page tokens, up to 1000 records a page)",
+                 {
+                     v2("contacts", "contacts", "contacts", "people", "update_time", filter_since("start_update_time"),
+                        {{"order_by", "id asc"}}),
+                     // Companies leave out most fields unless `fields` names them (spec: listCompanies).
+                     v2("companies", "companies", "companies", "companies", "update_time", filter_since("since_time"),
+                        {{"order_by", "id asc"}, {"fields", k_company_fields}}),
+                     // No update-time filter for opportunities (FACTS Keap §5): --since exports everything.
+                     v2("opportunities", "opportunities", "opportunities", "opportunities (deals)", "last_updated_time",
+                        std::nullopt, {}),
+                     v2("notes", "notes", "notes", "notes on contacts", "update_time", filter_since("since_time"),
+                        {{"order_by", "id asc"}}),
+                     v2("stages", "opportunities/stages", "stages", "opportunity (pipeline) stages", "updated_time",
+                        std::nullopt, {{"order_by", "stage_order asc"}}),
+                 }});
+  p.versions.push_back(
+      ApiVersion{"v1",
+                 "the seed's REST v1 (limit/offset, up to 200 records a page)",
+                 {
+                     v1("contacts", "people", "last_updated", SinceFilter{"since", TimeFormat::rfc3339_millis}),
+                     v1("companies", "companies", "last_updated"),
+                     v1("opportunities", "opportunities (deals)", "last_updated"),
+                     v1("notes", "notes on contacts", "last_updated"),
+                 }});
+  return p;
+}
+
+}  // namespace
+
+const Provider& provider() {
+  static const Provider k_provider = make();
+  return k_provider;
+}
+
+}  // namespace crmexport::providers::keap
