@@ -61,6 +61,23 @@ TypeSpec legacy(std::string name, std::string description, std::string path, std
   return t;
 }
 
+auth::OAuthFacts oauth_facts() {
+  auth::OAuthFacts f;
+  // FACTS HubSpot §2: client credentials as form fields for both grants; the v3 token endpoint
+  // (v1 is deprecated from 2027-02-16). Access tokens live 30 minutes: refresh ahead of expiry,
+  // since a 401 is not a reliable signal. Whether refresh tokens rotate is unconfirmed, so
+  // whatever comes back is stored (the shared OAuth code always does).
+  f.authorize_url = "https://app.hubspot.com/oauth/authorize";
+  f.token_url = "https://api.hubapi.com/oauth/v3/token";
+  f.code_client_auth = auth::ClientAuth::form;
+  f.refresh_client_auth = auth::ClientAuth::form;
+  f.pkce = false;
+  f.scope = "crm.objects.contacts.read crm.objects.companies.read crm.objects.deals.read crm.objects.owners.read";
+  f.refused_errors = {"invalid_grant"};
+  f.default_lifetime = std::chrono::minutes(30);
+  return f;
+}
+
 Provider make() {
   Provider p;
   p.name = "hubspot";
@@ -68,7 +85,8 @@ Provider make() {
   // One host for every account, EU included (FACTS §1).
   p.default_base_url = "https://api.hubapi.com";
   // No other form to hint at: --base-url only matters for a proxy or the fake.
-  p.auth_kinds = {"token"};
+  p.auth_kinds = {"token", "oauth2"};
+  p.oauth = oauth_facts();
   // Private app tokens (and service keys) travel as a bearer token (FACTS §2).
   p.token_auth = {"Authorization", "Bearer "};
   p.verify_path = "/account-info/v3/details";

@@ -209,3 +209,29 @@ TEST_CASE("a HubSpot export stopped early resumes with --cursor, nothing lost or
     CHECK(lines.size() == 120);
   }
 }
+
+TEST_CASE("HubSpot over OAuth2: access tokens expiring mid-export are renewed, nothing lost", "[e2e][hubspot][oauth]") {
+  // FACTS HubSpot §2: 30-minute access tokens refreshed ahead of expiry at the v3 token endpoint,
+  // client credentials as form fields. --access-ttl 1 crosses many expiries in one export.
+  FakeServer server({"--records", "400", "--access-ttl", "1", "--latency-ms", "40"});
+  TempDir home;
+  RunOptions oauth;
+  oauth.stdin_text = R"({"client_id":"fake-client","client_secret":"fake-secret","refresh_token":"fake-refresh"})";
+  auto added = run_crmexport(home,
+                             {"auth", "add", "hubspot", "--name", "hs", "--oauth", "--base-url",
+                              server.url() + "/hubspot", "--token-url", server.url() + "/hubspot/oauth/v3/token"},
+                             oauth);
+  REQUIRE(added.exit_code == 0);
+  auto result = run_crmexport(home, {"-q", "export", "hs", "contacts", "--page-size", "20"});
+  REQUIRE(result.exit_code == 0);
+  CHECK(lines_of(result.out) == server.dataset("hubspot", "contacts"));
+  rapidjson::Document stats;
+  stats.Parse(server.stats().c_str());
+  REQUIRE(stats.HasMember("requests"));
+  REQUIRE(stats["requests"].HasMember("/hubspot/oauth/v3/token"));
+  // One token request at add (verification), then renewals as the 1 s tokens run out.
+  CHECK(stats["requests"]["/hubspot/oauth/v3/token"].GetInt64() >= 3);
+  auto again = run_crmexport(home, {"-q", "export", "hs", "owners"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(lines_of(again.out) == server.dataset("hubspot", "owners"));
+}

@@ -2,6 +2,7 @@
 #include "tests/fake/hubspot_provider.hpp"
 
 #include "tests/fake/hubspot_data.hpp"
+#include "tests/fake/oauth_fake.hpp"
 #include "tests/fake/rate_limiter.hpp"
 
 #include <fmt/format.h>
@@ -100,11 +101,13 @@ class HubSpotProvider : public FakeProvider {
   explicit HubSpotProvider(const FakeOptions& options)
       : m_options(options),
         m_account(options),
-        m_limiter(options.hubspot_burst, std::chrono::milliseconds(options.hubspot_interval_ms)) {}
+        m_limiter(options.hubspot_burst, std::chrono::milliseconds(options.hubspot_interval_ms)),
+        m_oauth(hubspot_oauth_config(), options) {}
 
   std::string prefix() const override { return std::string(k_prefix); }
 
   void register_routes(httplib::Server& server, ServerState& state) override {
+    m_oauth.register_routes(server, state);
     auto route = [&](const std::string& pattern, bool post, bool search, auto handler) {
       auto guarded = [this, &state, search, handler](const httplib::Request& req, httplib::Response& res) {
         if (!admit(state, req, res, search)) return;
@@ -211,7 +214,13 @@ class HubSpotProvider : public FakeProvider {
   bool admit(ServerState& state, const httplib::Request& req, httplib::Response& res, bool search) {
     state.apply_latency();
     std::string auth = req.get_header_value("Authorization");
-    if (auth != "Bearer " + state.options().token) {
+    std::string bearer = auth.starts_with("Bearer ") ? auth.substr(7) : "";
+    if (m_oauth.access_expired(bearer)) {
+      send_error(res, 401, "EXPIRED_AUTHENTICATION", "The OAuth token used to make this call expired.");
+      return false;
+    }
+    // A private-app token (--token) or an access token the OAuth fake issued.
+    if (bearer != state.options().token && !m_oauth.access_valid(bearer)) {
       send_error(res, 401, "INVALID_AUTHENTICATION",
                  "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can "
                  "find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview");
@@ -608,6 +617,7 @@ class HubSpotProvider : public FakeProvider {
   FakeOptions m_options;
   Account m_account;
   RateLimiter m_limiter;
+  OAuthFake m_oauth;
   std::atomic<std::int64_t> m_daily_used{0};
 };
 
