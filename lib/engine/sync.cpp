@@ -1,0 +1,132 @@
+#include "lib/engine/sync.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
+
+#include "lib/core/log.hpp"
+#include "lib/engine/page_loop.hpp"
+
+namespace crmexport::engine {
+namespace {
+
+TimePoint now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// Decides what this run does: resume the unfinished run (same mode, change filter and position,
+// so the result is that of an uninterrupted run), or start a new one.
+Result<void> plan_run(mirror::Mirror& mirror, mirror::TypeState& state, const providers::TypeSpec& type,
+                      const SyncOptions& options, SyncReport& report) {
+  bool can_filter = type.since.has_value();
+  bool resumable = state.run_mode && !options.since && (!options.full || *state.run_mode == mirror::RunMode::full) &&
+                   (can_filter || *state.run_mode == mirror::RunMode::full);
+  if (resumable) {
+    report.resumed = true;
+  } else {
+    mirror::RunMode mode = mirror::RunMode::full;
+    std::optional<TimePoint> since;
+    if (can_filter && options.since) {
+      mode = mirror::RunMode::incremental;
+      since = options.since;
+    } else if (can_filter && !options.full && state.high_water) {
+      mode = mirror::RunMode::incremental;
+      since = *state.high_water - k_sync_overlap;
+    }
+    if (options.since && !can_filter)
+      log::info("{}: {} has no change filter for this type; reading every record", type.name, state.provider);
+    if (auto started = mirror.start_run(state, mode, since); !started) return started;
+  }
+  report.mode = *state.run_mode == mirror::RunMode::full ? "full" : "incremental";
+  report.since = state.run_since;
+  return {};
+}
+
+// A record's id and updated-at, read from its JSON; the JSON itself is kept as received.
+Result<mirror::Record> to_record(const providers::TypeSpec& type, std::string json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return fail(ErrorKind::provider, fmt::format("{}: a record is not a JSON object", type.name));
+  mirror::Record record;
+  auto id = doc.FindMember(type.id_field.c_str());
+  if (id == doc.MemberEnd())
+    return fail(ErrorKind::provider, fmt::format("{}: a record has no '{}' field", type.name, type.id_field));
+  if (id->value.IsInt64())
+    record.id = id->value.GetInt64();
+  else if (id->value.IsString())
+    record.id = std::string(id->value.GetString(), id->value.GetStringLength());
+  else
+    return fail(ErrorKind::provider,
+                fmt::format("{}: a record's '{}' is neither an integer nor a string", type.name, type.id_field));
+  if (!type.updated_field.empty()) {
+    auto updated = doc.FindMember(type.updated_field.c_str());
+    if (updated != doc.MemberEnd() && updated->value.IsString())
+      record.updated_at = std::string(updated->value.GetString(), updated->value.GetStringLength());
+    else if (updated != doc.MemberEnd() && updated->value.IsInt64())
+      record.updated_at = std::to_string(updated->value.GetInt64());
+  }
+  record.json = std::move(json);
+  return record;
+}
+
+// The newest updated-at of a page, as a time; texts that are not times are left out.
+std::optional<TimePoint> page_high_water(const std::vector<mirror::Record>& records) {
+  std::optional<TimePoint> newest;
+  for (const auto& record : records) {
+    if (!record.updated_at) continue;
+    auto time = parse_time(*record.updated_at, now());
+    if (time && (!newest || *time > *newest)) newest = *time;
+  }
+  return newest;
+}
+
+// Reads from the run's saved position to the end, saving each page with the position after it.
+Result<void> read_and_save(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
+                           const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report) {
+  auto on_page = [&](PageRead& read) -> Result<Flow> {
+    std::vector<mirror::Record> records;
+    records.reserve(read.page.records.size());
+    for (auto& json : read.page.records) {
+      auto record = to_record(type, std::move(json));
+      if (!record) return std::unexpected(record.error());
+      records.push_back(std::move(*record));
+    }
+    // On the last page the position stays where it is: a run killed before finish_run reads
+    // that page again, which changes nothing.
+    const std::string& next = read.next ? *read.next : state.run_position;
+    auto counts = mirror.save_page(state, records, next, page_high_water(records));
+    if (!counts) return std::unexpected(counts.error());
+    report.fetched += static_cast<long>(records.size());
+    report.inserted += counts->inserted;
+    report.updated += counts->updated;
+    ++report.pages;
+    return Flow::more;
+  };
+  PageQuery query{options.page_size, state.run_since, {}};
+  return read_pages(session, type, query, state.run_position, on_page);
+}
+
+}  // namespace
+
+Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const providers::TypeSpec& type,
+                             const std::string& api_version, const SyncOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const long requests_before = session.client().stats().requests;
+  SyncReport report;
+  report.type = type.name;
+
+  auto state = mirror.load(session.connection_name(), session.provider().name, type.name, api_version);
+  if (!state) return std::unexpected(state.error());
+  if (auto planned = plan_run(mirror, *state, type, options, report); !planned) return std::unexpected(planned.error());
+  auto read = read_and_save(session, mirror, *state, type, options, report);
+  report.requests = session.client().stats().requests - requests_before;
+  if (!read) return std::unexpected(read.error());
+  // Only a full pass that reached the end (resumed or not) saw every live record.
+  auto deleted = mirror.finish_run(*state, *state->run_mode == mirror::RunMode::full);
+  if (!deleted) return std::unexpected(deleted.error());
+  report.deleted += *deleted;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace crmexport::engine
