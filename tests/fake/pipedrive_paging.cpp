@@ -109,10 +109,11 @@ OffsetPage select_offset_page(const Dataset& dataset, RecordType type, std::int6
   const std::int64_t n = dataset.count(type);
   const auto wanted = static_cast<std::size_t>(limit) + 1;
   OffsetPage page;
-  // Unfiltered, every id 1..n exists, so the offset is a position and needs no scan. (Once the
-  // mutation overlay can delete records, this shortcut must go.)
-  std::int64_t to_skip = updated_since ? start : 0;
-  for (std::int64_t id = updated_since ? 1 : start + 1; id <= n && page.ids.size() < wanted; ++id) {
+  // Unfiltered and with nothing deleted, every id 1..n exists, so the offset is a position and
+  // needs no scan; otherwise the offset counts matching records, as the real API's does.
+  const bool dense = !updated_since && !dataset.has_deletions();
+  std::int64_t to_skip = dense ? 0 : start;
+  for (std::int64_t id = dense ? start + 1 : 1; id <= n && page.ids.size() < wanted; ++id) {
     if (!filter.accepts(id)) continue;
     if (to_skip > 0) {
       --to_skip;
