@@ -1,5 +1,8 @@
 #include "lib/mirror/mirror.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
@@ -71,6 +74,9 @@ Result<Mirror> Mirror::open(const std::filesystem::path& path) {
   // The lock comes first: a refused second sync must not even migrate the file.
   auto lock = Lock::take(path);
   if (!lock) return std::unexpected(lock.error());
+  // The mirror holds the account's records (people, e-mails): readable by its owner only. A file
+  // that exists keeps the mode its owner gave it.
+  if (int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600); fd >= 0) ::close(fd);
   return guarded(path, "open it", [&]() -> Result<Mirror> {
     auto database =
         std::make_unique<SQLite::Database>(path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE, k_busy_timeout_ms);
@@ -97,7 +103,7 @@ Result<TypeState> Mirror::load(const std::string& connection, const std::string&
     state.table = table_name(provider, type);
     SQLite::Statement query(*m_database,
                             "SELECT api_version, high_water, last_full_at, run_id, run_mode, run_since, run_position, "
-                            "run_high_water FROM sync_state WHERE connection = ? AND type = ?");
+                            "run_high_water, run_started_at FROM sync_state WHERE connection = ? AND type = ?");
     query.bind(1, connection);
     query.bind(2, type);
     if (query.executeStep()) {
@@ -110,6 +116,7 @@ Result<TypeState> Mirror::load(const std::string& connection, const std::string&
           state.run_since = time_column(query.getColumn(5));
           state.run_position = query.getColumn(6).getString();
           state.run_high_water = time_column(query.getColumn(7));
+          state.run_started_at = time_column(query.getColumn(8));
         }
       } else {
         state.last_full_at.reset();
@@ -143,7 +150,7 @@ Result<void> Mirror::save_run(const TypeState& state) {
     bind_time(upsert, 9, state.run_since);
     upsert.bind(10, state.run_position);
     bind_time(upsert, 11, state.run_high_water);
-    upsert.bind(12, now_text());
+    bind_time(upsert, 12, state.run_started_at);
   } else {
     for (int i = 8; i <= 12; ++i) upsert.bind(i);
   }
@@ -158,6 +165,7 @@ Result<void> Mirror::start_run(TypeState& state, RunMode mode, std::optional<Tim
     state.run_since = since;
     state.run_position.clear();
     state.run_high_water.reset();
+    state.run_started_at = now();
     SQLite::Transaction transaction(*m_database, SQLite::TransactionBehavior::IMMEDIATE);
     if (auto saved = save_run(state); !saved) return saved;
     transaction.commit();
@@ -253,8 +261,11 @@ Result<long> Mirror::finish_run(TypeState& state, bool swept) {
       state.last_full_at = at;
     }
     auto previous = state;
-    state.high_water = later(state.high_water, state.run_high_water);
+    auto reached = state.run_high_water;
+    if (reached && state.run_started_at) reached = std::min(*reached, *state.run_started_at);
+    state.high_water = later(state.high_water, reached);
     state.run_mode.reset();
+    state.run_started_at.reset();
     state.run_since.reset();
     state.run_position.clear();
     state.run_high_water.reset();

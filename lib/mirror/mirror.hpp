@@ -45,6 +45,7 @@ struct TypeState {
   std::optional<TimePoint> run_since;
   std::string run_position;
   std::optional<TimePoint> run_high_water;
+  std::optional<TimePoint> run_started_at;  // this machine's clock when the run began
 };
 
 struct PageCounts {
@@ -71,7 +72,9 @@ class Mirror {
   // Marks these records deleted (when present and live); returns how many changed.
   Result<long> mark_deleted(TypeState& state, std::span<const RecordId> ids);
   // Ends the run in one transaction. After a complete full pass (`swept`), every live record the
-  // run did not see is marked deleted; returns how many. The high-water mark advances.
+  // run did not see is marked deleted; returns how many. The high-water mark advances to the
+  // newest update time seen, but never past the run's start: a record changed during the run,
+  // behind its position, is older than a newer one the run saw later, and must still be read next time.
   Result<long> finish_run(TypeState& state, bool swept);
 
   SQLite::Database& database() { return *m_database; }

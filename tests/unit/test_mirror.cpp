@@ -1,6 +1,7 @@
 // The mirror layer: schema, upserts with their counts, the run state saved with each page,
 // deletion sweeps after a complete full pass, and the one-sync-at-a-time lock.
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -173,4 +174,28 @@ TEST_CASE("a second sync on the same database is refused until the first ends", 
   CHECK(second.error().message.find("another crmexport sync is using") != std::string::npos);
   first = std::unexpected(Error{});  // closes the first, dropping its lock
   CHECK(mirror::Mirror::open(dir / "m.db"));
+}
+
+TEST_CASE("the high-water mark never passes the start of the run that reached it", "[mirror]") {
+  TempDir dir;
+  auto m = mirror::Mirror::open(dir / "m.db");
+  REQUIRE(m);
+  auto state = m->load("pd", "pipedrive", "persons", "v2");
+  REQUIRE(state);
+  auto before = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  REQUIRE(m->start_run(*state, mirror::RunMode::incremental, std::nullopt));
+  std::vector<mirror::Record> records{rec(1, "{}", "2099-01-01T00:00:00Z")};
+  REQUIRE(m->save_page(*state, records, "", at("2099-01-01T00:00:00Z")));
+  REQUIRE(m->finish_run(*state, false));
+  auto after = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+  REQUIRE(state->high_water);
+  CHECK(*state->high_water >= before);
+  CHECK(*state->high_water <= after);
+}
+
+TEST_CASE("a new mirror file is readable by its owner only", "[mirror]") {
+  TempDir dir;
+  REQUIRE(mirror::Mirror::open(dir / "m.db"));
+  CHECK((std::filesystem::status(dir / "m.db").permissions() & std::filesystem::perms::all) ==
+        (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
 }
