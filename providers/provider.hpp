@@ -42,6 +42,9 @@ struct TypeSpec {
   int max_page_size = 100;           // the provider's cap; larger requests are clamped to it
   paging::Query fixed_params;        // sent with every page (e.g. a stable sort order)
   std::optional<SinceFilter> since;  // nullopt: the API has no change filter for this type
+  // Parameters that list recently deleted records instead of live ones (Pipedrive deals:
+  // status=deleted); empty when the API has no such list. Incremental syncs read it to mark deletions.
+  paging::Query deleted_params;
 };
 
 struct ApiVersion {

@@ -106,6 +106,27 @@ Result<void> read_and_save(Session& session, mirror::Mirror& mirror, mirror::Typ
   return read_pages(session, type, query, state.run_position, on_page);
 }
 
+// An incremental run cannot see deletions in the change filter's answer; where the provider
+// lists recently deleted records, mark those. (A full pass needs no such list: its sweep sees all.)
+Result<void> read_deleted(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
+                          const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report) {
+  if (type.deleted_params.empty() || *state.run_mode != mirror::RunMode::incremental) return {};
+  auto on_page = [&](PageRead& read) -> Result<Flow> {
+    std::vector<mirror::RecordId> ids;
+    for (auto& json : read.page.records) {
+      auto record = to_record(type, std::move(json));
+      if (!record) return std::unexpected(record.error());
+      ids.push_back(std::move(record->id));
+    }
+    auto marked = mirror.mark_deleted(state, ids);
+    if (!marked) return std::unexpected(marked.error());
+    report.deleted += *marked;
+    return Flow::more;
+  };
+  PageQuery query{options.page_size, std::nullopt, type.deleted_params};
+  return read_pages(session, type, query, "", on_page);
+}
+
 }  // namespace
 
 Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const providers::TypeSpec& type,
@@ -119,6 +140,7 @@ Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const pro
   if (!state) return std::unexpected(state.error());
   if (auto planned = plan_run(mirror, *state, type, options, report); !planned) return std::unexpected(planned.error());
   auto read = read_and_save(session, mirror, *state, type, options, report);
+  if (read) read = read_deleted(session, mirror, *state, type, options, report);
   report.requests = session.client().stats().requests - requests_before;
   if (!read) return std::unexpected(read.error());
   // Only a full pass that reached the end (resumed or not) saw every live record.

@@ -2,6 +2,7 @@
 // Sync: bring one type of a connection's mirror up to date, as named steps:
 //   plan_run      resume an unfinished run, or start a full or an incremental one;
 //   read_pages    the export loop, each page saved with the position after it in one transaction;
+//   read_deleted  where the provider lists recently deleted records, mark them (incremental runs);
 //   finish_run    after a complete full pass, mark what was not seen as deleted; advance the
 //                 high-water mark.
 #include <optional>

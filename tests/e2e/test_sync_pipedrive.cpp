@@ -178,6 +178,7 @@ TEST_CASE("a second sync reads only what changed, and marks deletions as each ty
   const long new_person = parse(post(admin + "persons/add"))["id"].GetInt64();
   CHECK(new_person == 1201);
   post(admin + "deals/10/modify");
+  post(admin + "deals/11/delete");
   post(admin + "notes/7/modify");
   post(admin + "notes/8/delete");
   post(admin + "pipelines/3/modify");
@@ -198,9 +199,11 @@ TEST_CASE("a second sync reads only what changed, and marks deletions as each ty
     INFO(type);
     const auto& t = report["types"][type.c_str()];
     REQUIRE(std::string(t["mode"].GetString()) == "incremental");
-    // One request: only records updated since the high-water mark (less the overlap) come back.
-    CHECK(after[api_path(type)] - before[api_path(type)] == 1);
-    CHECK(t["requests"].GetInt64() == 1);
+    // One request: only records updated since the high-water mark (less the overlap) come back;
+    // for deals a second one, for the deleted deals (status=deleted).
+    const long requests = type == "deals" ? 2 : 1;
+    CHECK(after[api_path(type)] - before[api_path(type)] == requests);
+    CHECK(t["requests"].GetInt64() == requests);
     std::string since = t["since"].GetString();                                    // 2025-12-31T10:00:00Z
     if (type == "notes") since = since.substr(0, 10) + " " + since.substr(11, 8);  // v1's form
     long expected_fetched = 0;
@@ -212,6 +215,7 @@ TEST_CASE("a second sync reads only what changed, and marks deletions as each ty
   CHECK(report["types"]["persons"]["inserted"].GetInt64() == 1);
   CHECK(report["types"]["persons"]["updated"].GetInt64() == 1);
   CHECK(report["types"]["deals"]["updated"].GetInt64() == 1);
+  CHECK(report["types"]["deals"]["deleted"].GetInt64() == 1);  // from the status=deleted list
   CHECK(report["types"]["organizations"]["updated"].GetInt64() == 0);
   CHECK(report["types"]["notes"]["updated"].GetInt64() == 1);
   // Full-read types: read again in full, deletions marked at once.
@@ -227,10 +231,11 @@ TEST_CASE("a second sync reads only what changed, and marks deletions as each ty
     CHECK(r.live == truth[type]);
   }
   CHECK(rows(s.db, "pipelines").deleted == std::vector<long>{4});
+  CHECK(rows(s.db, "deals").deleted == std::vector<long>{11});
   CHECK(rows(s.db, "users").deleted == std::vector<long>{7});
 
-  // Pipedrive's change filters do not report deletions (FACTS §5): a deleted person or note stays
-  // live until a full pass, which then marks it.
+  // Pipedrive reports no other deletions (FACTS §5): a deleted person or note stays live until a
+  // full pass, which then marks it.
   for (const auto& [type, gone] : std::vector<std::pair<std::string, long>>{{"persons", 6}, {"notes", 8}}) {
     INFO(type);
     auto r = rows(s.db, type);

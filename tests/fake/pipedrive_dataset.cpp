@@ -76,11 +76,18 @@ bool Dataset::modify(RecordType type, std::int64_t id, EpochSeconds at) {
   return true;
 }
 
-bool Dataset::remove(RecordType type, std::int64_t id) {
+bool Dataset::is_deleted(RecordType type, std::int64_t id) const {
+  if (!m_mutated.load(std::memory_order_acquire)) return false;
+  const std::shared_lock lock(m_overlay_mutex);
+  return m_deleted.contains({type, id});
+}
+
+bool Dataset::remove(RecordType type, std::int64_t id, EpochSeconds at) {
   if (!exists(type, id)) return false;
   {
     const std::unique_lock lock(m_overlay_mutex);
     m_deleted.insert({type, id});
+    m_update_times[{type, id}] = at;
     m_mutated.store(true, std::memory_order_release);
   }
   retire_sort_caches();

@@ -89,7 +89,8 @@ class Dataset {
   // The overlay. `at` becomes the record's update_time (and add_time of an added record).
   std::int64_t add(RecordType type, EpochSeconds at);              // the new id
   bool modify(RecordType type, std::int64_t id, EpochSeconds at);  // false: no such live record
-  bool remove(RecordType type, std::int64_t id);                   // false: no such live record
+  bool remove(RecordType type, std::int64_t id, EpochSeconds at);  // false: no such live record
+  bool is_deleted(RecordType type, std::int64_t id) const;
   bool has_deletions() const;
 
  private:

@@ -178,6 +178,8 @@ DealFacts make_deal(const Dataset& dataset, std::int64_t id) {
   d.visible_to = rng.percent(80) ? 3 : 7;
   d.label_ids = pick_labels(rng);
   d.origin = rng.pick(k_origins);
+  // A deleted deal stays listed under status=deleted (FACTS, Pipedrive §5), updated when deleted.
+  if (dataset.is_deleted(RecordType::deal, id)) d.status = "deleted";
   if (rng.percent(20)) {
     d.channel = 52;
     d.channel_id = "Jun23 Billboards, \"north\"";

@@ -96,7 +96,7 @@ class PipedriveProvider final : public FakeProvider {
                   if (!type) return admin_error(res, 404, "no such type");
                   const std::int64_t id = std::stoll(req.matches[2].str());
                   const bool done = req.matches[3].str() == "modify" ? m_dataset.modify(*type, id, now())
-                                                                     : m_dataset.remove(*type, id);
+                                                                     : m_dataset.remove(*type, id, now());
                   if (!done) return admin_error(res, 404, "no such record");
                   res.set_content(fmt::format("{{\"success\":true,\"id\":{}}}", id), "application/json");
                 });
