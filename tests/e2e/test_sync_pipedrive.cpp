@@ -296,6 +296,7 @@ TEST_CASE("a sync killed at 20 random moments ends, once run again, exactly as t
   INFO("seed " << seed << ", an uninterrupted sync takes " << whole.count() << " ms");
   std::mt19937 random(seed);
   std::uniform_int_distribution<long> moment(0, whole.count());
+  int resumed_rounds = 0;
   for (int round = 0; round < 20; ++round) {
     INFO("round " << round);
     const bool full = round % 2 == 1;
@@ -308,9 +309,19 @@ TEST_CASE("a sync killed at 20 random moments ends, once run again, exactly as t
     std::vector<std::string> again = {"-q"};
     auto args = sync_args(false);
     again.insert(again.end(), args.begin(), args.end());
-    REQUIRE(run_crmexport(s.home, again).exit_code == 0);
+    again.push_back("--json");
+    auto result = run_crmexport(s.home, again);
+    REQUIRE(result.exit_code == 0);
     require_matches();
+    auto report = parse(result.out);
+    for (const auto& type : types)
+      if (report["types"][type.c_str()]["resumed"].GetBool()) {
+        ++resumed_rounds;
+        break;
+      }
   }
+  // The kills did land inside runs (not all before the first page or after the last).
+  CHECK(resumed_rounds >= 5);
 }
 
 TEST_CASE("a second sync on the same database is refused and changes nothing", "[e2e][sync][pipedrive]") {
