@@ -7,6 +7,7 @@
 
 #include "lib/core/log.hpp"
 #include "lib/engine/page_loop.hpp"
+#include "lib/json/fields.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -41,6 +42,26 @@ Result<void> plan_run(mirror::Mirror& mirror, mirror::TypeState& state, const pr
   return {};
 }
 
+// A top-level key ("update_time"), or a JSON pointer for a nested one ("/properties/hs_lastmodifieddate").
+const rapidjson::Value* field(const rapidjson::Value& record, const std::string& name) {
+  if (name.starts_with('/')) return json::find(record, name);
+  auto member = record.FindMember(name.c_str());
+  return member == record.MemberEnd() ? nullptr : &member->value;
+}
+
+// An updated-at as a time: the forms parse_time reads (RFC 3339, "YYYY-MM-DD HH:MM:SS" UTC), or
+// epoch seconds (10 digits) or milliseconds (13 digits), as some providers send.
+std::optional<TimePoint> updated_time(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() >= 10) {
+    auto value = json::parse_int(text);
+    if (!value) return std::nullopt;
+    return TimePoint{std::chrono::seconds{text.size() >= 13 ? *value / 1000 : *value}};
+  }
+  auto time = parse_time(text, now());
+  if (!time) return std::nullopt;
+  return *time;
+}
+
 // A record's id and updated-at, read from its JSON; the JSON itself is kept as received.
 Result<mirror::Record> to_record(const providers::TypeSpec& type, std::string json) {
   rapidjson::Document doc;
@@ -48,22 +69,21 @@ Result<mirror::Record> to_record(const providers::TypeSpec& type, std::string js
   if (doc.HasParseError() || !doc.IsObject())
     return fail(ErrorKind::provider, fmt::format("{}: a record is not a JSON object", type.name));
   mirror::Record record;
-  auto id = doc.FindMember(type.id_field.c_str());
-  if (id == doc.MemberEnd())
-    return fail(ErrorKind::provider, fmt::format("{}: a record has no '{}' field", type.name, type.id_field));
-  if (id->value.IsInt64())
-    record.id = id->value.GetInt64();
-  else if (id->value.IsString())
-    record.id = std::string(id->value.GetString(), id->value.GetStringLength());
+  const auto* id = field(doc, type.id_field);
+  if (!id) return fail(ErrorKind::provider, fmt::format("{}: a record has no '{}' field", type.name, type.id_field));
+  if (id->IsInt64())
+    record.id = id->GetInt64();
+  else if (id->IsString())
+    record.id = std::string(id->GetString(), id->GetStringLength());
   else
     return fail(ErrorKind::provider,
                 fmt::format("{}: a record's '{}' is neither an integer nor a string", type.name, type.id_field));
   if (!type.updated_field.empty()) {
-    auto updated = doc.FindMember(type.updated_field.c_str());
-    if (updated != doc.MemberEnd() && updated->value.IsString())
-      record.updated_at = std::string(updated->value.GetString(), updated->value.GetStringLength());
-    else if (updated != doc.MemberEnd() && updated->value.IsInt64())
-      record.updated_at = std::to_string(updated->value.GetInt64());
+    const auto* updated = field(doc, type.updated_field);
+    if (updated && updated->IsString())
+      record.updated_at = std::string(updated->GetString(), updated->GetStringLength());
+    else if (updated && updated->IsInt64())
+      record.updated_at = std::to_string(updated->GetInt64());
   }
   record.json = std::move(json);
   return record;
@@ -74,7 +94,7 @@ std::optional<TimePoint> page_high_water(const std::vector<mirror::Record>& reco
   std::optional<TimePoint> newest;
   for (const auto& record : records) {
     if (!record.updated_at) continue;
-    auto time = parse_time(*record.updated_at, now());
+    auto time = updated_time(*record.updated_at);
     if (time && (!newest || *time > *newest)) newest = *time;
   }
   return newest;
