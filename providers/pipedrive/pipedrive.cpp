@@ -39,13 +39,6 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
   return t;
 }
 
-// Deals deleted in the last 30 days stay listed under status=deleted (FACTS §5): the one
-// deletion a change-filtered Pipedrive type reports.
-TypeSpec with_deleted_list(TypeSpec t) {
-  t.deleted_params = {{"status", "deleted"}};
-  return t;
-}
-
 Provider make() {
   Provider p;
   p.name = "pipedrive";
@@ -62,19 +55,22 @@ Provider make() {
   p.errors.message = error_message;
 
   // Notes and users exist only in v1 (FACTS §1), so the default API mixes both.
-  p.versions.push_back(
-      ApiVersion{"v2",
-                 "API v2 (cursor paging) where it exists; v1 for notes and users, which have no v2",
-                 {
-                     v2("persons", "people (contacts)", true),
-                     v2("organizations", "organizations (companies)", true),
-                     with_deleted_list(v2("deals", "deals (archived deals are not included, as in the API)", true)),
-                     v2("activities", "activities (calls, meetings, tasks)", true),
-                     v2("pipelines", "deal pipelines", false),
-                     v2("stages", "pipeline stages", false),
-                     v1("notes", "notes on deals, people and organizations", "update_time", true),
-                     v1("users", "users of the company account", "modified", false),
-                 }});
+  p.versions.push_back(ApiVersion{"v2",
+                                  "API v2 (cursor paging) where it exists; v1 for notes and users, which have no v2",
+                                  {
+                                      v2("persons", "people (contacts)", true),
+                                      v2("organizations", "organizations (companies)", true),
+                                      v2("deals", "deals (archived deals are not included, as in the API)", true),
+                                      v2("activities", "activities (calls, meetings, tasks)", true),
+                                      v2("pipelines", "deal pipelines", false),
+                                      v2("stages", "pipeline stages", false),
+                                      v1("notes", "notes on deals, people and organizations", "update_time", true),
+                                      v1("users", "users of the company account", "modified", false),
+                                  }});
+  // Deals deleted in the last 30 days stay listed under status=deleted (FACTS §5): the one
+  // deletion a change-filtered Pipedrive type reports; sync reads that list.
+  for (auto& type : p.versions.back().types)
+    if (type.name == "deals") type.deleted_params = {{"status", "deleted"}};
   // The seed's v1 endpoints: out of support since 2026-08-01 but still answering (FACTS §1).
   p.versions.push_back(ApiVersion{"v1",
                                   "the legacy v1 lists (start/limit paging); out of support upstream since 2026-08-01",
