@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   cmd::register_providers_command(app, context);
   cmd::register_auth_command(app, context);
   cmd::register_export_command(app, context);
+  cmd::register_sync_command(app, context);
 
   try {
     app.parse(argc, argv);

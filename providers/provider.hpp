@@ -96,6 +96,9 @@ struct TypeSpec {
   // are not used for reading (path still names the endpoint in messages).
   std::shared_ptr<const PagePlanner> planner;
   std::string total_at;              // JSON pointer to the provider's count of matching records; empty: none
+  // Parameters that list recently deleted records instead of live ones (Pipedrive deals:
+  // status=deleted); empty when the API has no such list. Incremental syncs read it to mark deletions.
+  paging::Query deleted_params;
 };
 
 struct ApiVersion {

@@ -82,6 +82,10 @@ Provider make() {
                                       v1("notes", "notes on deals, people and organizations", "update_time", true),
                                       v1("users", "users of the company account", "modified", false),
                                   }});
+  // Deals deleted in the last 30 days stay listed under status=deleted (FACTS §5): the one
+  // deletion a change-filtered Pipedrive type reports; sync reads that list.
+  for (auto& type : p.versions.back().types)
+    if (type.name == "deals") type.deleted_params = {{"status", "deleted"}};
   // The seed's v1 endpoints: out of support since 2026-08-01 but still answering (FACTS §1).
   p.versions.push_back(ApiVersion{"v1",
                                   "the legacy v1 lists (start/limit paging); out of support upstream since 2026-08-01",

@@ -33,11 +33,88 @@ std::uint64_t stream_id(RecordType type, Stream stream) {
 Dataset::Dataset(std::uint64_t seed, std::int64_t records_per_type)
     : m_seed(seed), m_records_per_type(records_per_type) {}
 
-std::int64_t Dataset::count(RecordType) const { return m_records_per_type; }
+std::int64_t Dataset::count(RecordType type) const {
+  if (!m_mutated.load(std::memory_order_acquire)) return m_records_per_type;
+  const std::shared_lock lock(m_overlay_mutex);
+  const auto added = m_added.find(type);
+  return m_records_per_type + (added == m_added.end() ? 0 : added->second);
+}
 
-bool Dataset::exists(RecordType type, std::int64_t id) const { return id >= 1 && id <= count(type); }
+bool Dataset::exists(RecordType type, std::int64_t id) const {
+  if (id < 1 || id > count(type)) return false;
+  if (!m_mutated.load(std::memory_order_acquire)) return true;
+  const std::shared_lock lock(m_overlay_mutex);
+  return !m_deleted.contains({type, id});
+}
+
+bool Dataset::has_deletions() const {
+  if (!m_mutated.load(std::memory_order_acquire)) return false;
+  const std::shared_lock lock(m_overlay_mutex);
+  return !m_deleted.empty();
+}
+
+std::int64_t Dataset::add(RecordType type, EpochSeconds at) {
+  std::int64_t id = 0;
+  {
+    const std::unique_lock lock(m_overlay_mutex);
+    id = m_records_per_type + ++m_added[type];
+    m_update_times[{type, id}] = at;
+    m_mutated.store(true, std::memory_order_release);
+  }
+  retire_sort_caches();
+  return id;
+}
+
+bool Dataset::modify(RecordType type, std::int64_t id, EpochSeconds at) {
+  if (!exists(type, id)) return false;
+  {
+    const std::unique_lock lock(m_overlay_mutex);
+    m_update_times[{type, id}] = at;
+    m_mutated.store(true, std::memory_order_release);
+  }
+  retire_sort_caches();
+  return true;
+}
+
+bool Dataset::is_deleted(RecordType type, std::int64_t id) const {
+  if (!m_mutated.load(std::memory_order_acquire)) return false;
+  const std::shared_lock lock(m_overlay_mutex);
+  return m_deleted.contains({type, id});
+}
+
+bool Dataset::remove(RecordType type, std::int64_t id, EpochSeconds at) {
+  if (!exists(type, id)) return false;
+  {
+    const std::unique_lock lock(m_overlay_mutex);
+    m_deleted.insert({type, id});
+    m_update_times[{type, id}] = at;
+    m_mutated.store(true, std::memory_order_release);
+  }
+  retire_sort_caches();
+  return true;
+}
+
+void Dataset::retire_sort_caches() {
+  const std::lock_guard lock(m_sort_cache_mutex);
+  for (auto& [key, cache] : m_sort_cache)
+    if (cache) m_retired_caches.push_back(std::move(cache));
+  m_sort_cache.clear();
+}
 
 RecordTimes Dataset::times(RecordType type, std::int64_t id) const {
+  if (m_mutated.load(std::memory_order_acquire)) {
+    const std::shared_lock lock(m_overlay_mutex);
+    const auto changed = m_update_times.find({type, id});
+    if (changed != m_update_times.end()) {
+      const EpochSeconds at = changed->second;
+      if (id > m_records_per_type) return {at, at};  // added: created and last updated then
+      return {generated_times(type, id).add_time, at};
+    }
+  }
+  return generated_times(type, id);
+}
+
+RecordTimes Dataset::generated_times(RecordType type, std::int64_t id) const {
   Rng rng(m_seed, stream_id(type, Stream::times), static_cast<std::uint64_t>(id));
   EpochSeconds update_time = 0;
   if (rng.percent(k_bulk_update_percent)) {
@@ -53,7 +130,7 @@ RecordTimes Dataset::times(RecordType type, std::int64_t id) const {
 }
 
 std::int64_t Dataset::stage_pipeline_id(std::int64_t stage_id) const {
-  const std::int64_t pipelines = std::max<std::int64_t>(count(RecordType::pipeline), 1);
+  const std::int64_t pipelines = std::max<std::int64_t>(generated_count(RecordType::pipeline), 1);
   return (stage_id - 1) / k_stages_per_pipeline % pipelines + 1;
 }
 

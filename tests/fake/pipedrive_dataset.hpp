@@ -3,20 +3,23 @@
 // filtering and sorting need. Records themselves are generated on demand (pipedrive_facts.hpp):
 // nothing per record is stored except the sort indexes, built lazily.
 //
-// Mutation overlay (admin endpoints, a later task): records added (ids > count), modified or
-// deleted between or during runs. Every reader asks this class which ids exist and what their
-// times are, so the overlay belongs here: count() grows with added ids, times() consults
-// overrides first, exists() hides deleted ids, and sorted_by() caches must be rebuilt or patched
-// when an override moves a record. The facts builders then apply field overrides last.
+// Mutation overlay (the /_admin/pipedrive endpoints): records added (ids above the generated
+// ones), modified (a new update_time, so their JSON changes too) or deleted, between or during
+// runs. Every reader asks this class which ids exist and what their times are: count() grows
+// with added ids, times() consults overrides first, exists() hides deleted ids, and a mutation
+// retires the sort caches so they are rebuilt with the new times.
 
 #include "tests/fake/time_format.hpp"
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
+#include <shared_mutex>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -61,6 +64,9 @@ class Dataset {
 
   // Ids run 1..count(type).
   std::int64_t count(RecordType type) const;
+  // The generated records only (1..N): what links between records are drawn from, so adding a
+  // record never changes another record's JSON.
+  std::int64_t generated_count(RecordType) const { return m_records_per_type; }
   bool exists(RecordType type, std::int64_t id) const;
 
   RecordTimes times(RecordType type, std::int64_t id) const;
@@ -80,11 +86,29 @@ class Dataset {
   // An activity's due date, midnight UTC.
   EpochSeconds activity_due_date(std::int64_t id) const;
 
+  // The overlay. `at` becomes the record's update_time (and add_time of an added record).
+  std::int64_t add(RecordType type, EpochSeconds at);              // the new id
+  bool modify(RecordType type, std::int64_t id, EpochSeconds at);  // false: no such live record
+  bool remove(RecordType type, std::int64_t id, EpochSeconds at);  // false: no such live record
+  bool is_deleted(RecordType type, std::int64_t id) const;
+  bool has_deletions() const;
+
  private:
   std::uint64_t m_seed;
   std::int64_t m_records_per_type;
 
+  RecordTimes generated_times(RecordType type, std::int64_t id) const;
+  void retire_sort_caches();
+
+  mutable std::shared_mutex m_overlay_mutex;
+  std::atomic<bool> m_mutated{false};  // fast path: no lock while nothing was ever changed
+  std::map<RecordType, std::int64_t> m_added;
+  std::map<std::pair<RecordType, std::int64_t>, EpochSeconds> m_update_times;
+  std::set<std::pair<RecordType, std::int64_t>> m_deleted;
+
   mutable std::mutex m_sort_cache_mutex;
+  // Spans handed out stay valid after a mutation: retired caches are kept, not freed.
+  std::vector<std::unique_ptr<const std::vector<SortEntry>>> m_retired_caches;
   mutable std::map<std::pair<RecordType, SortField>, std::unique_ptr<const std::vector<SortEntry>>> m_sort_cache;
 };
 

@@ -21,14 +21,14 @@ Rng body_rng(const Dataset& dataset, RecordType type, std::int64_t id) {
 }
 
 std::int64_t pick_owner(const Dataset& dataset, Rng& rng) {
-  return rng.between(1, std::max<std::int64_t>(1, std::min(dataset.count(RecordType::user), k_owner_pool)));
+  return rng.between(1, std::max<std::int64_t>(1, std::min(dataset.generated_count(RecordType::user), k_owner_pool)));
 }
 
 // A link to another record, present `percent` of the time (never when that type is empty).
 std::optional<std::int64_t> pick_link(const Dataset& dataset, RecordType target, unsigned percent, Rng& rng) {
   const bool linked = rng.percent(percent);
-  const std::int64_t id = rng.between(1, std::max<std::int64_t>(1, dataset.count(target)));
-  if (!linked || dataset.count(target) == 0) return std::nullopt;
+  const std::int64_t id = rng.between(1, std::max<std::int64_t>(1, dataset.generated_count(target)));
+  if (!linked || dataset.generated_count(target) == 0) return std::nullopt;
   return id;
 }
 
@@ -158,7 +158,7 @@ DealFacts make_deal(const Dataset& dataset, std::int64_t id) {
   d.value_hundredths = whole ? amount / 100 * 100 : amount;
   d.currency = currency_code(rng);
   const std::int64_t stage_pool =
-      std::max<std::int64_t>(1, std::min(dataset.count(RecordType::stage), k_deal_stage_pool));
+      std::max<std::int64_t>(1, std::min(dataset.generated_count(RecordType::stage), k_deal_stage_pool));
   d.stage_id = rng.between(1, stage_pool);
   d.pipeline_id = dataset.stage_pipeline_id(d.stage_id);
   const auto outcome = rng.below(100);
@@ -178,6 +178,8 @@ DealFacts make_deal(const Dataset& dataset, std::int64_t id) {
   d.visible_to = rng.percent(80) ? 3 : 7;
   d.label_ids = pick_labels(rng);
   d.origin = rng.pick(k_origins);
+  // A deleted deal stays listed under status=deleted (FACTS, Pipedrive §5), updated when deleted.
+  if (dataset.is_deleted(RecordType::deal, id)) d.status = "deleted";
   if (rng.percent(20)) {
     d.channel = 52;
     d.channel_id = "Jun23 Billboards, \"north\"";
@@ -254,8 +256,8 @@ NoteFacts make_note(const Dataset& dataset, std::int64_t id) {
   n.person_id = pick_link(dataset, RecordType::person, 60, rng);
   n.org_id = pick_link(dataset, RecordType::organization, 50, rng);
   // A note always hangs on something.
-  if (!n.deal_id && !n.person_id && !n.org_id && dataset.count(RecordType::person) > 0)
-    n.person_id = 1 + (id - 1) % dataset.count(RecordType::person);
+  if (!n.deal_id && !n.person_id && !n.org_id && dataset.generated_count(RecordType::person) > 0)
+    n.person_id = 1 + (id - 1) % dataset.generated_count(RecordType::person);
   const std::string first_name = n.person_id ? make_person(dataset, *n.person_id).name.first : std::string("them");
   n.content = note_html(first_name, rng);
   n.times = dataset.times(RecordType::note, id);

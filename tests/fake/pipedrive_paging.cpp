@@ -16,11 +16,11 @@ bool entry_less(const CursorPosition& position, const SortEntry& entry) {
 class WindowFilter {
  public:
   WindowFilter(const Dataset& dataset, RecordType type, std::optional<EpochSeconds> since,
-               std::optional<EpochSeconds> until)
-      : m_dataset(dataset), m_type(type), m_since(since), m_until(until) {}
+               std::optional<EpochSeconds> until, bool deleted_only = false)
+      : m_dataset(dataset), m_type(type), m_since(since), m_until(until), m_deleted_only(deleted_only) {}
 
   bool accepts(std::int64_t id) const {
-    if (!m_dataset.exists(m_type, id)) return false;
+    if (m_deleted_only ? !m_dataset.is_deleted(m_type, id) : !m_dataset.exists(m_type, id)) return false;
     if (!m_since && !m_until) return true;
     const EpochSeconds t = m_dataset.times(m_type, id).update_time;
     return (!m_since || t >= *m_since) && (!m_until || t < *m_until);
@@ -31,6 +31,7 @@ class WindowFilter {
   RecordType m_type;
   std::optional<EpochSeconds> m_since;
   std::optional<EpochSeconds> m_until;
+  bool m_deleted_only;
 };
 
 // Collects up to limit + 1 ids: the extra one only tells whether another page follows.
@@ -87,7 +88,7 @@ void collect_by_key(const Dataset& dataset, const PageRequest& request, const Wi
 }  // namespace
 
 CursorPage select_cursor_page(const Dataset& dataset, const PageRequest& request) {
-  const WindowFilter filter(dataset, request.type, request.updated_since, request.updated_until);
+  const WindowFilter filter(dataset, request.type, request.updated_since, request.updated_until, request.deleted_only);
   CursorPage page;
   page.ids.reserve(static_cast<std::size_t>(request.limit) + 1);
   if (request.sort == SortField::id)
@@ -109,10 +110,11 @@ OffsetPage select_offset_page(const Dataset& dataset, RecordType type, std::int6
   const std::int64_t n = dataset.count(type);
   const auto wanted = static_cast<std::size_t>(limit) + 1;
   OffsetPage page;
-  // Unfiltered, every id 1..n exists, so the offset is a position and needs no scan. (Once the
-  // mutation overlay can delete records, this shortcut must go.)
-  std::int64_t to_skip = updated_since ? start : 0;
-  for (std::int64_t id = updated_since ? 1 : start + 1; id <= n && page.ids.size() < wanted; ++id) {
+  // Unfiltered and with nothing deleted, every id 1..n exists, so the offset is a position and
+  // needs no scan; otherwise the offset counts matching records, as the real API's does.
+  const bool dense = !updated_since && !dataset.has_deletions();
+  std::int64_t to_skip = dense ? 0 : start;
+  for (std::int64_t id = dense ? start + 1 : 1; id <= n && page.ids.size() < wanted; ++id) {
     if (!filter.accepts(id)) continue;
     if (to_skip > 0) {
       --to_skip;

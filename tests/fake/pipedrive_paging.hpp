@@ -24,6 +24,7 @@ struct PageRequest {
   std::optional<CursorPosition> after;
   std::optional<EpochSeconds> updated_since;  // update_time >= this
   std::optional<EpochSeconds> updated_until;  // update_time < this
+  bool deleted_only = false;                  // deals' status=deleted: the deleted ones instead
 };
 
 struct CursorPage {

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
 #include <fstream>
 #include <stdexcept>
 
@@ -28,6 +29,7 @@ void dump_type(const Dataset& dataset, RecordType type, ApiVersion version, cons
   JsonWriter w(buffer);
   const std::int64_t n = dataset.count(type);
   for (std::int64_t id = 1; id <= n; ++id) {
+    if (!dataset.exists(type, id)) continue;  // deleted through the admin endpoint
     buffer.Clear();
     w.Reset(buffer);
     pipedrive::write_record(w, dataset, type, version, id);
@@ -59,9 +61,55 @@ class PipedriveProvider final : public FakeProvider {
                  if (!type || *type == RecordType::activity) return pipedrive::send_error(res, 404, "Unknown method .");
                  pipedrive::serve_v1_list(m_dataset, *type, req, res);
                }));
+    register_admin(server);
     server.Get(p + "/.*", [](const httplib::Request&, httplib::Response& res) {
       pipedrive::send_error(res, 404, "Unknown method .");
     });
+  }
+
+  // Test-only mutations, outside the API's prefix and without auth (the server listens on
+  // loopback only). The generic shape other fake providers can follow:
+  //   POST /_admin/pipedrive/TYPE/add          -> {"id":N}, a new record updated now
+  //   POST /_admin/pipedrive/TYPE/ID/modify    -> the record gets update_time = now
+  //   POST /_admin/pipedrive/TYPE/ID/delete    -> the record disappears from every list
+  //   POST /_admin/pipedrive/dump  (body: DIR) -> the current dataset dumped as by --dump
+  // Send bodies with Content-Length: httplib 0.11 waits forever for a POST body without one.
+  void register_admin(httplib::Server& server) {
+    server.Post("/_admin/pipedrive/dump", [this](const httplib::Request& req, httplib::Response& res) {
+      try {
+        dump(req.body);
+        res.set_content("{\"success\":true}", "application/json");
+      } catch (const std::exception& e) {
+        res.status = 500;
+        res.set_content(fmt::format("{{\"success\":false,\"error\":\"{}\"}}", e.what()), "application/json");
+      }
+    });
+    server.Post("/_admin/pipedrive/([a-z]+)/add", [this](const httplib::Request& req, httplib::Response& res) {
+      const auto type = pipedrive::type_from_collection(req.matches[1].str());
+      if (!type) return admin_error(res, 404, "no such type");
+      const std::int64_t id = m_dataset.add(*type, now());
+      res.set_content(fmt::format("{{\"success\":true,\"id\":{}}}", id), "application/json");
+    });
+    server.Post("/_admin/pipedrive/([a-z]+)/([0-9]+)/(modify|delete)",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  const auto type = pipedrive::type_from_collection(req.matches[1].str());
+                  if (!type) return admin_error(res, 404, "no such type");
+                  const std::int64_t id = std::stoll(req.matches[2].str());
+                  const bool done = req.matches[3].str() == "modify" ? m_dataset.modify(*type, id, now())
+                                                                     : m_dataset.remove(*type, id, now());
+                  if (!done) return admin_error(res, 404, "no such record");
+                  res.set_content(fmt::format("{{\"success\":true,\"id\":{}}}", id), "application/json");
+                });
+  }
+
+  static void admin_error(httplib::Response& res, int status, std::string_view message) {
+    res.status = status;
+    res.set_content(fmt::format("{{\"success\":false,\"error\":\"{}\"}}", message), "application/json");
+  }
+
+  static EpochSeconds now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   }
 
   void dump(const std::filesystem::path& dir) const override {

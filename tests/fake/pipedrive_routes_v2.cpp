@@ -92,6 +92,11 @@ std::expected<PageRequest, std::string> parse_request(const httplib::Request& re
     request.updated_until = *until;
   }
 
+  // Deals: status=deleted lists the deleted deals (the real API keeps them 30 days; the fake
+  // keeps them for its lifetime). Other status values filter nothing here.
+  if (type == RecordType::deal && req.has_param("status") && req.get_param_value("status") == "deleted")
+    request.deleted_only = true;
+
   if (req.has_param("cursor")) {
     const auto position = decode_cursor(req.get_param_value("cursor"), request.sort, request.descending);
     if (!position) return std::unexpected("Validation failed: cursor: Invalid cursor");

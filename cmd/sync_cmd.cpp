@@ -1,0 +1,138 @@
+// `crmexport sync CONNECTION [TYPE...] --db PATH`: an incremental, resumable mirror in SQLite.
+// Wiring only: the steps of a run are in lib/engine/sync.cpp, the database in lib/mirror/.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
+#include <set>
+
+#include "cmd/commands.hpp"
+#include "lib/core/log.hpp"
+#include "lib/engine/sync.hpp"
+
+namespace crmexport::cmd {
+namespace {
+
+struct SyncArgs {
+  std::string connection;
+  std::vector<std::string> types;
+  std::string db;
+  std::string since;
+  std::string api_version;
+  bool json = false;
+  engine::SyncOptions options;
+};
+
+std::string summary_line(const engine::SyncReport& r) {
+  return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}, {} request{}, {:.1f} s", r.type,
+                     r.mode, r.resumed ? " (resumed)" : "", r.fetched, r.inserted, r.updated, r.deleted, r.requests,
+                     r.requests == 1 ? "" : "s", r.seconds);
+}
+
+std::string summary_json(const std::string& connection, const std::string& db,
+                         const std::vector<engine::SyncReport>& reports) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  w.StartObject();
+  w.Key("connection");
+  w.String(connection);
+  w.Key("db");
+  w.String(db);
+  w.Key("types");
+  w.StartObject();
+  for (const auto& r : reports) {
+    w.Key(r.type.c_str());
+    w.StartObject();
+    w.Key("mode");
+    w.String(r.mode);
+    w.Key("resumed");
+    w.Bool(r.resumed);
+    w.Key("since");
+    if (r.since)
+      w.String(format_time(*r.since, TimeFormat::rfc3339));
+    else
+      w.Null();
+    w.Key("fetched");
+    w.Int64(r.fetched);
+    w.Key("inserted");
+    w.Int64(r.inserted);
+    w.Key("updated");
+    w.Int64(r.updated);
+    w.Key("deleted");
+    w.Int64(r.deleted);
+    w.Key("requests");
+    w.Int64(r.requests);
+    w.Key("pages");
+    w.Int64(r.pages);
+    w.Key("seconds");
+    w.Double(r.seconds);
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+void run(const Context& context, SyncArgs& args) {
+  auto store = context.open_store();
+  auto connection = resolve_connection(store, args.connection);
+  const auto& provider = provider_named(connection.provider);
+  const auto& version = api_version(provider, connection.api_version, args.api_version);
+
+  std::vector<const providers::TypeSpec*> types;
+  std::set<std::string> named;
+  for (const auto& name : args.types) {
+    const auto* type = version.type(name);
+    if (!type)
+      throw Fatal(ErrorKind::usage, fmt::format("{} API {} has no type '{}'; types: {}", provider.title, version.name,
+                                                name, version.type_names()));
+    if (named.insert(name).second) types.push_back(type);
+  }
+  if (types.empty())
+    for (const auto& type : version.types) types.push_back(&type);
+  if (args.options.full && !args.since.empty())
+    throw Fatal(ErrorKind::usage, "--full re-reads everything and --since reads from a time: give one of them");
+  if (!args.since.empty()) {
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    args.options.since = value_or_throw(parse_time(args.since, now));
+  }
+
+  auto mirror = value_or_throw(mirror::Mirror::open(args.db));
+  auto session = open_session(context, connection);
+  std::vector<engine::SyncReport> reports;
+  for (const auto* type : types) {
+    auto report = engine::sync_type(*session, mirror, *type, version.name, args.options);
+    if (!report) {
+      auto error = std::move(report.error());
+      error.message +=
+          fmt::format("; pages already read are saved, and the next sync resumes {} from there", type->name);
+      throw Fatal(std::move(error));
+    }
+    log::info("{}", summary_line(*report));
+    reports.push_back(std::move(*report));
+  }
+  if (args.json) {
+    std::fputs((summary_json(connection.name, args.db, reports) + "\n").c_str(), stdout);
+    std::fflush(stdout);
+  }
+}
+
+}  // namespace
+
+void register_sync_command(CLI::App& app, Context& context) {
+  auto args = std::make_shared<SyncArgs>();
+  auto* command = app.add_subcommand("sync", "mirror every record into a SQLite database, incrementally and resumably");
+  command->add_option("connection", args->connection, "connection name, or provider name when it has one connection")
+      ->required();
+  command->add_option("types", args->types, "types to sync (default: all of the provider's types)");
+  command->add_option("--db", args->db, "the mirror database (SQLite; created when missing)")->required();
+  command->add_flag("--full", args->options.full, "re-read every record (and mark records gone upstream as deleted)");
+  command->add_option("--since", args->since, "read records updated since TIME instead of since the last sync");
+  command->add_option("--page-size", args->options.page_size, "records per request (default: the provider's maximum)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
+  command->add_flag("--json", args->json, "print the summary as one JSON object on stdout");
+  command->callback([&context, args] { run(context, *args); });
+}
+
+}  // namespace crmexport::cmd

@@ -1,0 +1,178 @@
+#include "lib/engine/sync.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include <chrono>
+
+#include "lib/core/log.hpp"
+#include "lib/engine/page_loop.hpp"
+#include "lib/json/fields.hpp"
+
+namespace crmexport::engine {
+namespace {
+
+TimePoint now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
+
+// Decides what this run does: resume the unfinished run (same mode, change filter and position,
+// so the result is that of an uninterrupted run), or start a new one.
+Result<void> plan_run(mirror::Mirror& mirror, mirror::TypeState& state, const providers::TypeSpec& type,
+                      const SyncOptions& options, SyncReport& report) {
+  bool can_filter = type.since.has_value();
+  bool resumable = state.run_mode && !options.since && (!options.full || *state.run_mode == mirror::RunMode::full) &&
+                   (can_filter || *state.run_mode == mirror::RunMode::full);
+  if (resumable) {
+    report.resumed = true;
+  } else {
+    mirror::RunMode mode = mirror::RunMode::full;
+    std::optional<TimePoint> since;
+    if (can_filter && options.since) {
+      mode = mirror::RunMode::incremental;
+      since = options.since;
+    } else if (can_filter && !options.full && state.high_water) {
+      mode = mirror::RunMode::incremental;
+      since = *state.high_water - k_sync_overlap;
+    }
+    if (options.since && !can_filter)
+      log::info("{}: {} has no change filter for this type; reading every record", type.name, state.provider);
+    if (auto started = mirror.start_run(state, mode, since); !started) return started;
+  }
+  report.mode = *state.run_mode == mirror::RunMode::full ? "full" : "incremental";
+  report.since = state.run_since;
+  return {};
+}
+
+// A top-level key ("update_time"), or a JSON pointer for a nested one ("/properties/hs_lastmodifieddate").
+const rapidjson::Value* field(const rapidjson::Value& record, const std::string& name) {
+  if (name.starts_with('/')) return json::find(record, name);
+  auto member = record.FindMember(name.c_str());
+  return member == record.MemberEnd() ? nullptr : &member->value;
+}
+
+// An updated-at as a time: the forms parse_time reads (RFC 3339, "YYYY-MM-DD HH:MM:SS" UTC), or
+// epoch seconds (10 digits) or milliseconds (13 digits), as some providers send.
+std::optional<TimePoint> updated_time(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos && text.size() >= 10) {
+    auto value = json::parse_int(text);
+    if (!value) return std::nullopt;
+    return TimePoint{std::chrono::seconds{text.size() >= 13 ? *value / 1000 : *value}};
+  }
+  auto time = parse_time(text, now());
+  if (!time) return std::nullopt;
+  return *time;
+}
+
+// A record's id and updated-at, read from its JSON; the JSON itself is kept as received.
+Result<mirror::Record> to_record(const providers::TypeSpec& type, std::string json) {
+  rapidjson::Document doc;
+  doc.Parse(json.data(), json.size());
+  if (doc.HasParseError() || !doc.IsObject())
+    return fail(ErrorKind::provider, fmt::format("{}: a record is not a JSON object", type.name));
+  mirror::Record record;
+  const auto* id = field(doc, type.id_field);
+  if (!id) return fail(ErrorKind::provider, fmt::format("{}: a record has no '{}' field", type.name, type.id_field));
+  if (id->IsInt64())
+    record.id = id->GetInt64();
+  else if (id->IsString())
+    record.id = std::string(id->GetString(), id->GetStringLength());
+  else
+    return fail(ErrorKind::provider,
+                fmt::format("{}: a record's '{}' is neither an integer nor a string", type.name, type.id_field));
+  if (!type.updated_field.empty()) {
+    const auto* updated = field(doc, type.updated_field);
+    if (updated && updated->IsString())
+      record.updated_at = std::string(updated->GetString(), updated->GetStringLength());
+    else if (updated && updated->IsInt64())
+      record.updated_at = std::to_string(updated->GetInt64());
+  }
+  record.json = std::move(json);
+  return record;
+}
+
+// The newest updated-at of a page, as a time; texts that are not times are left out.
+std::optional<TimePoint> page_high_water(const std::vector<mirror::Record>& records) {
+  std::optional<TimePoint> newest;
+  for (const auto& record : records) {
+    if (!record.updated_at) continue;
+    auto time = updated_time(*record.updated_at);
+    if (time && (!newest || *time > *newest)) newest = *time;
+  }
+  return newest;
+}
+
+// Reads from the run's saved position to the end, saving each page with the position after it.
+Result<void> read_and_save(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
+                           const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report) {
+  auto on_page = [&](PageRead& read) -> Result<Flow> {
+    std::vector<mirror::Record> records;
+    records.reserve(read.page.records.size());
+    for (auto& json : read.page.records) {
+      auto record = to_record(type, std::move(json));
+      if (!record) return std::unexpected(record.error());
+      records.push_back(std::move(*record));
+    }
+    // On the last page the position stays where it is: a run killed before finish_run reads
+    // that page again, which changes nothing.
+    const std::string& next = read.next ? *read.next : state.run_position;
+    auto counts = mirror.save_page(state, records, next, page_high_water(records));
+    if (!counts) return std::unexpected(counts.error());
+    report.fetched += static_cast<long>(records.size());
+    report.inserted += counts->inserted;
+    report.updated += counts->updated;
+    ++report.pages;
+    return Flow::more;
+  };
+  PageQuery query;
+  query.page_size = options.page_size;
+  query.since = state.run_since;
+  return read_pages(session, type, query, state.run_position, on_page);
+}
+
+// An incremental run cannot see deletions in the change filter's answer; where the provider
+// lists recently deleted records, mark those. (A full pass needs no such list: its sweep sees all.)
+Result<void> read_deleted(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
+                          const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report) {
+  if (type.deleted_params.empty() || *state.run_mode != mirror::RunMode::incremental) return {};
+  auto on_page = [&](PageRead& read) -> Result<Flow> {
+    std::vector<mirror::RecordId> ids;
+    for (auto& json : read.page.records) {
+      auto record = to_record(type, std::move(json));
+      if (!record) return std::unexpected(record.error());
+      ids.push_back(std::move(record->id));
+    }
+    auto marked = mirror.mark_deleted(state, ids);
+    if (!marked) return std::unexpected(marked.error());
+    report.deleted += *marked;
+    return Flow::more;
+  };
+  PageQuery query;
+  query.page_size = options.page_size;
+  query.params = type.deleted_params;
+  return read_pages(session, type, query, "", on_page);
+}
+
+}  // namespace
+
+Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const providers::TypeSpec& type,
+                             const std::string& api_version, const SyncOptions& options) {
+  const auto started = std::chrono::steady_clock::now();
+  const long requests_before = session.client().stats().requests;
+  SyncReport report;
+  report.type = type.name;
+
+  auto state = mirror.load(session.connection_name(), session.provider().name, type.name, api_version);
+  if (!state) return std::unexpected(state.error());
+  if (auto planned = plan_run(mirror, *state, type, options, report); !planned) return std::unexpected(planned.error());
+  auto read = read_and_save(session, mirror, *state, type, options, report);
+  if (read) read = read_deleted(session, mirror, *state, type, options, report);
+  report.requests = session.client().stats().requests - requests_before;
+  if (!read) return std::unexpected(read.error());
+  // Only a full pass that reached the end (resumed or not) saw every live record.
+  auto deleted = mirror.finish_run(*state, *state->run_mode == mirror::RunMode::full);
+  if (!deleted) return std::unexpected(deleted.error());
+  report.deleted += *deleted;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return report;
+}
+
+}  // namespace crmexport::engine

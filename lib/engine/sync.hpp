@@ -1,0 +1,44 @@
+#pragma once
+// Sync: bring one type of a connection's mirror up to date, as named steps:
+//   plan_run      resume an unfinished run, or start a full or an incremental one;
+//   read_pages    the export loop, each page saved with the position after it in one transaction;
+//   read_deleted  where the provider lists recently deleted records, mark them (incremental runs);
+//   finish_run    after a complete full pass, mark what was not seen as deleted; advance the
+//                 high-water mark.
+#include <optional>
+#include <string>
+
+#include "lib/core/time.hpp"
+#include "lib/engine/session.hpp"
+#include "lib/mirror/mirror.hpp"
+
+namespace crmexport::engine {
+
+// How far before the high-water mark an incremental run starts: a record saved upstream just
+// before the previous run's newest one can become visible after that run read past its second.
+inline constexpr std::chrono::seconds k_sync_overlap{300};
+
+struct SyncOptions {
+  bool full = false;               // --full: a new full pass, whatever the state says
+  std::optional<TimePoint> since;  // --since: a new incremental run from this time
+  int page_size = 0;               // 0: the type's maximum
+};
+
+struct SyncReport {
+  std::string type;
+  std::string mode;  // "full" or "incremental"
+  bool resumed = false;
+  std::optional<TimePoint> since;  // the change filter's lower bound of an incremental run
+  long fetched = 0;
+  long inserted = 0;
+  long updated = 0;
+  long deleted = 0;
+  long requests = 0;
+  long pages = 0;
+  double seconds = 0;
+};
+
+Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const providers::TypeSpec& type,
+                             const std::string& api_version, const SyncOptions& options);
+
+}  // namespace crmexport::engine
