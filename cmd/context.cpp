@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "providers/registry.hpp"
 
 namespace crmexport::cmd {
@@ -65,6 +67,20 @@ const providers::ApiVersion& api_version(const providers::Provider& provider, co
     throw Fatal(ErrorKind::usage, fmt::format("{} has no API version '{}'; versions: {}", provider.title, name,
                                               provider.version_names()));
   return *version;
+}
+
+std::vector<const providers::TypeSpec*> types_named(const providers::Provider& provider,
+                                                    const providers::ApiVersion& version,
+                                                    const std::vector<std::string>& names) {
+  std::vector<const providers::TypeSpec*> types;
+  for (const auto& name : names) {
+    const auto* type = version.type(name);
+    if (!type)
+      throw Fatal(ErrorKind::usage, fmt::format("{} API {} has no type '{}'; types: {}", provider.title, version.name,
+                                                name, version.type_names()));
+    if (std::ranges::find(types, type) == types.end()) types.push_back(type);
+  }
+  return types;
 }
 
 }  // namespace crmexport::cmd

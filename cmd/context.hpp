@@ -27,5 +27,10 @@ std::unique_ptr<engine::Session> open_session(const Context& context, const stor
 // The stored API version unless `requested` names one; usage error listing versions if unknown.
 const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,
                                          const std::string& requested);
+// The named types of that version, each once, in the order given; usage error listing the
+// version's types when one is unknown.
+std::vector<const providers::TypeSpec*> types_named(const providers::Provider& provider,
+                                                    const providers::ApiVersion& version,
+                                                    const std::vector<std::string>& names);
 
 }  // namespace crmexport::cmd

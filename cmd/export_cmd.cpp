@@ -2,7 +2,6 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <set>
 #include <utility>
 
 #include "cmd/commands.hpp"
@@ -109,15 +108,7 @@ void run(const Context& context, ExportArgs& args) {
   const auto& provider = provider_named(connection.provider);
   const auto& version = api_version(provider, connection.api_version, args.api_version);
 
-  std::vector<const providers::TypeSpec*> types;
-  std::set<std::string> named;
-  for (const auto& name : args.types) {
-    const auto* type = version.type(name);
-    if (!type)
-      throw Fatal(ErrorKind::usage, fmt::format("{} API {} has no type '{}'; types: {}", provider.title, version.name,
-                                                name, version.type_names()));
-    if (named.insert(name).second) types.push_back(type);
-  }
+  auto types = types_named(provider, version, args.types);
   std::vector<std::string> type_names;
   for (const auto* type : types) type_names.push_back(type->name);
   auto plan = plan_output(type_names, args.output, args.format);

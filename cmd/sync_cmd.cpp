@@ -4,7 +4,6 @@
 #include <rapidjson/writer.h>
 
 #include <cstdio>
-#include <set>
 
 #include "cmd/commands.hpp"
 #include "lib/core/log.hpp"
@@ -79,15 +78,7 @@ void run(const Context& context, SyncArgs& args) {
   const auto& provider = provider_named(connection.provider);
   const auto& version = api_version(provider, connection.api_version, args.api_version);
 
-  std::vector<const providers::TypeSpec*> types;
-  std::set<std::string> named;
-  for (const auto& name : args.types) {
-    const auto* type = version.type(name);
-    if (!type)
-      throw Fatal(ErrorKind::usage, fmt::format("{} API {} has no type '{}'; types: {}", provider.title, version.name,
-                                                name, version.type_names()));
-    if (named.insert(name).second) types.push_back(type);
-  }
+  auto types = types_named(provider, version, args.types);
   if (types.empty())
     for (const auto& type : version.types) types.push_back(&type);
   if (args.options.full && !args.since.empty())

@@ -2,8 +2,9 @@
 
 #include <array>
 
+#include "lib/store/schema_steps.hpp"
+
 #include <SQLiteCpp/Statement.h>
-#include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
 
 namespace crmexport::mirror {
@@ -37,33 +38,12 @@ constexpr std::array<std::string_view, 1> k_migration_steps = {
     )sql",
 };
 
-int read_user_version(SQLite::Database& database) { return database.execAndGet("PRAGMA user_version").getInt(); }
-
-std::unexpected<Error> newer_than_known(const std::filesystem::path& path, int found, int latest) {
-  return fail(ErrorKind::runtime,
-              fmt::format("the mirror database {} has schema version {}, newer than the {} this crmexport knows: "
-                          "upgrade crmexport to sync into it",
-                          path.string(), found, latest));
-}
-
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(k_migration_steps.size()); }
 
 Result<int> migrate(SQLite::Database& database, const std::filesystem::path& path) {
-  const int latest = latest_schema_version();
-  const int found = read_user_version(database);
-  if (found > latest) return newer_than_known(path, found, latest);
-  for (int target = found + 1; target <= latest; ++target) {
-    SQLite::Transaction transaction(database, SQLite::TransactionBehavior::IMMEDIATE);
-    const int current = read_user_version(database);
-    if (current > latest) return newer_than_known(path, current, latest);
-    if (current >= target) continue;
-    database.exec(std::string(k_migration_steps[static_cast<std::size_t>(target - 1)]));
-    database.exec(fmt::format("PRAGMA user_version = {}", target));
-    transaction.commit();
-  }
-  return read_user_version(database);
+  return store::apply_schema_steps(database, path, {k_migration_steps, "the mirror database", "sync into it"});
 }
 
 std::string table_name(std::string_view provider, std::string_view type) {
