@@ -3,7 +3,7 @@
 # when everything is already there, so it can run before every build.
 set -euo pipefail
 
-packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev rapidjson-dev
+packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
           libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time)
 
 missing=()

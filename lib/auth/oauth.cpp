@@ -1,13 +1,14 @@
 #include "lib/auth/oauth.hpp"
 
 #include <fmt/format.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
 #include <algorithm>
 #include <array>
-#include <random>
 
 #include "lib/http/url.hpp"
 
@@ -137,24 +138,12 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
                     m_facts.base_url_field.empty() ? "" : string_member(body, m_facts.base_url_field.c_str())};
 }
 
+// OpenSSL (already beside libcurl) for the encodings and the digest: nothing cryptographic by hand.
 std::string base64_encode(std::string_view bytes) {
-  static constexpr char k_alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  std::size_t i = 0;
-  for (; i + 2 < bytes.size(); i += 3) {
-    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                 static_cast<unsigned char>(bytes[i + 2]);
-    out += k_alphabet[(v >> 18) & 63], out += k_alphabet[(v >> 12) & 63];
-    out += k_alphabet[(v >> 6) & 63], out += k_alphabet[v & 63];
-  }
-  if (i + 1 == bytes.size()) {
-    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
-    out += k_alphabet[(v >> 18) & 63], out += k_alphabet[(v >> 12) & 63], out += "==";
-  } else if (i + 2 == bytes.size()) {
-    unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-    out += k_alphabet[(v >> 18) & 63], out += k_alphabet[(v >> 12) & 63], out += k_alphabet[(v >> 6) & 63];
-    out += '=';
-  }
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(written));
   return out;
 }
 
@@ -165,59 +154,18 @@ std::string base64url_nopad(std::string_view bytes) {
   return out;
 }
 
-// FIPS 180-4 SHA-256, for the PKCE code challenge only (one short input per login).
 std::string sha256(std::string_view input) {
-  static constexpr std::array<std::uint32_t, 64> k = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-  std::array<std::uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  std::string data(input);
-  const std::uint64_t bit_length = static_cast<std::uint64_t>(input.size()) * 8;
-  data += static_cast<char>(0x80);
-  while (data.size() % 64 != 56) data += '\0';
-  for (int i = 7; i >= 0; --i) data += static_cast<char>((bit_length >> (i * 8)) & 0xff);
-  auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-  for (std::size_t chunk = 0; chunk < data.size(); chunk += 64) {
-    std::array<std::uint32_t, 64> w{};
-    for (std::size_t i = 0; i < 16; ++i)
-      w[i] = (static_cast<std::uint32_t>(static_cast<unsigned char>(data[chunk + 4 * i])) << 24) |
-             (static_cast<std::uint32_t>(static_cast<unsigned char>(data[chunk + 4 * i + 1])) << 16) |
-             (static_cast<std::uint32_t>(static_cast<unsigned char>(data[chunk + 4 * i + 2])) << 8) |
-             static_cast<std::uint32_t>(static_cast<unsigned char>(data[chunk + 4 * i + 3]));
-    for (std::size_t i = 16; i < 64; ++i) {
-      std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto [a, b, c, d, e, f, g, hh] = h;
-    for (std::size_t i = 0; i < 64; ++i) {
-      std::uint32_t s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25);
-      std::uint32_t ch = (e & f) ^ (~e & g);
-      std::uint32_t t1 = hh + s1 + ch + k[i] + w[i];
-      std::uint32_t s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22);
-      std::uint32_t maj = (a & b) ^ (a & c) ^ (b & c);
-      std::uint32_t t2 = s0 + maj;
-      hh = g, g = f, f = e, e = d + t1, d = c, c = b, b = a, a = t1 + t2;
-    }
-    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e, h[5] += f, h[6] += g, h[7] += hh;
-  }
-  std::string out;
-  for (auto word : h)
-    for (int i = 3; i >= 0; --i) out += static_cast<char>((word >> (i * 8)) & 0xff);
-  return out;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (EVP_Digest(input.data(), input.size(), digest.data(), &length, EVP_sha256(), nullptr) != 1)
+    throw Fatal(ErrorKind::runtime, "OpenSSL could not compute SHA-256");
+  return std::string(reinterpret_cast<const char*>(digest.data()), length);
 }
 
 std::string random_urlsafe(std::size_t bytes) {
-  std::random_device device;
-  std::string raw;
-  for (std::size_t i = 0; i < bytes; ++i) raw += static_cast<char>(device() & 0xff);
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1)
+    throw Fatal(ErrorKind::runtime, "OpenSSL could not produce random bytes for the OAuth state");
   return base64url_nopad(raw);
 }
 
