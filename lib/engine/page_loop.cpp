@@ -90,13 +90,10 @@ Result<json::Page> fetch_page(Session& session, const providers::TypeSpec& type,
   }
 }
 
-}  // namespace
-
+// Larger requests are clamped to the provider's cap; 0 means the cap.
 int effective_page_size(const providers::TypeSpec& type, int requested) {
   return requested > 0 ? std::min(requested, type.max_page_size) : type.max_page_size;
 }
-
-namespace {
 
 Result<void> read_planned_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
                                 std::string start, const PageHandler& on_page) {

@@ -43,7 +43,4 @@ Result<void> read_pages(Session& session, const providers::TypeSpec& type, const
 // A type with a PagePlanner is read by sending the planner's requests and handing it the parsed
 // answers; the PageRead's page then has an empty envelope. Everything else is the same.
 
-// The page size read_pages will use.
-int effective_page_size(const providers::TypeSpec& type, int requested);
-
 }  // namespace crmexport::engine

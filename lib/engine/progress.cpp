@@ -30,7 +30,6 @@ void Progress::draw(long records, long pages) {
   auto line =
       fmt::format("\r\033[Kcrmexport: {}: {} records, {} pages, {:.0f} records/s", m_label, records, pages, rate);
   std::fwrite(line.data(), 1, line.size(), stderr);
-  m_drawn = true;
 }
 
 void Progress::finish() {

@@ -17,7 +17,6 @@ class Progress {
 
   std::string m_label;
   bool m_enabled;
-  bool m_drawn = false;
   std::chrono::steady_clock::time_point m_start;
   std::chrono::steady_clock::time_point m_last_draw;
   long m_records = 0;
