@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -52,8 +53,13 @@ void set_connection(std::string name) {
   g_connection = std::move(name);
 }
 
-TypeScope::TypeScope(std::string type) : m_outer(std::exchange(t_type, std::move(type))) {}
-TypeScope::~TypeScope() { t_type = std::move(m_outer); }
+TypeScope::TypeScope(std::string type)
+    : m_outer(std::exchange(t_type, std::move(type))), m_exceptions(std::uncaught_exceptions()) {}
+
+TypeScope::~TypeScope() {
+  if (std::uncaught_exceptions() > m_exceptions) return;  // the error is about this type: main says so
+  t_type = std::move(m_outer);
+}
 
 void write(std::string_view prefix, std::string_view message) {
   emit(format_line(level_of(prefix), message, std::nullopt));

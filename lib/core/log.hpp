@@ -18,7 +18,8 @@ void set_format(Format format);
 
 // The connection this run uses, named in JSON lines from now on.
 void set_connection(std::string name);
-// Names `type` in the JSON lines this thread writes while it lives.
+// Names `type` in the JSON lines this thread writes while it lives, and in the error line that
+// ends the run when it is left by that error (an exception).
 class TypeScope {
  public:
   explicit TypeScope(std::string type);
@@ -28,6 +29,7 @@ class TypeScope {
 
  private:
   std::string m_outer;
+  int m_exceptions;
 };
 
 // `prefix` is "error: ", "warning: ", "debug: " or "" (information).

@@ -207,6 +207,17 @@ TEST_CASE("messages to a file or pipe start with an RFC 3339 time, and --log-for
   CHECK_THAT(error["message"].GetString(), Catch::StartsWith("Pipedrive API v2 has no type 'contacts'"));
   CHECK(failed.err.back() == '\n');
   CHECK(failed.err.find('\n') == failed.err.size() - 1);
+  // A type that fails is named on that line too.
+  REQUIRE(add_connection(home, server, "pipedrive", "stale", "wrong-token", {"--no-verify"}).exit_code == 0);
+  auto rejected = run_crmexport(home, {"--log-format", "json", "export", "stale", "deals"});
+  CHECK(rejected.exit_code == 3);
+  rapidjson::Document auth_error;
+  auth_error.Parse(rejected.err.c_str());
+  REQUIRE_FALSE(auth_error.HasParseError());
+  CHECK(std::string(auth_error["level"].GetString()) == "error");
+  CHECK(std::string(auth_error["connection"].GetString()) == "stale");
+  CHECK(std::string(auth_error["type"].GetString()) == "deals");
+  CHECK(auth_error["exit_code"].GetInt() == 3);
 }
 
 TEST_CASE("on a terminal: no timestamps, and cursor controls only when TERM is not dumb", "[e2e][conventions]") {
