@@ -220,7 +220,7 @@ TEST_CASE("the bash completion loads and completes commands, flags, connections 
   CHECK(bash_completions(store, {"completion", ""}) == std::vector<std::string>{"bash", "zsh", "fish"});
 }
 
-TEST_CASE("the zsh and fish completions parse, and fish completes a connection name", "[install]") {
+TEST_CASE("the zsh and fish completions complete commands, connections and types in those shells", "[install]") {
   TempDir home;
   auto store = store_with_connections(home);
   auto zsh = required_program("zsh");
@@ -236,8 +236,40 @@ TEST_CASE("the zsh and fish completions parse, and fish completes a connection n
   auto zsh_parsed = run({zsh, "-n", scripts / "zsh"});
   CHECK(zsh_parsed.exit_code == 0);
   CHECK(zsh_parsed.err.empty());
-  // fish answers `complete -C` without a terminal: the real completion, end to end.
+  // zsh completes only in its line editor: drive an interactive zsh in a pseudo-terminal (zpty),
+  // with the script installed as _crmexport on its fpath, press Tab, and read the line back.
+  std::filesystem::create_directories(scripts / "fpath");
+  std::filesystem::copy_file(scripts / "zsh", scripts / "fpath/_crmexport");
+  auto driver = scripts / "drive.zsh";
+  std::FILE* file = std::fopen(driver.c_str(), "w");
+  std::fputs(R"(zmodload zsh/zpty
+zpty -b z 'zsh -f -i'
+zpty -w z 'PS1="READY>"; fpath=($FPATH_DIR $fpath); autoload -U compinit; compinit -u -D'
+zpty -n -w z "$1"$'\t'
+local out all
+for i in {1..100}; do
+  if zpty -r -t z out; then all+=$out; else sleep 0.05; fi
+  [[ ${all##*READY>} == *"$2"* ]] && { zpty -d z; exit 0 }
+done
+zpty -d z
+print -r -- "${all##*READY>}"
+exit 1
+)",
+             file);
+  std::fclose(file);
   auto bin_dir = fs::path(CRMEXPORT_BIN).parent_path().string();
+  RunOptions zsh_env{{{"PATH", bin_dir + ":/usr/bin:/bin"}, {"CRMEXPORT_STORE", store}, {"FPATH_DIR", scripts / "fpath"}},
+                     "",
+                     std::chrono::seconds(30)};
+  for (const auto& [typed, completed] : std::vector<std::pair<std::string, std::string>>{
+           {"crmexport exp", "crmexport export"},
+           {"crmexport export wor", "crmexport export work"},
+           {"crmexport export work dea", "crmexport export work deals"}}) {
+    auto driven = run({zsh, "-f", driver, typed, completed}, zsh_env);
+    INFO(typed << " gave " << driven.out << driven.err);
+    CHECK(driven.exit_code == 0);
+  }
+  // fish answers `complete -C` without a terminal: the real completion, end to end.
   auto completed = run({fish, "--no-config", "-c", "source " + scripts / "fish" + "; complete -C 'crmexport export wo'"},
                        RunOptions{{{"PATH", bin_dir + ":/usr/bin:/bin"}, {"CRMEXPORT_STORE", store}},
                                   "",
