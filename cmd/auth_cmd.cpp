@@ -11,6 +11,7 @@
 #include "lib/auth/oauth.hpp"
 #include "cmd/secret_input.hpp"
 #include "lib/core/log.hpp"
+#include "lib/core/suggest.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -201,8 +202,12 @@ void test(const Context& context, const std::string& name) {
 
 void remove(const Context& context, const std::string& name) {
   auto store = context.open_store();
-  if (!value_or_throw(store.remove(name)))
-    throw Fatal(ErrorKind::usage, fmt::format("no connection named '{}'; `crmexport auth list` shows them", name));
+  if (!value_or_throw(store.remove(name))) {
+    std::vector<std::string> names;
+    for (const auto& c : value_or_throw(store.list())) names.push_back(c.name);
+    throw Fatal(ErrorKind::usage, fmt::format("no connection named '{}'{}; `crmexport auth list` shows them", name,
+                                              did_you_mean(name, names)));
+  }
   log::info("removed connection '{}'", name);
 }
 

@@ -1,12 +1,32 @@
 #include "cmd/context.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 
+#include "lib/core/log.hpp"
+#include "lib/core/suggest.hpp"
 #include "providers/registry.hpp"
 
 namespace crmexport::cmd {
+namespace {
+
+// The names of anything named (connections, versions, types), for "did you mean".
+template <typename Named>
+std::vector<std::string> names_of(const std::vector<Named>& items) {
+  std::vector<std::string> names;
+  for (const auto& item : items) names.push_back(item.name);
+  return names;
+}
+
+}  // namespace
+
+std::vector<std::string> provider_names() {
+  std::vector<std::string> names;
+  for (const auto* provider : providers::all()) names.push_back(provider->name);
+  return names;
+}
 
 store::Store Context::open_store() const {
   auto path = store_path.empty() ? store::Store::default_path() : Result<std::filesystem::path>(store_path);
@@ -22,11 +42,14 @@ http::RetryPolicy Context::retry_policy() const {
 const providers::Provider& provider_named(std::string_view name) {
   const auto* provider = providers::find(name);
   if (!provider)
-    throw Fatal(ErrorKind::usage, fmt::format("unknown provider '{}'; providers: {}", name, providers::names()));
+    throw Fatal(ErrorKind::usage, fmt::format("unknown provider '{}'{}; providers: {}", name,
+                                              did_you_mean(name, provider_names()), providers::names()));
   return *provider;
 }
 
-store::Connection resolve_connection(const store::Store& store, std::string_view name_or_provider) {
+namespace {
+
+store::Connection find_connection(const store::Store& store, std::string_view name_or_provider) {
   if (auto found = value_or_throw(store.find(name_or_provider))) return *found;
   if (const auto* provider = providers::find(name_or_provider)) {
     auto of_provider = value_or_throw(store.list_by_provider(provider->name));
@@ -35,19 +58,28 @@ store::Connection resolve_connection(const store::Store& store, std::string_view
       throw Fatal(ErrorKind::auth,
                   fmt::format("no {} connection in {}; add one with `crmexport auth add {} --token-stdin`",
                               provider->title, store.path().string(), provider->name));
-    std::string names;
-    for (const auto& c : of_provider) names += (names.empty() ? "" : ", ") + c.name;
     throw Fatal(ErrorKind::usage, fmt::format("{} {} connections exist ({}); name the one to use", of_provider.size(),
-                                              provider->title, names));
+                                              provider->title, fmt::join(names_of(of_provider), ", ")));
   }
-  auto all = value_or_throw(store.list());
-  std::string names;
-  for (const auto& c : all) names += (names.empty() ? "" : ", ") + c.name;
-  throw Fatal(ErrorKind::auth,
-              fmt::format("no connection named '{}' in {} ({}); add it with `crmexport auth add PROVIDER --name {} "
-                          "--token-stdin` (providers: {})",
-                          name_or_provider, store.path().string(), names.empty() ? "it has none" : "it has " + names,
-                          name_or_provider, providers::names()));
+  // Neither a connection nor a provider: a typo (`pipdrive`) more often than a connection not yet
+  // added, so a usage error that names both lists and the closest names.
+  auto connection_names = names_of(value_or_throw(store.list()));
+  auto candidates = connection_names;
+  std::ranges::copy(provider_names(), std::back_inserter(candidates));
+  throw Fatal(ErrorKind::usage,
+              fmt::format("no connection or provider named '{}'{}; connections in {}: {}; providers: {}; add a "
+                          "connection with `crmexport auth add PROVIDER --name {} --token-stdin`",
+                          name_or_provider, did_you_mean(name_or_provider, candidates), store.path().string(),
+                          connection_names.empty() ? "none" : fmt::to_string(fmt::join(connection_names, ", ")),
+                          providers::names(), name_or_provider));
+}
+
+}  // namespace
+
+store::Connection resolve_connection(const store::Store& store, std::string_view name_or_provider) {
+  auto connection = find_connection(store, name_or_provider);
+  log::set_connection(connection.name);
+  return connection;
 }
 
 std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection) {
@@ -64,7 +96,8 @@ const providers::ApiVersion& api_version(const providers::Provider& provider, co
   if (name.empty()) return provider.default_version();
   const auto* version = provider.version(name);
   if (!version)
-    throw Fatal(ErrorKind::usage, fmt::format("{} has no API version '{}'; versions: {}", provider.title, name,
+    throw Fatal(ErrorKind::usage, fmt::format("{} has no API version '{}'{}; versions: {}", provider.title, name,
+                                              did_you_mean(name, names_of(provider.versions)),
                                               provider.version_names()));
   return *version;
 }
@@ -76,8 +109,9 @@ std::vector<const providers::TypeSpec*> types_named(const providers::Provider& p
   for (const auto& name : names) {
     const auto* type = version.type(name);
     if (!type)
-      throw Fatal(ErrorKind::usage, fmt::format("{} API {} has no type '{}'; types: {}", provider.title, version.name,
-                                                name, version.type_names()));
+      throw Fatal(ErrorKind::usage, fmt::format("{} API {} has no type '{}'{}; types: {}", provider.title,
+                                                version.name, name, did_you_mean(name, names_of(version.types)),
+                                                version.type_names()));
     if (std::ranges::find(types, type) == types.end()) types.push_back(type);
   }
   return types;

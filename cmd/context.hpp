@@ -19,6 +19,8 @@ struct Context {
   http::RetryPolicy retry_policy() const;
 };
 
+// The names of the providers, for "did you mean" and completion.
+std::vector<std::string> provider_names();
 // The provider of that name, or a usage error listing the providers.
 const providers::Provider& provider_named(std::string_view name);
 // A connection by name, or by provider name when exactly one connection of it exists.

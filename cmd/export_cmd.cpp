@@ -149,6 +149,7 @@ void run(const Context& context, ExportArgs& args) {
   for (size_t i = 0; i < types.size(); ++i) {
     const auto& type = *types[i];
     const auto& destination = plan.destinations[i];
+    log::TypeScope log_type(type.name);
     std::optional<output::AtomicFile> file;
     if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
     std::FILE* stream = file ? file->stream() : stdout;

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "cmd/commands.hpp"
+#include "cmd/parse_errors.hpp"
 #include "lib/core/log.hpp"
 #include "lib/output/writer.hpp"
 
@@ -13,39 +14,37 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
 
   CLI::App app{"crmexport: export every record of a CRM account as NDJSON, JSON or CSV"};
-  app.set_version_flag("--version", "crmexport " CRMEXPORT_VERSION);
   app.require_subcommand(1);
   cmd::Context context;
-  app.add_option("--store", context.store_path,
-                 "credential store (default: $CRMEXPORT_STORE or "
-                 "$XDG_CONFIG_HOME/crmexport/store.db)");
-  app.add_flag("-v,--verbose", context.verbose, "log every request on stderr");
-  app.add_flag("-q,--quiet", context.quiet, "no progress or notes on stderr, errors only");
-  app.add_option("--max-retries", context.max_retries, "retries per request for 429, 5xx and network errors")
-      ->check(CLI::Range(0, 100));
-  app.parse_complete_callback([&] {
-    log::set_level(context.quiet ? log::Level::quiet : context.verbose ? log::Level::verbose : log::Level::normal);
-  });
+  cmd::register_global_options(app, context);  // first: subcommands inherit their fallthrough
 
   cmd::register_providers_command(app, context);
   cmd::register_auth_command(app, context);
   cmd::register_export_command(app, context);
   cmd::register_sync_command(app, context);
+  cmd::register_completion_command(app, context);
+  cmd::register_man_command(app, context);
+  cmd::add_examples(app);
+
+  // The shell's completion scripts ask before anything is parsed: the words may be incomplete.
+  if (auto answered = cmd::answer_completion_request(app, argc, argv)) return *answered;
 
   try {
     app.parse(argc, argv);
     return 0;
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);  // prints help, version, or the error with a hint
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help and --version, on stdout
+    std::vector<std::string> args(argv + 1, argv + argc);
+    log::write_exit(cmd::explain_parse_error(app, args, e), 2);
+    return 2;
   } catch (const Fatal& e) {
     std::fflush(stdout);
-    log::write("error: ", e.error().message);
+    log::write_exit(e.error().message, exit_code(e.error().kind));
     return exit_code(e.error().kind);
   } catch (const output::BrokenPipe&) {
     return 0;  // the reader has what it wanted
   } catch (const std::exception& e) {
-    log::write("error: ", e.what());
+    log::write_exit(e.what(), 1);
     return 1;
   }
 }

@@ -186,10 +186,9 @@ void login(const Context& context, const LoginOptions& options) {
   std::thread listener([&] { server.listen_after_bind(); });
 
   // Printed even with -q: without it there is no login.
-  fmt::print(stderr, "Open this URL to authorise crmexport for {} (waiting {}s for {}):\n{}\n", provider.title,
-             options.timeout_seconds, redirect_uri, authorize_url);
-  if (!options.no_browser && !open_browser(authorize_url))
-    fmt::print(stderr, "(no browser found: open the URL yourself)\n");
+  log::write("", fmt::format("Open this URL to authorise crmexport for {} (waiting {}s for {}):\n{}", provider.title,
+                             options.timeout_seconds, redirect_uri, authorize_url));
+  if (!options.no_browser && !open_browser(authorize_url)) log::write("", "no browser found: open the URL yourself");
 
   bool arrived = false;
   {

@@ -1,11 +1,13 @@
 #include "cmd/output_plan.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <system_error>
 
 #include "lib/core/error.hpp"
+#include "lib/core/suggest.hpp"
 
 namespace crmexport::cmd {
 
@@ -14,7 +16,9 @@ OutputPlan plan_output(const std::vector<std::string>& types, const std::string&
   std::optional<output::Format> chosen;
   if (!format.empty()) {
     chosen = output::parse_format(format);
-    if (!chosen) throw Fatal(ErrorKind::usage, fmt::format("unknown format '{}'; formats: ndjson, json, csv", format));
+    if (!chosen)
+      throw Fatal(ErrorKind::usage, fmt::format("unknown format '{}'{}; formats: {}", format,
+                                                did_you_mean(format, k_format_names), fmt::join(k_format_names, ", ")));
   }
   namespace fs = std::filesystem;
   bool to_stdout = output.empty() || output == "-";

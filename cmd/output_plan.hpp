@@ -8,6 +8,9 @@
 
 namespace crmexport::cmd {
 
+// What -f accepts, for messages and completion.
+inline const std::vector<std::string> k_format_names = {"ndjson", "json", "csv"};
+
 struct Destination {
   std::string type;
   std::optional<std::string> path;  // nullopt: stdout

@@ -92,6 +92,7 @@ void run(const Context& context, SyncArgs& args) {
   auto session = open_session(context, connection);
   std::vector<engine::SyncReport> reports;
   for (const auto* type : types) {
+    log::TypeScope log_type(type->name);
     auto report = engine::sync_type(*session, mirror, *type, version.name, args.options);
     if (!report) {
       auto error = std::move(report.error());

@@ -3,8 +3,12 @@
 # when everything is already there, so it can run before every build.
 set -euo pipefail
 
+# ca-certificates: libcurl only recommends it, and without it no HTTPS request to a CRM succeeds.
+# dpkg-dev (dpkg-shlibdeps) for the .deb's dependencies; man-db, zsh and fish for the tests of the
+# man page and the completion scripts.
 packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
-          libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time)
+          libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time
+          ca-certificates dpkg-dev man-db zsh fish)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,19 +1,70 @@
 #include "lib/core/log.hpp"
 
+#include <chrono>
 #include <cstdio>
+#include <exception>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <utility>
+
+#include "lib/core/terminal.hpp"
 
 namespace crmexport::log {
 namespace {
 Level g_level = Level::normal;
+Format g_format = Format::text;
+std::mutex g_connection_mutex;
+std::string g_connection;
+thread_local std::string t_type;
+
+std::string_view level_of(std::string_view prefix) {
+  if (prefix == "error: ") return "error";
+  if (prefix == "warning: ") return "warning";
+  if (prefix == "debug: ") return "debug";
+  return "info";
 }
+
+// One line as --log-format and stderr ask: a person at a terminal needs no timestamps, a log
+// file does (cron mails and journald keep lines, not times of day).
+std::string format_line(std::string_view level, std::string_view message, std::optional<int> exit_code) {
+  std::string connection;
+  {
+    std::lock_guard lock(g_connection_mutex);
+    connection = g_connection;
+  }
+  Line line{std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), level, message,
+            connection, t_type, exit_code};
+  if (g_format == Format::json) return format_json(line);
+  static const bool timestamps = !terminal::stderr_is_terminal();
+  return format_text(line, timestamps);
+}
+
+void emit(const std::string& line) { std::fwrite(line.data(), 1, line.size(), stderr); }
+
+}  // namespace
 
 void set_level(Level new_level) { g_level = new_level; }
 Level level() { return g_level; }
+void set_format(Format format) { g_format = format; }
+
+void set_connection(std::string name) {
+  std::lock_guard lock(g_connection_mutex);
+  g_connection = std::move(name);
+}
+
+TypeScope::TypeScope(std::string type)
+    : m_outer(std::exchange(t_type, std::move(type))), m_exceptions(std::uncaught_exceptions()) {}
+
+TypeScope::~TypeScope() {
+  if (std::uncaught_exceptions() > m_exceptions) return;  // the error is about this type: main says so
+  t_type = std::move(m_outer);
+}
 
 void write(std::string_view prefix, std::string_view message) {
-  std::string line = fmt::format("crmexport: {}{}\n", prefix, message);
-  std::fwrite(line.data(), 1, line.size(), stderr);
+  emit(format_line(level_of(prefix), message, std::nullopt));
 }
+
+void write_exit(std::string_view message, int exit_code) { emit(format_line("error", message, exit_code)); }
 
 }  // namespace crmexport::log

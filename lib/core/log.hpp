@@ -2,7 +2,10 @@
 // Messages for the user, always on stderr: stdout carries data only.
 #include <fmt/format.h>
 
+#include <string>
 #include <string_view>
+
+#include "lib/core/log_format.hpp"
 
 namespace crmexport::log {
 
@@ -10,8 +13,29 @@ enum class Level { quiet, normal, verbose };
 
 void set_level(Level level);
 Level level();
+// --log-format: text (timestamped when stderr is not a terminal) or one JSON object per line.
+void set_format(Format format);
 
+// The connection this run uses, named in JSON lines from now on.
+void set_connection(std::string name);
+// Names `type` in the JSON lines this thread writes while it lives, and in the error line that
+// ends the run when it is left by that error (an exception).
+class TypeScope {
+ public:
+  explicit TypeScope(std::string type);
+  ~TypeScope();
+  TypeScope(const TypeScope&) = delete;
+  TypeScope& operator=(const TypeScope&) = delete;
+
+ private:
+  std::string m_outer;
+  int m_exceptions;
+};
+
+// `prefix` is "error: ", "warning: ", "debug: " or "" (information).
 void write(std::string_view prefix, std::string_view message);
+// The error that ends the run, with the exit code it ends with.
+void write_exit(std::string_view message, int exit_code);
 
 // Progress and notes: silenced by -q.
 template <typename... Args>
@@ -26,7 +50,7 @@ void warn(fmt::format_string<Args...> format, Args&&... args) {
 // Requests and retries: only with -v.
 template <typename... Args>
 void debug(fmt::format_string<Args...> format, Args&&... args) {
-  if (level() == Level::verbose) write("", fmt::format(format, std::forward<Args>(args)...));
+  if (level() == Level::verbose) write("debug: ", fmt::format(format, std::forward<Args>(args)...));
 }
 
 }  // namespace crmexport::log

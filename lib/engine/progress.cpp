@@ -1,15 +1,15 @@
 #include "lib/engine/progress.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstdio>
 
 #include "lib/core/log.hpp"
+#include "lib/core/terminal.hpp"
 
 namespace crmexport::engine {
 
-bool progress_wanted() { return isatty(STDERR_FILENO) && log::level() != log::Level::quiet; }
+bool progress_wanted() { return terminal::stderr_is_terminal() && log::level() != log::Level::quiet; }
 
 Progress::Progress(std::string label, bool enabled)
     : m_label(std::move(label)), m_enabled(enabled), m_start(std::chrono::steady_clock::now()), m_last_draw(m_start) {}
@@ -27,8 +27,10 @@ void Progress::update(long records, long pages) {
 void Progress::draw(long records, long pages) {
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - m_start).count();
   double rate = seconds > 0 ? static_cast<double>(records) / seconds : 0.0;
-  auto line =
-      fmt::format("\r\033[Kcrmexport: {}: {} records, {} pages, {:.0f} records/s", m_label, records, pages, rate);
+  auto text = fmt::format("crmexport: {}: {} records, {} pages, {:.0f} records/s", m_label, records, pages, rate);
+  // A dumb terminal (TERM=dumb: editors' shells, some CI logs) shows escape sequences as text:
+  // spaces cover what is left of the previous line there.
+  auto line = terminal::controls_allowed() ? "\r\033[K" + text : fmt::format("\r{:<79}", text);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 

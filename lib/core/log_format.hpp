@@ -1,0 +1,34 @@
+#pragma once
+// How a message line looks on stderr: plain for a person at a terminal, timestamped when stderr
+// goes to a file or a pipe (cron, systemd), or one JSON object per line for log collectors.
+// Kept apart from log::write, which decides what is written and where.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lib/core/time.hpp"
+
+namespace crmexport::log {
+
+enum class Format { text, json };
+
+// Everything a line can say; empty fields are left out.
+struct Line {
+  TimePoint time;
+  std::string_view level;       // "error", "warning", "info", "debug"
+  std::string_view message;     // without the "crmexport: " and level prefixes
+  std::string_view connection;  // the connection the run uses, once it is known
+  std::string_view type;        // the type the message is about
+  std::optional<int> exit_code;  // on the line that ends the run
+};
+
+// "crmexport: warning: MESSAGE\n", preceded by "2026-11-30T12:00:00Z " when `timestamps`; a
+// message of several lines gets the timestamp on each.
+std::string format_text(const Line& line, bool timestamps);
+// {"time":"2026-11-30T12:00:00Z","level":"warning","message":"...","connection":"pd","type":"deals","exit_code":5}
+std::string format_json(const Line& line);
+
+// "text" or "json"; nullopt for anything else.
+std::optional<Format> parse_format(std::string_view name);
+
+}  // namespace crmexport::log
