@@ -17,6 +17,7 @@
 #include "lib/core/log.hpp"
 #include "lib/http/curl_transport.hpp"
 #include "lib/http/url.hpp"
+#include "lib/http/url_policy.hpp"
 
 extern char** environ;
 
@@ -75,15 +76,7 @@ struct Callback {
 }  // namespace
 
 void check_oauth_url(std::string_view flag, const std::string& url) {
-  if (url.empty() || url.starts_with("https://")) return;
-  if (url.starts_with("http://")) {
-    auto rest = std::string_view(url).substr(7);
-    auto host = rest.substr(0, rest.find_first_of(":/?"));
-    if (host == "127.0.0.1" || host == "localhost" || rest.starts_with("[::1]")) return;
-  }
-  throw Fatal(ErrorKind::usage, fmt::format("{} '{}' must be an https:// URL (plain http only for 127.0.0.1 and "
-                                            "localhost)",
-                                            flag, url));
+  if (!url.empty()) value_or_throw(http::check_credential_url(flag, url));
 }
 
 std::string oauth_secret_from_stdin(const OAuthUrls& urls) {
@@ -124,6 +117,7 @@ void login(const Context& context, const LoginOptions& options) {
   const std::string name = options.name.empty() ? provider.name : options.name;
   check_oauth_url("--authorize-url", options.urls.authorize_url);
   check_oauth_url("--token-url", options.urls.token_url);
+  check_oauth_url("--base-url", options.base_url);
   auto store = context.open_store();
   if (auto existing = value_or_throw(store.find(name)); existing && existing->provider != provider.name)
     throw Fatal(ErrorKind::usage,
@@ -212,12 +206,19 @@ void login(const Context& context, const LoginOptions& options) {
     error.message = fmt::format("exchanging the authorisation code failed, nothing stored: {}", error.message);
     throw Fatal(std::move(error));
   }
+  // Checked even when --base-url wins: a token endpoint that names a foreign host is not trusted.
+  auto granted_base_url = auth::checked_base_url(facts, *grant);
+  if (!granted_base_url) {
+    auto error = granted_base_url.error();
+    error.message += "; nothing stored";
+    throw Fatal(std::move(error));
+  }
   auth::adopt_grant(secret, *grant, now_unix(), facts.default_lifetime);
 
   store::Connection connection;
   connection.name = name;
   connection.provider = provider.name;
-  connection.base_url = options.base_url.empty() ? grant->base_url : options.base_url;
+  connection.base_url = options.base_url.empty() ? *granted_base_url : options.base_url;
   connection.auth_kind = "oauth2";
   connection.secret = secret.to_json();
   value_or_throw(store.add(connection, true));

@@ -7,6 +7,9 @@
 #include <cctype>
 #include <string_view>
 
+#include "lib/core/interrupt.hpp"
+#include "lib/http/url_policy.hpp"
+
 namespace crmexport::http {
 namespace {
 
@@ -68,7 +71,15 @@ Result<Response> CurlTransport::send(const Request& request) {
     header_list = curl_slist_append(header_list, fmt::format("{}: {}", name, value).c_str());
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  // Credentials travel in clear text only to this machine: plain http for a loopback host (as
+  // libcurl itself parses it), https for everything else. Redirects are never followed (no
+  // CURLOPT_FOLLOWLOCATION), so a 3xx cannot carry the headers to another host; should that ever
+  // change, a redirect may still only go to https.
+  auto parts = check_credential_url("the request URL", request.url);
+  const bool plain_http_ok = parts && parts->loopback && parts->scheme == "http";
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, plain_http_ok ? "http,https" : "https");
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "crmexport/" CRMEXPORT_VERSION);
   // gzip and deflate only: every CRM API serves them, they cost the server little, and "br"

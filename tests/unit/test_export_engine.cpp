@@ -29,7 +29,7 @@ struct Rig {
   explicit Rig(const std::string& type_name) {
     auto scripted = std::make_unique<ScriptedTransport>();
     transport = scripted.get();
-    store::Connection connection{"pd", "pipedrive", "http://fake", "", "token", R"({"token":"t"})", "", ""};
+    store::Connection connection{"pd", "pipedrive", "https://fake", "", "token", R"({"token":"t"})", "", ""};
     const auto& provider = providers::pipedrive::provider();
     session =
         engine::Session::open(connection, provider, {}, std::move(scripted), std::make_unique<FakeClock>()).value();
@@ -61,8 +61,8 @@ TEST_CASE("the engine pages to the end and asks for the provider's cursor", "[en
   CHECK(result->pages == 2);
   CHECK_FALSE(result->resume_cursor);
   REQUIRE(rig.transport->sent().size() == 2);
-  CHECK(rig.transport->sent()[0].url == "http://fake/api/v2/persons?limit=500");
-  CHECK(rig.transport->sent()[1].url == "http://fake/api/v2/persons?cursor=c1&limit=500");
+  CHECK(rig.transport->sent()[0].url == "https://fake/api/v2/persons?limit=500");
+  CHECK(rig.transport->sent()[1].url == "https://fake/api/v2/persons?cursor=c1&limit=500");
 }
 
 TEST_CASE("a cursor the provider repeats ends the run with an error, not a loop", "[engine]") {
@@ -113,12 +113,12 @@ TEST_CASE("the change filter is sent where the type has a filter and left out wh
   MemoryWriter writer;
   REQUIRE(filtered.run(writer, options));
   CHECK(filtered.transport->sent()[0].url ==
-        "http://fake/api/v2/deals?limit=500&updated_since=2024-06-01T00%3A00%3A00Z");
+        "https://fake/api/v2/deals?limit=500&updated_since=2024-06-01T00%3A00%3A00Z");
 
   Rig unfiltered("stages");
   unfiltered.transport->answer(200, v2_page({}, "null"));
   REQUIRE(unfiltered.run(writer, options));
-  CHECK(unfiltered.transport->sent()[0].url == "http://fake/api/v2/stages?limit=500");
+  CHECK(unfiltered.transport->sent()[0].url == "https://fake/api/v2/stages?limit=500");
 }
 
 TEST_CASE("start/next_start pages of v1 notes with a page size within the cap", "[engine]") {
