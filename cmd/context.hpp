@@ -1,5 +1,7 @@
 #pragma once
 // What every subcommand shares: the global options and the few steps they all take.
+#include <CLI/CLI.hpp>
+
 #include <string>
 
 #include "lib/engine/session.hpp"
@@ -18,6 +20,9 @@ struct Context {
   store::Store open_store() const;
   http::RetryPolicy retry_policy() const;
 };
+
+// For counts (--page-size, --max-pages, ...): a whole number of at least 1, said in those words.
+CLI::Validator at_least_one();
 
 // The provider of that name, or a usage error listing the providers.
 const providers::Provider& provider_named(std::string_view name);

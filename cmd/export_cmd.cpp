@@ -131,7 +131,7 @@ void run(const Context& context, ExportArgs& args) {
     throw Fatal(ErrorKind::usage, "--cursor resumes one type; name only the type it was printed for");
   if (!args.since.empty()) {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    args.options.since = value_or_throw(parse_time(args.since, now));
+    args.options.since = value_or_throw(parse_since(args.since, now));
   }
   args.options.params = parse_params(args.params);
   auto filter_order = filter_order_params(provider, args);
@@ -183,10 +183,10 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_option("-f,--format", args->format, "ndjson (default), json or csv");
   command->add_option("-o,--output", args->output, "FILE, or DIR/ for one file per type (default: stdout)");
   command->add_option("--page-size", args->options.page_size, "records per request (default: the provider's maximum)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least_one());
   command->add_option("--max-records", args->options.max_records, "stop after this many records")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--max-pages", args->options.max_pages, "stop after this many pages")->check(CLI::PositiveNumber);
+      ->check(at_least_one());
+  command->add_option("--max-pages", args->options.max_pages, "stop after this many pages")->check(at_least_one());
   command->add_option("--cursor", args->options.cursor, "resume where an earlier run stopped (it printed the cursor)");
   command->add_option("--since", args->since, "only records updated since TIME (2024-03-05, 2024-03-05T10:00:00Z, 7d)");
   command->add_option("--fields", args->fields,

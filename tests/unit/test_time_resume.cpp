@@ -1,4 +1,5 @@
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include "lib/core/time.hpp"
 #include "lib/engine/resume.hpp"
@@ -27,6 +28,42 @@ TEST_CASE("times for --since: dates, dates, RFC 3339 with offsets, and durations
     REQUIRE_FALSE(parsed);
     CHECK(parsed.error().kind == ErrorKind::usage);
   }
+}
+
+TEST_CASE("--since outside 1970-01-01..tomorrow is a usage error, and no amount overflows", "[time]") {
+  struct Case {
+    const char* text;
+    const char* why;
+  };
+  const Case cases[] = {
+      {"9223372036854775807m", "reaches back before 1970-01-01"},
+      {"9223372036854775807d", "reaches back before 1970-01-01"},
+      {"99999999999999999999h", "reaches back before 1970-01-01"},  // more than 64 bits hold
+      {"99999999999d", "reaches back before 1970-01-01"},
+      {"20781d", "reaches back before 1970-01-01"},  // 2026-11-23 is day 20,780 of the epoch
+      {"1969-12-31", "is before 1970-01-01"},
+      {"1969-12-31T23:59:59Z", "is before 1970-01-01"},
+      {"1970-01-01T00:30:00+01:00", "is before 1970-01-01"},
+      {"2026-11-25", "is in the future"},  // tomorrow + 1: k_now is 2026-11-23T12:00Z
+      {"2026-11-24T12:00:01Z", "is in the future"},
+      {"9999-12-31", "is in the future"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.text);
+    auto parsed = parse_since(c.text, k_now);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().kind == ErrorKind::usage);
+    CHECK(parsed.error().message == fmt::format("time '{}' {}: give a time between 1970-01-01 and tomorrow, or a "
+                                                "shorter duration such as 7d",
+                                                c.text, c.why));
+  }
+  CHECK(parse_since("1970-01-01", k_now) == TimePoint{});
+  CHECK(parse_since("2026-11-24T12:00:00Z", k_now) == k_now + days(1));
+  CHECK(parse_since("20780d", k_now) == sys_days{year{1970} / 1 / 1} + hours(12));
+  CHECK(parse_since("0m", k_now) == k_now);
+  auto bad_offset = parse_since("2024-03-05T10:11:12+99:99", k_now);
+  REQUIRE_FALSE(bad_offset);
+  CHECK_THAT(bad_offset.error().message, Catch::StartsWith("cannot read time"));
 }
 
 TEST_CASE("times are written in each provider's form", "[time]") {
