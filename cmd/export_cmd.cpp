@@ -109,6 +109,7 @@ void run(const Context& context, ExportArgs& args) {
   const auto& version = api_version(provider, connection.api_version, args.api_version);
 
   auto types = types_named(provider, version, args.types);
+  args.options.api_version = version.name;
   std::vector<std::string> type_names;
   for (const auto* type : types) type_names.push_back(type->name);
   auto plan = plan_output(type_names, args.output, args.format);

@@ -9,7 +9,8 @@ namespace crmexport::engine {
 
 Result<ExportResult> export_type(Session& session, const providers::TypeSpec& type, const ExportOptions& options,
                                  output::RecordWriter& writer, Progress& progress) {
-  auto start = parse_resume(options.cursor);
+  const auto owner = cursor_owner(session.provider().name, options.api_version, type.name);
+  auto start = parse_resume(options.cursor, owner);
   if (!start) return std::unexpected(start.error());
   if (options.page_size > type.max_page_size)
     log::info("{}: --page-size {} is above {}'s cap; using {}", type.name, options.page_size, session.provider().title,
@@ -36,13 +37,13 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     progress.update(result.records, result.pages);
 
     if (index < records.size()) {  // --max-records stopped inside this page
-      result.resume_cursor = format_resume({std::string(read.position), static_cast<long>(index)});
+      result.resume_cursor = format_resume(owner, {std::string(read.position), static_cast<long>(index)});
       return Flow::stop;
     }
     bool page_limit = options.max_pages > 0 && result.pages >= options.max_pages;
     bool record_limit = options.max_records > 0 && result.records >= options.max_records;
     if (read.next && (page_limit || record_limit)) {
-      result.resume_cursor = format_resume({*read.next, 0});
+      result.resume_cursor = format_resume(owner, {*read.next, 0});
       return Flow::stop;
     }
     return Flow::more;

@@ -16,6 +16,7 @@ struct ExportOptions {
   long max_records = 0;  // 0: no limit
   long max_pages = 0;    // 0: no limit
   std::string cursor;    // where an earlier run stopped (--cursor)
+  std::string api_version;  // the version's name, which cursors carry (lib/engine/resume.hpp)
   std::optional<TimePoint> since;
   http::Query params;                     // passed through to the provider (--param)
   std::vector<std::string> properties;    // --fields where the API version names properties with it

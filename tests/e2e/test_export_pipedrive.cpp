@@ -157,7 +157,7 @@ TEST_CASE("export --max-records stops inside a page and the cursor skips what wa
   auto head = lines_of(first.out);
   REQUIRE(head.size() == 55);
   auto cursor = cursor_in(first.err);
-  CHECK(cursor.starts_with("skip:15:"));
+  CHECK(cursor.starts_with("pipedrive.v2.persons:skip:15:"));
   auto rest = s.exportt({"persons", "--page-size", "40", "--cursor", cursor});
   REQUIRE(rest.exit_code == 0);
   auto tail = lines_of(rest.out);

@@ -83,24 +83,26 @@ TEST_CASE("a record limit inside a page resumes with a skip, at a page end with 
   inside.transport->answer(200, v2_page({1, 2, 3}, R"("c1")"));
   MemoryWriter writer;
   engine::ExportOptions options;
+  options.api_version = "v2";
   options.max_records = 2;
   auto result = inside.run(writer, options);
   REQUIRE(result);
   CHECK(writer.records.size() == 2);
-  CHECK(result->resume_cursor == "skip:2:");
+  CHECK(result->resume_cursor == "pipedrive.v2.persons:skip:2:");
 
   Rig at_end("persons");
   at_end.transport->answer(200, v2_page({1, 2}, R"("c1")"));
   MemoryWriter second;
   auto ended = at_end.run(second, options);
   REQUIRE(ended);
-  CHECK(ended->resume_cursor == "c1");
+  CHECK(ended->resume_cursor == "pipedrive.v2.persons:c1");
 
   Rig resumed("persons");
   resumed.transport->answer(200, v2_page({1, 2, 3}, "null"));
   MemoryWriter third;
   engine::ExportOptions from_cursor;
-  from_cursor.cursor = "skip:2:";
+  from_cursor.api_version = "v2";
+  from_cursor.cursor = "pipedrive.v2.persons:skip:2:";
   REQUIRE(resumed.run(third, from_cursor));
   CHECK(third.records == std::vector<std::string>{R"({"id":3})"});
 }
@@ -134,6 +136,31 @@ TEST_CASE("start/next_start pages of v1 notes with a page size within the cap", 
   options.page_size = 5000;  // above the cap: clamped
   REQUIRE(rig.run(writer, options));
   CHECK(writer.records.size() == 1);
-  CHECK(rig.transport->sent()[0].url == "http://fake/api/v1/notes?start=0&limit=500");
-  CHECK(rig.transport->sent()[1].url == "http://fake/api/v1/notes?start=1&limit=500");
+  CHECK(rig.transport->sent()[0].url == "https://fake/api/v1/notes?start=0&limit=500");
+  CHECK(rig.transport->sent()[1].url == "https://fake/api/v1/notes?start=1&limit=500");
+}
+
+TEST_CASE("a cursor printed for another type, API version or provider is refused before any request", "[engine]") {
+  for (const char* cursor : {"pipedrive.v2.deals:c1", "pipedrive.v1.persons:500", "hubspot.v3.persons:c1",
+                             "c1", "skip:2:c1", "500"}) {
+    INFO(cursor);
+    Rig rig("persons");
+    MemoryWriter writer;
+    engine::ExportOptions options;
+    options.api_version = "v2";
+    options.cursor = cursor;
+    auto result = rig.run(writer, options);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == ErrorKind::usage);
+    CHECK_THAT(result.error().message, Catch::StartsWith(fmt::format("cursor '{}' ", cursor)));
+    CHECK(rig.transport->sent().empty());
+  }
+  Rig rig("persons");
+  MemoryWriter writer;
+  engine::ExportOptions options;
+  options.api_version = "v2";
+  options.cursor = "pipedrive.v1.persons:500";
+  CHECK(rig.run(writer, options).error().message ==
+        "cursor 'pipedrive.v1.persons:500' was printed for pipedrive.v1.persons, not pipedrive.v2.persons: use it "
+        "with that provider, API version and type, or export pipedrive.v2.persons again without --cursor");
 }

@@ -74,17 +74,26 @@ TEST_CASE("times are written in each provider's form", "[time]") {
   CHECK(format_time(t, TimeFormat::space_separated) == "2024-03-05 10:11:12");
 }
 
-TEST_CASE("resume cursors round-trip, with and without a skip", "[resume]") {
-  CHECK(engine::format_resume({"eyJpZCI6N30=", 0}) == "eyJpZCI6N30=");
-  CHECK(engine::format_resume({"eyJpZCI6N30=", 17}) == "skip:17:eyJpZCI6N30=");
-  CHECK(engine::format_resume({"", 3}) == "skip:3:");
-  auto point = engine::parse_resume("skip:17:eyJpZCI6N30=").value();
+TEST_CASE("resume cursors round-trip, with and without a skip, and carry what they belong to", "[resume]") {
+  const std::string owner = engine::cursor_owner("pipedrive", "v2", "deals");
+  CHECK(owner == "pipedrive.v2.deals");
+  CHECK(engine::format_resume(owner, {"eyJpZCI6N30=", 0}) == "pipedrive.v2.deals:eyJpZCI6N30=");
+  CHECK(engine::format_resume(owner, {"eyJpZCI6N30=", 17}) == "pipedrive.v2.deals:skip:17:eyJpZCI6N30=");
+  CHECK(engine::format_resume(owner, {"", 3}) == "pipedrive.v2.deals:skip:3:");
+  auto point = engine::parse_resume("pipedrive.v2.deals:skip:17:eyJpZCI6N30=", owner).value();
   CHECK(point.position == "eyJpZCI6N30=");
   CHECK(point.skip == 17);
-  auto plain = engine::parse_resume("500").value();
+  auto plain = engine::parse_resume("pipedrive.v2.deals:500", owner).value();
   CHECK(plain.position == "500");
   CHECK(plain.skip == 0);
-  auto bad = engine::parse_resume("skip:x:500");
-  REQUIRE_FALSE(bad);
-  CHECK(bad.error().kind == ErrorKind::usage);
+  auto with_colons = engine::parse_resume("pipedrive.v2.deals:a:b", owner).value();
+  CHECK(with_colons.position == "a:b");
+  CHECK(engine::parse_resume("", owner).value().position.empty());
+  for (const char* bad : {"pipedrive.v2.deals:skip:x:500", "skip:2:500", "500", "pipedrive.v2.persons:500",
+                          "keap.v2.deals:500"}) {
+    INFO(bad);
+    auto refused = engine::parse_resume(bad, owner);
+    REQUIRE_FALSE(refused);
+    CHECK(refused.error().kind == ErrorKind::usage);
+  }
 }
