@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cmd/commands.hpp"
+#include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 #include "lib/engine/sync.hpp"
 
@@ -73,6 +74,7 @@ std::string summary_json(const std::string& connection, const std::string& db,
 }
 
 void run(const Context& context, SyncArgs& args) {
+  install_interrupt_handlers();
   auto store = context.open_store();
   auto connection = resolve_connection(store, args.connection);
   const auto& provider = provider_named(connection.provider);

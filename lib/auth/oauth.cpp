@@ -101,6 +101,7 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
   http::Request request;
   request.method = "POST";
   request.url = secret.token_url.empty() ? m_facts.token_url : secret.token_url;
+  request.interruptible = false;  // Keap rotates the refresh token: its answer must be read and stored
   request.headers.emplace_back("Accept", "application/json");
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   if (client_auth == ClientAuth::basic) {

@@ -39,6 +39,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// libcurl calls this often during a transfer (also while connecting); non-zero aborts it.
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return interrupted() ? 1 : 0; }
+
 std::string host_of(std::string_view url) {
   auto start = url.find("://");
   start = start == std::string_view::npos ? 0 : start + 3;
@@ -63,6 +66,7 @@ CurlTransport::CurlTransport() : m_handle(std::make_unique<Handle>()) {
 CurlTransport::~CurlTransport() { curl_easy_cleanup(m_handle->curl); }
 
 Result<Response> CurlTransport::send(const Request& request) {
+  if (request.interruptible && interrupted()) return std::unexpected(interrupted_error());
   CURL* curl = m_handle->curl;
   curl_easy_reset(curl);  // keeps the connection cache, forgets the last request's options
   Response response;
@@ -101,10 +105,15 @@ Result<Response> CurlTransport::send(const Request& request) {
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
+  if (request.interruptible) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   m_handle->error[0] = '\0';
 
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(header_list);
+  if (code == CURLE_ABORTED_BY_CALLBACK) return std::unexpected(interrupted_error());
   if (code != CURLE_OK) {
     std::string detail = m_handle->error[0] ? m_handle->error : curl_easy_strerror(code);
     return fail(ErrorKind::network, fmt::format("cannot reach {}: {}", host_of(request.url), detail));
