@@ -11,7 +11,9 @@
 #include <iostream>
 #include <iterator>
 #include <mutex>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "lib/auth/oauth.hpp"
 #include "lib/core/log.hpp"
@@ -59,8 +61,15 @@ bool open_browser(const std::string& url) {
   // The URL goes as an argument of its own, never through the shell's parsing.
   std::string script = opener + " \"$1\" >/dev/null 2>&1";
   const char* argv[] = {"sh", "-c", script.c_str(), "sh", url.c_str(), nullptr};
+  // The browser gets our environment less every CRMEXPORT_* variable: CRMEXPORT_CLIENT_SECRET and
+  // CRMEXPORT_TOKEN are secrets, and a browser (its extensions, its crash reports) has no use for them.
+  std::vector<char*> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry)
+    if (!std::string_view(*entry).starts_with("CRMEXPORT_")) environment.push_back(*entry);
+  environment.push_back(nullptr);
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) return false;
+  if (posix_spawnp(&pid, "sh", nullptr, nullptr, const_cast<char* const*>(argv), environment.data()) != 0)
+    return false;
   // Not waited for here: a browser may keep running. Reaped at exit.
   return true;
 }
