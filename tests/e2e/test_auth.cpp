@@ -93,7 +93,7 @@ const std::vector<std::string> k_http_bypasses = {
 
 }  // namespace
 
-TEST_CASE("--base-url and --token-url bypasses of the plain-http rule are refused before any request",
+TEST_CASE("bypasses of the plain-http rule in --base-url and --token-url are refused before any request",
           "[e2e][auth][url]") {
   TempDir home;
   for (const auto& url : k_http_bypasses) {

@@ -30,7 +30,7 @@ TEST_CASE("times for --since: dates, dates, RFC 3339 with offsets, and durations
   }
 }
 
-TEST_CASE("--since outside 1970-01-01..tomorrow is a usage error, and no amount overflows", "[time]") {
+TEST_CASE("a --since outside 1970-01-01..tomorrow is a usage error, and no amount overflows", "[time]") {
   struct Case {
     const char* text;
     const char* why;
