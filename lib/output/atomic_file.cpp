@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -42,11 +43,16 @@ const auto k_process_start = std::filesystem::file_time_type::clock::now();
 
 constexpr std::string_view k_temporary_marker = ".tmp-";
 
-// The pid in a temporary name crmexport made: `.NAME.tmp-PID-RANDOM`, or `.NAME.tmp-PID` as
-// crmexport wrote them before the random part; nullopt for any other name.
+// The pid in a temporary name crmexport made: `.NAME.EXT.tmp-PID-RANDOM` (EXT one crmexport
+// writes), or `.NAME.EXT.tmp-PID` as crmexport wrote them before the random part; nullopt for any
+// other name, so other programs' temporary files are never touched.
 std::optional<pid_t> temporary_owner(std::string_view name) {
   const auto marker = name.rfind(k_temporary_marker);
   if (!name.starts_with('.') || marker == std::string_view::npos || marker < 2) return std::nullopt;
+  const auto output_name = name.substr(0, marker);
+  if (!std::ranges::any_of(std::array{".ndjson", ".jsonl", ".json", ".csv"},
+                           [&](std::string_view extension) { return output_name.ends_with(extension); }))
+    return std::nullopt;
   auto rest = name.substr(marker + k_temporary_marker.size());
   const auto dash = rest.find('-');
   auto digits = rest.substr(0, dash);

@@ -139,6 +139,7 @@ TEST_CASE("temporary files of dead runs neither block nor stay; a live run's fil
   for (const auto& name : stale) make_old(out_dir / name);
   make_old(out_dir / (".persons.ndjson.tmp-" + live + "-1234abcd"));
   make_old(out_dir / "notes.tmp-1");                     // not crmexport's pattern
+  make_old(out_dir / (".bashrc.tmp-" + dead));           // nor this: not a file crmexport writes
   make_old(out_dir / (".persons.ndjson.tmp-" + dead + "-xyz"));  // not crmexport's pattern either
 
   auto result = run_crmexport(s.home, {"export", "pd", "persons", "-o", out_dir.path() + "/"});
@@ -151,6 +152,7 @@ TEST_CASE("temporary files of dead runs neither block nor stay; a live run's fil
   }
   CHECK(fs::exists(out_dir / (".persons.ndjson.tmp-" + live + "-1234abcd")));
   CHECK(fs::exists(out_dir / "notes.tmp-1"));
+  CHECK(fs::exists(out_dir / (".bashrc.tmp-" + dead)));
   CHECK(fs::exists(out_dir / (".persons.ndjson.tmp-" + dead + "-xyz")));
 }
 
