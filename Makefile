@@ -1,8 +1,12 @@
 # The README's two commands: `make demo` and `make test`. Both install what is missing first.
 BUILD ?= build
+SANITIZE_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
+# A sanitizer report fails the test that caused it; detect_leaks stays on (the default).
+SANITIZE_ENV = ASAN_OPTIONS=abort_on_error=0:halt_on_error=1:detect_stack_use_after_return=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 
-.PHONY: all setup build demo test bench package clean
+.PHONY: all setup build demo test test-sanitize bench package clean
 
 all: build
 
@@ -19,6 +23,12 @@ demo: build
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
+# The whole suite again, built with ASan and UBSan in a second build folder (CI runs it after `test`).
+test-sanitize: setup
+	@cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCRMEXPORT_SANITIZE=ON >/dev/null
+	@cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	@cd $(SANITIZE_BUILD) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
+
 bench: build
 	@bench/run.sh $(BUILD)
 
@@ -26,4 +36,4 @@ package: build
 	@cmake --build $(BUILD) --target package
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(SANITIZE_BUILD)

@@ -12,6 +12,7 @@
 #include "cmd/secret_input.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
+#include "lib/http/url_policy.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -28,14 +29,6 @@ struct AddOptions {
   bool force = false;
 };
 
-bool is_loopback_host(std::string_view url) {
-  auto rest = url.substr(url.find("://") + 3);
-  auto host = rest.substr(0, rest.find_first_of("/?"));
-  if (host.starts_with('[')) return host.starts_with("[::1]");
-  host = host.substr(0, host.find(':'));
-  return host == "localhost" || host.starts_with("127.");
-}
-
 // Tokens must not cross a network in clear text: plain http only to this machine.
 void check_base_url(const providers::Provider& provider, const std::string& url) {
   if (url.empty()) {
@@ -44,17 +37,7 @@ void check_base_url(const providers::Provider& provider, const std::string& url)
                   fmt::format("{} needs the account's URL: add --base-url {}", provider.title, provider.base_url_hint));
     return;
   }
-  bool https = url.starts_with("https://");
-  bool http = url.starts_with("http://");
-  if (!https && !http)
-    throw Fatal(ErrorKind::usage,
-                fmt::format("--base-url '{}' is not a URL; use the form {}", url,
-                            provider.base_url_hint.empty() ? "https://HOST" : provider.base_url_hint));
-  if (http && !is_loopback_host(url))
-    throw Fatal(ErrorKind::usage,
-                fmt::format("--base-url '{}' is plain http; use https (plain http is allowed only for "
-                            "127.0.0.1 and localhost)",
-                            url));
+  value_or_throw(http::check_credential_url("--base-url", url));
 }
 
 std::string token_secret_json(const std::string& token) {

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
@@ -37,6 +38,21 @@ http::RetryPolicy Context::retry_policy() const {
   http::RetryPolicy policy;
   policy.max_retries = max_retries;
   return policy;
+}
+
+CLI::Validator at_least_one() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        long long value = 0;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (ec == std::errc::result_out_of_range && !text.starts_with('-'))
+          return fmt::format("{} is too large", text);
+        if (ec != std::errc() || end != text.data() + text.size())
+          return fmt::format("'{}' is not a whole number", text);
+        if (value < 1) return fmt::format("must be at least 1, not {}", text);
+        return "";
+      },
+      "N>=1");
 }
 
 const providers::Provider& provider_named(std::string_view name) {

@@ -1,5 +1,7 @@
 #pragma once
 // What every subcommand shares: the global options and the few steps they all take.
+#include <CLI/CLI.hpp>
+
 #include <string>
 
 #include "lib/engine/session.hpp"
@@ -21,6 +23,9 @@ struct Context {
 
 // The names of the providers, for "did you mean" and completion.
 std::vector<std::string> provider_names();
+// For counts (--page-size, --max-pages, ...): a whole number of at least 1, said in those words.
+CLI::Validator at_least_one();
+
 // The provider of that name, or a usage error listing the providers.
 const providers::Provider& provider_named(std::string_view name);
 // A connection by name, or by provider name when exactly one connection of it exists.

@@ -1,14 +1,19 @@
 // `crmexport export CONNECTION TYPE...`: every record of each type, to stdout or files.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 #include "cmd/commands.hpp"
 #include "cmd/output_plan.hpp"
+#include "lib/auth/oauth.hpp"
+#include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 #include "lib/engine/export.hpp"
 #include "lib/output/atomic_file.hpp"
+#include "lib/output/stream_io.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -92,8 +97,18 @@ void check_orderable(const providers::Provider& provider, const providers::TypeS
                                                 type.name, name));
 }
 
-// Wraps an auth failure with what to do about it for this connection.
+// Wraps an auth failure with what to do about it for this connection: for OAuth, `auth login`
+// (a refused refresh names it already), never a static token.
 Error with_auth_hint(Error error, const store::Connection& connection) {
+  if (connection.auth_kind == "oauth2") {
+    if (error.kind == ErrorKind::auth && error.message.find("crmexport auth login") == std::string::npos) {
+      auto secret = auth::OAuthSecret::from_json(connection.secret);
+      error.message += fmt::format("; re-authorise with `crmexport auth login {} --name {} --client-id {}`",
+                                   connection.provider, connection.name,
+                                   secret && !secret->client_id.empty() ? secret->client_id : "CLIENT_ID");
+    }
+    return error;
+  }
   if (error.kind == ErrorKind::auth && error.http_status != 0)
     error.message = fmt::format(
         "{} rejected the credentials of connection '{}' ({}); re-authenticate with "
@@ -102,13 +117,38 @@ Error with_auth_hint(Error error, const store::Connection& connection) {
   return error;
 }
 
+// Where an interrupted export stands, in one line: for stdout, the cursor after the last page
+// written; for a file (whose temporary file goes), the cursor this run began with.
+Error interrupted_report(const std::vector<const providers::TypeSpec*>& types, size_t index,
+                         const Destination& destination, const std::string& started_at,
+                         const engine::ExportResult& result) {
+  Error error = interrupted_error();
+  const auto& type = types[index]->name;
+  const std::string resume_at = destination.path ? started_at : result.resume_cursor.value_or("");
+  std::string kept = destination.path
+                         ? fmt::format("nothing was written to {} (its temporary file is removed)", *destination.path)
+                         : fmt::format("{} record{} of it went to stdout", result.records, result.records == 1 ? "" : "s");
+  error.message = fmt::format("{}: {} before the end; {}; {}", type, error.message, kept,
+                              resume_at.empty() ? "run the export again"
+                                                : fmt::format("resume with --cursor '{}'", resume_at));
+  if (index > 0) error.message += fmt::format(" (the types before {} were written completely)", type);
+  if (index + 1 < types.size()) {
+    std::string rest;
+    for (size_t i = index + 1; i < types.size(); ++i) rest += (rest.empty() ? "" : ", ") + types[i]->name;
+    error.message += fmt::format("; not started: {}", rest);
+  }
+  return error;
+}
+
 void run(const Context& context, ExportArgs& args) {
+  install_interrupt_handlers();
   auto store = context.open_store();
   auto connection = resolve_connection(store, args.connection);
   const auto& provider = provider_named(connection.provider);
   const auto& version = api_version(provider, connection.api_version, args.api_version);
 
   auto types = types_named(provider, version, args.types);
+  args.options.api_version = version.name;
   std::vector<std::string> type_names;
   for (const auto* type : types) type_names.push_back(type->name);
   auto plan = plan_output(type_names, args.output, args.format);
@@ -131,7 +171,7 @@ void run(const Context& context, ExportArgs& args) {
     throw Fatal(ErrorKind::usage, "--cursor resumes one type; name only the type it was printed for");
   if (!args.since.empty()) {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    args.options.since = value_or_throw(parse_time(args.since, now));
+    args.options.since = value_or_throw(parse_since(args.since, now));
   }
   args.options.params = parse_params(args.params);
   auto filter_order = filter_order_params(provider, args);
@@ -150,26 +190,40 @@ void run(const Context& context, ExportArgs& args) {
     const auto& type = *types[i];
     const auto& destination = plan.destinations[i];
     log::TypeScope log_type(type.name);
-    std::optional<output::AtomicFile> file;
-    if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
-    std::FILE* stream = file ? file->stream() : stdout;
-    auto writer = output::make_writer(plan.format, stream, writer_options);
-    engine::Progress progress(type.name, engine::progress_wanted());
+    try {
+      std::optional<output::AtomicFile> file;
+      if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
+      std::FILE* stream = file ? file->stream() : stdout;
+      auto writer = output::make_writer(plan.format, stream, writer_options);
+      engine::Progress progress(type.name, engine::progress_wanted());
 
-    auto result = engine::export_type(*session, type, args.options, *writer, progress);
-    progress.finish();
-    if (!result) {
-      auto error = with_auth_hint(std::move(result.error()), connection);
-      if (i > 0) error.message += fmt::format(" (the types before {} were written completely)", type.name);
-      throw Fatal(std::move(error));
+      auto result = engine::export_type(*session, type, args.options, *writer, progress);
+      progress.finish();
+      if (result && result->interrupted) {
+        if (!file) writer->finish();  // stdout stays well-formed (a JSON array closed, spooled CSV written)
+        throw Fatal(interrupted_report(types, i, destination, args.options.cursor, *result));
+      }
+      if (!result) {
+        auto error = with_auth_hint(std::move(result.error()), connection);
+        if (i > 0) error.message += fmt::format(" (the types before {} were written completely)", type.name);
+        throw Fatal(std::move(error));
+      }
+      writer->finish();
+      if (file) file->commit();
+      log::info("{}: {} record{} in {} page{}{}", type.name, result->records, result->records == 1 ? "" : "s",
+                result->pages, result->pages == 1 ? "" : "s", destination.path ? " -> " + *destination.path : "");
+      if (result->resume_cursor)
+        log::write("", fmt::format("{}: stopped before the end as asked; resume with --cursor '{}'", type.name,
+                                   *result->resume_cursor));
+    } catch (const output::WriteFailed& failed) {
+      // The writers see a stream; the file's name is known here. By now its temporary file is gone.
+      if (!destination.path || failed.action() != output::k_write_output) throw;
+      throw Fatal(ErrorKind::runtime,
+                  fmt::format("cannot write {}: {}; the file was not created or changed{}{}", *destination.path,
+                              std::strerror(failed.error_number()),
+                              failed.error_number() == ENOSPC ? " (free some space, or write elsewhere with -o)" : "",
+                              i > 0 ? fmt::format(" (the types before {} were written completely)", type.name) : ""));
     }
-    writer->finish();
-    if (file) file->commit();
-    log::info("{}: {} record{} in {} page{}{}", type.name, result->records, result->records == 1 ? "" : "s",
-              result->pages, result->pages == 1 ? "" : "s", destination.path ? " -> " + *destination.path : "");
-    if (result->resume_cursor)
-      log::write("", fmt::format("{}: stopped before the end as asked; resume with --cursor '{}'", type.name,
-                                 *result->resume_cursor));
   }
 }
 
@@ -184,10 +238,10 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_option("-f,--format", args->format, "ndjson (default), json or csv");
   command->add_option("-o,--output", args->output, "FILE, or DIR/ for one file per type (default: stdout)");
   command->add_option("--page-size", args->options.page_size, "records per request (default: the provider's maximum)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least_one());
   command->add_option("--max-records", args->options.max_records, "stop after this many records")
-      ->check(CLI::PositiveNumber);
-  command->add_option("--max-pages", args->options.max_pages, "stop after this many pages")->check(CLI::PositiveNumber);
+      ->check(at_least_one());
+  command->add_option("--max-pages", args->options.max_pages, "stop after this many pages")->check(at_least_one());
   command->add_option("--cursor", args->options.cursor, "resume where an earlier run stopped (it printed the cursor)");
   command->add_option("--since", args->since, "only records updated since TIME (2024-03-05, 2024-03-05T10:00:00Z, 7d)");
   command->add_option("--fields", args->fields,

@@ -11,12 +11,15 @@
 #include <iostream>
 #include <iterator>
 #include <mutex>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "lib/auth/oauth.hpp"
 #include "lib/core/log.hpp"
 #include "lib/http/curl_transport.hpp"
 #include "lib/http/url.hpp"
+#include "lib/http/url_policy.hpp"
 
 extern char** environ;
 
@@ -58,8 +61,15 @@ bool open_browser(const std::string& url) {
   // The URL goes as an argument of its own, never through the shell's parsing.
   std::string script = opener + " \"$1\" >/dev/null 2>&1";
   const char* argv[] = {"sh", "-c", script.c_str(), "sh", url.c_str(), nullptr};
+  // The browser gets our environment less every CRMEXPORT_* variable: CRMEXPORT_CLIENT_SECRET and
+  // CRMEXPORT_TOKEN are secrets, and a browser (its extensions, its crash reports) has no use for them.
+  std::vector<char*> environment;
+  for (char** entry = environ; *entry != nullptr; ++entry)
+    if (!std::string_view(*entry).starts_with("CRMEXPORT_")) environment.push_back(*entry);
+  environment.push_back(nullptr);
   pid_t pid = 0;
-  if (posix_spawnp(&pid, "sh", nullptr, nullptr, const_cast<char* const*>(argv), environ) != 0) return false;
+  if (posix_spawnp(&pid, "sh", nullptr, nullptr, const_cast<char* const*>(argv), environment.data()) != 0)
+    return false;
   // Not waited for here: a browser may keep running. Reaped at exit.
   return true;
 }
@@ -75,15 +85,7 @@ struct Callback {
 }  // namespace
 
 void check_oauth_url(std::string_view flag, const std::string& url) {
-  if (url.empty() || url.starts_with("https://")) return;
-  if (url.starts_with("http://")) {
-    auto rest = std::string_view(url).substr(7);
-    auto host = rest.substr(0, rest.find_first_of(":/?"));
-    if (host == "127.0.0.1" || host == "localhost" || rest.starts_with("[::1]")) return;
-  }
-  throw Fatal(ErrorKind::usage, fmt::format("{} '{}' must be an https:// URL (plain http only for 127.0.0.1 and "
-                                            "localhost)",
-                                            flag, url));
+  if (!url.empty()) value_or_throw(http::check_credential_url(flag, url));
 }
 
 std::string oauth_secret_from_stdin(const OAuthUrls& urls) {
@@ -124,6 +126,7 @@ void login(const Context& context, const LoginOptions& options) {
   const std::string name = options.name.empty() ? provider.name : options.name;
   check_oauth_url("--authorize-url", options.urls.authorize_url);
   check_oauth_url("--token-url", options.urls.token_url);
+  check_oauth_url("--base-url", options.base_url);
   auto store = context.open_store();
   if (auto existing = value_or_throw(store.find(name)); existing && existing->provider != provider.name)
     throw Fatal(ErrorKind::usage,
@@ -211,12 +214,19 @@ void login(const Context& context, const LoginOptions& options) {
     error.message = fmt::format("exchanging the authorisation code failed, nothing stored: {}", error.message);
     throw Fatal(std::move(error));
   }
+  // Checked even when --base-url wins: a token endpoint that names a foreign host is not trusted.
+  auto granted_base_url = auth::checked_base_url(facts, *grant);
+  if (!granted_base_url) {
+    auto error = granted_base_url.error();
+    error.message += "; nothing stored";
+    throw Fatal(std::move(error));
+  }
   auth::adopt_grant(secret, *grant, now_unix(), facts.default_lifetime);
 
   store::Connection connection;
   connection.name = name;
   connection.provider = provider.name;
-  connection.base_url = options.base_url.empty() ? grant->base_url : options.base_url;
+  connection.base_url = options.base_url.empty() ? *granted_base_url : options.base_url;
   connection.auth_kind = "oauth2";
   connection.secret = secret.to_json();
   value_or_throw(store.add(connection, true));

@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "cmd/commands.hpp"
+#include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 #include "lib/engine/sync.hpp"
 
@@ -73,6 +74,7 @@ std::string summary_json(const std::string& connection, const std::string& db,
 }
 
 void run(const Context& context, SyncArgs& args) {
+  install_interrupt_handlers();
   auto store = context.open_store();
   auto connection = resolve_connection(store, args.connection);
   const auto& provider = provider_named(connection.provider);
@@ -85,7 +87,7 @@ void run(const Context& context, SyncArgs& args) {
     throw Fatal(ErrorKind::usage, "--full re-reads everything and --since reads from a time: give one of them");
   if (!args.since.empty()) {
     auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    args.options.since = value_or_throw(parse_time(args.since, now));
+    args.options.since = value_or_throw(parse_since(args.since, now));
   }
 
   auto mirror = value_or_throw(mirror::Mirror::open(args.db));
@@ -121,7 +123,7 @@ void register_sync_command(CLI::App& app, Context& context) {
   command->add_flag("--full", args->options.full, "re-read every record (and mark records gone upstream as deleted)");
   command->add_option("--since", args->since, "read records updated since TIME instead of since the last sync");
   command->add_option("--page-size", args->options.page_size, "records per request (default: the provider's maximum)")
-      ->check(CLI::PositiveNumber);
+      ->check(at_least_one());
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->add_flag("--json", args->json, "print the summary as one JSON object on stdout");
   command->callback([&context, args] { run(context, *args); });

@@ -11,6 +11,7 @@
 #include <array>
 
 #include "lib/http/url.hpp"
+#include "lib/http/url_policy.hpp"
 
 namespace crmexport::auth {
 namespace {
@@ -100,6 +101,7 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
   http::Request request;
   request.method = "POST";
   request.url = secret.token_url.empty() ? m_facts.token_url : secret.token_url;
+  request.interruptible = false;  // Keap rotates the refresh token: its answer must be read and stored
   request.headers.emplace_back("Accept", "application/json");
   request.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   if (client_auth == ClientAuth::basic) {
@@ -136,6 +138,14 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
   return TokenGrant{string_member(body, "access_token"), string_member(body, "refresh_token"),
                     int_member(body, "expires_in"),
                     m_facts.base_url_field.empty() ? "" : string_member(body, m_facts.base_url_field.c_str())};
+}
+
+Result<std::string> checked_base_url(const OAuthFacts& facts, const TokenGrant& grant) {
+  if (grant.base_url.empty()) return std::string();
+  auto what = fmt::format("the token endpoint's {}", facts.base_url_field);
+  if (auto checked = http::check_provider_url(what, grant.base_url, facts.base_url_domains); !checked)
+    return std::unexpected(checked.error());
+  return grant.base_url;
 }
 
 // OpenSSL (already beside libcurl) for the encodings and the digest: nothing cryptographic by hand.

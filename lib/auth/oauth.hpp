@@ -37,6 +37,9 @@ struct OAuthFacts {
   // The token answer's field naming the account's API host (Pipedrive's api_domain); empty: none.
   // `auth login` stores it as the connection's base URL when none was given.
   std::string base_url_field;
+  // The hosts that field may name (and their subdomains); any other is refused, so a token
+  // endpoint cannot point later requests, with their tokens, at a host of its choosing.
+  std::vector<std::string> base_url_domains;
   // Used when the token answer has no expires_in.
   std::chrono::seconds default_lifetime{3600};
 };
@@ -88,6 +91,11 @@ class TokenEndpoint {
 // when one came back (kept otherwise).
 void adopt_grant(OAuthSecret& secret, const TokenGrant& grant, std::int64_t now_unix,
                  std::chrono::seconds default_lifetime);
+
+// The grant's base URL (OAuthFacts::base_url_field) when it is https under the provider's
+// domains, or loopback (http allowed there, as everywhere); "" when the answer has none; a
+// provider error (exit 5) otherwise.
+Result<std::string> checked_base_url(const OAuthFacts& facts, const TokenGrant& grant);
 
 std::string base64_encode(std::string_view bytes);
 std::string base64url_nopad(std::string_view bytes);

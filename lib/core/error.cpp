@@ -1,5 +1,9 @@
 #include "lib/core/error.hpp"
 
+#include <csignal>
+
+#include "lib/core/interrupt.hpp"
+
 namespace crmexport {
 
 int exit_code(ErrorKind kind) {
@@ -15,6 +19,8 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::network:
     case ErrorKind::runtime:
       return 1;
+    case ErrorKind::interrupted:
+      return 128 + (interrupt_signal() != 0 ? interrupt_signal() : SIGINT);
   }
   return 1;
 }

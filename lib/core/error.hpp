@@ -16,6 +16,7 @@ enum class ErrorKind {
   provider,      // the provider failed or answered nonsense: exit 5
   network,       // could not talk to the provider at all: exit 1
   runtime,       // anything else (disk, store): exit 1
+  interrupted,   // SIGINT or SIGTERM (lib/core/interrupt.hpp): exit 130 or 143; never retried
 };
 
 struct Error {

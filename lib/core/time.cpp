@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <optional>
 
 namespace crmexport {
 namespace {
@@ -30,6 +31,23 @@ bool expect(std::string_view& text, char c) {
   return true;
 }
 
+// Times outside this range are typing mistakes (or overflow in the making): no CRM record was
+// updated before the Unix epoch, and a filter in the future matches nothing, silently.
+Error out_of_range(std::string_view text, std::string_view why) {
+  return Error{ErrorKind::usage,
+               fmt::format("time '{}' {}: give a time between 1970-01-01 and tomorrow, or a shorter duration such as "
+                           "7d",
+                           text, why),
+               0, std::nullopt};
+}
+
+// now - amount units, or nothing when that is before 1970 (no multiplication that could overflow).
+std::optional<TimePoint> back_from(TimePoint now, long long amount, long long unit_seconds) {
+  const long long now_seconds = now.time_since_epoch().count();
+  if (amount < 0 || now_seconds < 0 || amount > now_seconds / unit_seconds) return std::nullopt;
+  return now - std::chrono::seconds(amount * unit_seconds);
+}
+
 }  // namespace
 
 Result<TimePoint> parse_time(std::string_view text, TimePoint now) {
@@ -40,8 +58,12 @@ Result<TimePoint> parse_time(std::string_view text, TimePoint now) {
     auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, amount);
     if (ec == std::errc() && end == text.data() + text.size() - 1 && amount >= 0) {
       long long unit = text.back() == 'm' ? 60 : text.back() == 'h' ? 3600 : 86400;
-      return now - seconds(amount * unit);
+      auto time = back_from(now, amount, unit);
+      if (!time) return std::unexpected(out_of_range(original, "reaches back before 1970-01-01"));
+      return *time;
     }
+    if (ec == std::errc::result_out_of_range)
+      return std::unexpected(out_of_range(original, "reaches back before 1970-01-01"));
   }
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
   if (!read_int(text, 4, y) || !expect(text, '-') || !read_int(text, 2, mo) || !expect(text, '-') ||
@@ -64,12 +86,22 @@ Result<TimePoint> parse_time(std::string_view text, TimePoint now) {
       int oh = 0, om = 0;
       if (!read_int(text, 2, oh)) return std::unexpected(bad_time(original));
       expect(text, ':');
-      if (!read_int(text, 2, om)) return std::unexpected(bad_time(original));
+      if (!read_int(text, 2, om) || oh > 23 || om > 59) return std::unexpected(bad_time(original));
       offset = seconds(sign * (oh * 3600 + om * 60));
     }
     if (!text.empty()) return std::unexpected(bad_time(original));
   }
+  // Four-digit years keep every sum here far inside 64 bits.
   return sys_days(date) + hours(h) + minutes(mi) + seconds(s) - offset;
+}
+
+Result<TimePoint> parse_since(std::string_view text, TimePoint now) {
+  auto time = parse_time(text, now);
+  if (!time) return time;
+  if (*time < TimePoint{}) return std::unexpected(out_of_range(text, "is before 1970-01-01"));
+  // A day of slack for clocks and time zones; past that, the filter would match nothing.
+  if (*time > now + std::chrono::days(1)) return std::unexpected(out_of_range(text, "is in the future"));
+  return time;
 }
 
 std::string format_time(TimePoint time, TimeFormat format) {

@@ -9,7 +9,8 @@ namespace crmexport::engine {
 
 Result<ExportResult> export_type(Session& session, const providers::TypeSpec& type, const ExportOptions& options,
                                  output::RecordWriter& writer, Progress& progress) {
-  auto start = parse_resume(options.cursor);
+  const auto owner = cursor_owner(session.provider().name, options.api_version, type.name);
+  auto start = parse_resume(options.cursor, owner);
   if (!start) return std::unexpected(start.error());
   if (options.page_size > type.max_page_size)
     log::info("{}: --page-size {} is above {}'s cap; using {}", type.name, options.page_size, session.provider().title,
@@ -21,6 +22,7 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   ExportResult result;
   std::optional<int64_t> total_at_start;  // the provider's count when a whole export began
   long skip = start->skip;                // records of the first page an earlier run already wrote
+  ResumePoint written_up_to = *start;     // where the records handed to the writer end
   auto on_page = [&](PageRead& read) -> Result<Flow> {
     const auto& records = read.page.records;
     if (read.number == 1 && start->position.empty() && !type.total_at.empty())
@@ -32,17 +34,18 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
       ++result.records;
     }
     writer.end_page();
+    if (read.next) written_up_to = {*read.next, 0};
     ++result.pages;
     progress.update(result.records, result.pages);
 
     if (index < records.size()) {  // --max-records stopped inside this page
-      result.resume_cursor = format_resume({std::string(read.position), static_cast<long>(index)});
+      result.resume_cursor = format_resume(owner, {std::string(read.position), static_cast<long>(index)});
       return Flow::stop;
     }
     bool page_limit = options.max_pages > 0 && result.pages >= options.max_pages;
     bool record_limit = options.max_records > 0 && result.records >= options.max_records;
     if (read.next && (page_limit || record_limit)) {
-      result.resume_cursor = format_resume({*read.next, 0});
+      result.resume_cursor = format_resume(owner, {*read.next, 0});
       return Flow::stop;
     }
     return Flow::more;
@@ -51,8 +54,12 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     log::warn("{}: --archived and --associations do not apply to this type and are ignored", type.name);
   PageQuery query{options.page_size,  options.since,        options.params,
                   options.properties, options.associations, options.archived};
-  if (auto read = read_pages(session, type, query, start->position, on_page); !read)
-    return std::unexpected(read.error());
+  if (auto read = read_pages(session, type, query, start->position, on_page); !read) {
+    if (read.error().kind != ErrorKind::interrupted) return std::unexpected(read.error());
+    result.interrupted = true;
+    result.resume_cursor = format_resume(owner, written_up_to);
+    return result;
+  }
   // A count that differs at the end means the account changed during the export: say so, since
   // offset paging may then have skipped or repeated records (see the provider's docs).
   if (total_at_start && !result.resume_cursor && *total_at_start != result.records)

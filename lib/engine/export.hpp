@@ -16,6 +16,7 @@ struct ExportOptions {
   long max_records = 0;  // 0: no limit
   long max_pages = 0;    // 0: no limit
   std::string cursor;    // where an earlier run stopped (--cursor)
+  std::string api_version;  // the version's name, which cursors carry (lib/engine/resume.hpp)
   std::optional<TimePoint> since;
   http::Query params;                     // passed through to the provider (--param)
   std::vector<std::string> properties;    // --fields where the API version names properties with it
@@ -27,9 +28,14 @@ struct ExportResult {
   long records = 0;
   long pages = 0;
   std::optional<std::string> resume_cursor;  // set when the run stopped before the end
+  // SIGINT/SIGTERM stopped the run between pages; resume_cursor then says where the records
+  // handed to the writer end, and the writer was not finished.
+  bool interrupted = false;
 };
 
-// Calls writer.end_page() after each page; the caller calls writer.finish() on success.
+// Calls writer.end_page() after each page; the caller calls writer.finish() on success. An
+// interruption is a result (interrupted, with the resume cursor), not an error: the caller decides
+// what the records written so far are worth (stdout keeps them, a temporary file does not).
 Result<ExportResult> export_type(Session& session, const providers::TypeSpec& type, const ExportOptions& options,
                                  output::RecordWriter& writer, Progress& progress);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 
 namespace crmexport::engine {
@@ -114,6 +115,7 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
   std::string position = std::move(start);
   std::unordered_set<std::string> seen{position};
   for (long number = 1;; ++number) {
+    if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
     auto assembled = fetch_assembled(session, planner, ask, prelude, position);
     if (!assembled) return std::unexpected(assembled.error());
     json::Page page;
@@ -141,6 +143,7 @@ Result<void> read_pages(Session& session, const providers::TypeSpec& type, const
   std::string position = std::move(start);
   std::unordered_set<std::string> seen{position};
   for (long number = 1;; ++number) {
+    if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
     auto query = build_query(type, request, position, page_size);
     if (!query) return std::unexpected(query.error());
     auto page = fetch_page(session, type, *query);

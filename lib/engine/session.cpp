@@ -6,6 +6,7 @@
 #include "lib/auth/oauth_authenticator.hpp"
 #include "lib/http/curl_transport.hpp"
 #include "lib/http/url.hpp"
+#include "lib/http/url_policy.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -33,6 +34,16 @@ Result<std::unique_ptr<auth::Authenticator>> make_oauth_authenticator(const stor
     return fail(ErrorKind::auth, fmt::format("the stored OAuth credentials of connection '{}' are unreadable; "
                                              "re-authorise with `crmexport auth login {} --name {} --client-id ID`",
                                              connection.name, provider.name, connection.name));
+  if (!secret->token_url.empty())
+    if (auto checked = http::check_credential_url(
+            fmt::format("the token URL stored with connection '{}'", connection.name), secret->token_url);
+        !checked) {
+      auto without_url = *secret;
+      without_url.token_url.clear();
+      checked.error().message += fmt::format("; re-authorise with `{} --token-url https://...`",
+                                             login_command(connection, provider, without_url));
+      return std::unexpected(checked.error());
+    }
   if (store_path.empty())
     return fail(ErrorKind::runtime, fmt::format("connection '{}' uses OAuth2, which needs the credential store to "
                                                 "save renewed tokens",
@@ -78,6 +89,15 @@ Result<std::unique_ptr<Session>> Session::open(const store::Connection& connecti
                 fmt::format("connection '{}' has no base URL and {} has no default; add it again with "
                             "--base-url {}",
                             connection.name, provider.title, provider.base_url_hint));
+  // Checked again on every load: a store written by an older crmexport (or by hand) is not trusted.
+  if (auto checked = http::check_credential_url(
+          fmt::format("the base URL stored with connection '{}'", connection.name), base_url);
+      !checked) {
+    checked.error().message += fmt::format("; add the connection again with `crmexport auth add {} --name {} "
+                                           "--force --base-url https://...`",
+                                           provider.name, connection.name);
+    return std::unexpected(checked.error());
+  }
   std::unique_ptr<Session> session(new Session(provider, connection.name, std::move(base_url)));
   session->m_transport = transport ? std::move(transport) : std::make_unique<http::CurlTransport>();
   session->m_clock = clock ? std::move(clock) : std::make_unique<http::SystemClock>();

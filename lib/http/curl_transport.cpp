@@ -7,6 +7,9 @@
 #include <cctype>
 #include <string_view>
 
+#include "lib/core/interrupt.hpp"
+#include "lib/http/url_policy.hpp"
+
 namespace crmexport::http {
 namespace {
 
@@ -36,6 +39,9 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
+// libcurl calls this often during a transfer (also while connecting); non-zero aborts it.
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return interrupted() ? 1 : 0; }
+
 std::string host_of(std::string_view url) {
   auto start = url.find("://");
   start = start == std::string_view::npos ? 0 : start + 3;
@@ -60,6 +66,7 @@ CurlTransport::CurlTransport() : m_handle(std::make_unique<Handle>()) {
 CurlTransport::~CurlTransport() { curl_easy_cleanup(m_handle->curl); }
 
 Result<Response> CurlTransport::send(const Request& request) {
+  if (request.interruptible && interrupted()) return std::unexpected(interrupted_error());
   CURL* curl = m_handle->curl;
   curl_easy_reset(curl);  // keeps the connection cache, forgets the last request's options
   Response response;
@@ -68,7 +75,15 @@ Result<Response> CurlTransport::send(const Request& request) {
     header_list = curl_slist_append(header_list, fmt::format("{}: {}", name, value).c_str());
 
   curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  // Credentials travel in clear text only to this machine: plain http for a loopback host (as
+  // libcurl itself parses it), https for everything else. Redirects are never followed (no
+  // CURLOPT_FOLLOWLOCATION), so a 3xx cannot carry the headers to another host; should that ever
+  // change, a redirect may still only go to https.
+  auto parts = check_credential_url("the request URL", request.url);
+  const bool plain_http_ok = parts && parts->loopback && parts->scheme == "http";
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, plain_http_ok ? "http,https" : "https");
+  curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "crmexport/" CRMEXPORT_VERSION);
   // gzip and deflate only: every CRM API serves them, they cost the server little, and "br"
@@ -90,10 +105,15 @@ Result<Response> CurlTransport::send(const Request& request) {
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
+  if (request.interruptible) {
+    curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  }
   m_handle->error[0] = '\0';
 
   CURLcode code = curl_easy_perform(curl);
   curl_slist_free_all(header_list);
+  if (code == CURLE_ABORTED_BY_CALLBACK) return std::unexpected(interrupted_error());
   if (code != CURLE_OK) {
     std::string detail = m_handle->error[0] ? m_handle->error : curl_easy_strerror(code);
     return fail(ErrorKind::network, fmt::format("cannot reach {}: {}", host_of(request.url), detail));

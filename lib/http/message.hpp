@@ -14,6 +14,9 @@ struct Request {
   std::string url;
   Headers headers;
   std::string body;
+  // SIGINT/SIGTERM abort the transfer (lib/core/interrupt.hpp) unless false: a token request runs
+  // to its end, since a refresh aborted after the provider rotated the token would lose the connection.
+  bool interruptible = true;
 };
 
 struct Response {

@@ -4,11 +4,20 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <signal.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <optional>
+#include <random>
+#include <string_view>
 #include <utility>
 
 #include "lib/core/error.hpp"
+#include "lib/core/log.hpp"
 
 namespace crmexport::output {
 namespace {
@@ -29,22 +38,72 @@ void sync_folder(const std::filesystem::path& folder) {
   ::close(fd);
 }
 
+// When this process began: a temporary file older than that cannot be one this run is writing.
+const auto k_process_start = std::filesystem::file_time_type::clock::now();
+
+constexpr std::string_view k_temporary_marker = ".tmp-";
+
+// The pid in a temporary name crmexport made: `.NAME.EXT.tmp-PID-RANDOM` (EXT one crmexport
+// writes), or `.NAME.EXT.tmp-PID` as crmexport wrote them before the random part; nullopt for any
+// other name, so other programs' temporary files are never touched.
+std::optional<pid_t> temporary_owner(std::string_view name) {
+  const auto marker = name.rfind(k_temporary_marker);
+  if (!name.starts_with('.') || marker == std::string_view::npos || marker < 2) return std::nullopt;
+  const auto output_name = name.substr(0, marker);
+  if (!std::ranges::any_of(std::array{".ndjson", ".jsonl", ".json", ".csv"},
+                           [&](std::string_view extension) { return output_name.ends_with(extension); }))
+    return std::nullopt;
+  auto rest = name.substr(marker + k_temporary_marker.size());
+  const auto dash = rest.find('-');
+  auto digits = rest.substr(0, dash);
+  auto random = dash == std::string_view::npos ? std::string_view() : rest.substr(dash + 1);
+  const auto all_of = [](std::string_view text, auto predicate) {
+    return !text.empty() && std::ranges::all_of(text, [&](unsigned char c) { return predicate(c) != 0; });
+  };
+  if (!all_of(digits, ::isdigit) || digits.size() > 9) return std::nullopt;
+  if (dash != std::string_view::npos && !all_of(random, ::isxdigit)) return std::nullopt;
+  return static_cast<pid_t>(std::stol(std::string(digits)));
+}
+
+bool process_alive(pid_t pid) { return pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM); }
+
+// A run killed with kill -9 (or a power cut) leaves its temporary file behind. The next run in the
+// folder removes those whose process is gone (or whose pid is now ours, as happens in containers)
+// and that are older than this process: never a file a live export is writing.
+void remove_stale_temporaries(const std::filesystem::path& folder) {
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(folder.empty() ? "." : folder, error)) {
+    const std::string name = entry.path().filename().string();
+    const auto owner = temporary_owner(name);
+    if (!owner || process_alive(*owner) || !entry.is_regular_file(error)) continue;
+    const auto modified = entry.last_write_time(error);
+    if (error || modified >= k_process_start) continue;
+    if (::unlink(entry.path().c_str()) == 0)
+      log::info("removed {}, left by an earlier crmexport run (process {} is gone)", entry.path().string(), *owner);
+  }
+}
+
+std::string random_suffix() {
+  std::random_device device;
+  return fmt::format("{:08x}", device());
+}
+
 }  // namespace
 
 AtomicFile AtomicFile::create(const std::filesystem::path& final_path) {
   if (!final_path.has_filename()) throw_file_error("create", final_path, EISDIR, "; give a file name, not a folder");
-  std::filesystem::path temporary_path =
-      final_path.parent_path() / fmt::format(".{}.tmp-{}", final_path.filename().string(), ::getpid());
-  // O_EXCL: never write into a file someone else made (or a symlink planted) under that name.
-  const int fd = ::open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    const int error_number = errno;
-    if (error_number == EEXIST) {
-      throw_file_error("create", final_path, error_number,
-                       fmt::format("; {} is left from an earlier run: remove it", temporary_path.string()));
-    }
-    throw_file_error("create", final_path, error_number, "; check that the folder exists and is writable");
+  remove_stale_temporaries(final_path.parent_path());
+  std::filesystem::path temporary_path;
+  int fd = -1;
+  // O_EXCL: never write into a file someone else made (or a symlink planted) under that name. The
+  // random part keeps a dead run's file (same pid, in a container) from ever being in the way.
+  for (int attempt = 0; fd < 0 && attempt < 8; ++attempt) {
+    temporary_path = final_path.parent_path() / fmt::format(".{}{}{}-{}", final_path.filename().string(),
+                                                            k_temporary_marker, ::getpid(), random_suffix());
+    fd = ::open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0 && errno != EEXIST) break;
   }
+  if (fd < 0) throw_file_error("create", final_path, errno, "; check that the folder exists and is writable");
   std::FILE* stream = ::fdopen(fd, "w");
   if (stream == nullptr) {
     const int error_number = errno;

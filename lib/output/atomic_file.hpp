@@ -9,8 +9,9 @@ namespace crmexport::output {
 
 class AtomicFile {
  public:
-  // Opens `.<final name>.tmp-<pid>` next to `final_path` (O_EXCL, mode 0644 less the umask).
-  // Throws Fatal(runtime) naming the path when it cannot.
+  // Opens `.<final name>.tmp-<pid>-<random>` next to `final_path` (O_EXCL, mode 0644 less the
+  // umask), first removing such files of dead earlier runs from that folder. Throws Fatal(runtime)
+  // naming the path when it cannot.
   static AtomicFile create(const std::filesystem::path& final_path);
 
   AtomicFile(AtomicFile&& other) noexcept;

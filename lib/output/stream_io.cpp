@@ -10,11 +10,16 @@
 
 namespace crmexport::output {
 
+WriteFailed::WriteFailed(std::string action, int error_number)
+    : Fatal(ErrorKind::runtime, fmt::format("cannot {}: {}", action, std::strerror(error_number))),
+      m_action(std::move(action)),
+      m_error_number(error_number) {}
+
 void throw_write_error(int error_number, std::string_view action) {
   if (error_number == EPIPE) throw BrokenPipe{};
   // stdio may fail without setting errno (rare); EIO still tells the user it was the output.
   if (error_number == 0) error_number = EIO;
-  throw Fatal(ErrorKind::runtime, fmt::format("cannot {}: {}", action, std::strerror(error_number)));
+  throw WriteFailed(std::string(action), error_number);
 }
 
 void write_all(std::FILE* out, std::string_view bytes, std::string_view action) {

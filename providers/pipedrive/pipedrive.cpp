@@ -50,6 +50,8 @@ auth::OAuthFacts oauth_facts() {
   f.refresh_client_auth = auth::ClientAuth::basic;
   f.refused_errors = {"invalid_grant"};
   f.base_url_field = "api_domain";
+  // FACTS Pipedrive §1: api_domain is the company's own host, https://COMPANY.pipedrive.com.
+  f.base_url_domains = {"pipedrive.com"};
   return f;
 }
 

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "lib/store/store.hpp"
 #include "support/fake_server.hpp"
 
 using namespace crmexport::testing;
@@ -80,4 +81,70 @@ TEST_CASE("plain http is refused for hosts other than loopback", "[e2e][auth]") 
                               {{}, "t\n"});
   CHECK(result.exit_code == 2);
   CHECK_THAT(result.err, Catch::Contains("use https"));
+}
+
+namespace {
+
+// Each of these reached a remote host over plain http when the rule was a string prefix check.
+const std::vector<std::string> k_http_bypasses = {
+    "http://127.0.0.1@example.com/x", "http://localhost:80@example.com/x", "http://127.example.com/x",
+    "http://[::1]@example.com/x",     "http://127.0.0.1.nip.io/x",
+};
+
+}  // namespace
+
+TEST_CASE("bypasses of the plain-http rule in --base-url and --token-url are refused before any request",
+          "[e2e][auth][url]") {
+  TempDir home;
+  for (const auto& url : k_http_bypasses) {
+    INFO(url);
+    auto base = run_crmexport(home, {"auth", "add", "pipedrive", "--base-url", url, "--token-stdin"}, {{}, "t\n"});
+    CHECK(base.exit_code == 2);
+    CHECK_THAT(base.err, Catch::Contains("--base-url '" + url + "'"));
+    CHECK(base.err.find('\n') == base.err.size() - 1);  // one line
+
+    RunOptions oauth;
+    oauth.stdin_text = R"({"client_id":"c","client_secret":"s","refresh_token":"r"})";
+    auto token = run_crmexport(home, {"auth", "add", "keap", "--oauth", "--token-url", url}, oauth);
+    CHECK(token.exit_code == 2);
+    CHECK_THAT(token.err, Catch::Contains("--token-url '" + url + "'"));
+    CHECK(token.err.find("\"s\"") == std::string::npos);
+
+    RunOptions login;
+    login.env = {{"CRMEXPORT_CLIENT_SECRET", "s"}};
+    auto logged = run_crmexport(home, {"auth", "login", "keap", "--client-id", "c", "--no-browser", "--timeout", "1",
+                                       "--token-url", url},
+                                login);
+    CHECK(logged.exit_code == 2);
+    CHECK_THAT(logged.err, Catch::Contains("--token-url '" + url + "'"));
+  }
+  auto userinfo = run_crmexport(
+      home, {"auth", "add", "pipedrive", "--base-url", "https://me:pw@api.pipedrive.com", "--token-stdin"}, {{}, "t\n"});
+  CHECK(userinfo.exit_code == 2);
+  CHECK_THAT(userinfo.err, Catch::Contains("user name or password"));
+  CHECK(run_crmexport(home, {"auth", "list", "--json"}).out == "[]\n");
+}
+
+TEST_CASE("a stored base URL that breaks the rule is refused on load, before any request", "[e2e][auth][url]") {
+  FakeServer server({"--records", "5"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "pipedrive", "pd").exit_code == 0);
+  {
+    auto store = crmexport::store::Store::open(home / "store.db");
+    REQUIRE(store);
+    auto found = store->find("pd");
+    REQUIRE(found);
+    REQUIRE(found->has_value());
+    auto connection = **found;
+    // As an older crmexport (or a hand edit) could have stored it: the fake's host hidden as userinfo.
+    connection.base_url = "http://" + server.url().substr(7) + "@example.com/pipedrive";
+    REQUIRE(store->add(connection, true));
+  }
+  const auto before = server.stats();
+  auto result = run_crmexport(home, {"export", "pd", "persons"});
+  CHECK(result.exit_code == 2);
+  CHECK_THAT(result.err, Catch::Contains("the base URL stored with connection 'pd'"));
+  CHECK_THAT(result.err, Catch::Contains("crmexport auth add pipedrive --name pd --force --base-url https://"));
+  CHECK(result.out.empty());
+  CHECK(server.stats() == before);  // nothing was asked
 }

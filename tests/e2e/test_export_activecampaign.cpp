@@ -91,7 +91,7 @@ TEST_CASE("contacts resume by id: --max-pages then --cursor gives exactly the re
   auto at = first.err.find("--cursor '");
   REQUIRE(at != std::string::npos);
   auto cursor = first.err.substr(at + 10, first.err.find('\'', at + 10) - at - 10);
-  CHECK(cursor == std::to_string(id_of(head.back())));
+  CHECK(cursor == "activecampaign.v3.contacts:" + std::to_string(id_of(head.back())));
   auto rest = s.exportt({"contacts", "--page-size", "40", "--cursor", cursor});
   REQUIRE(rest.exit_code == 0);
   auto tail = lines_of(rest.out);

@@ -3,6 +3,7 @@
 // concurrent processes, a dead refresh token, and `auth login`.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -11,6 +12,7 @@
 #include "lib/auth/oauth.hpp"
 #include "lib/store/store.hpp"
 #include "support/fake_server.hpp"
+#include "support/small_disk.hpp"
 
 using namespace crmexport::testing;
 
@@ -189,6 +191,8 @@ TEST_CASE("a dead refresh token ends with exit 3, the re-authorise command, and 
   CHECK(result.exit_code == 3);
   CHECK_THAT(result.err, Catch::Contains("re-authorised"));
   CHECK_THAT(result.err, Catch::Contains("crmexport auth login keap --name ko --client-id fake-client"));
+  CHECK(result.err.find("--token-stdin") == std::string::npos);  // a static token is no fix for OAuth
+  CHECK(result.err.find("auth add") == std::string::npos);
   CHECK(result.err.find("dead-refresh") == std::string::npos);
   CHECK(result.err.find("fake-secret") == std::string::npos);
   CHECK(result.out.empty());
@@ -266,4 +270,121 @@ TEST_CASE("auth login for Pipedrive: Basic client auth at the token endpoint, to
   CHECK(!secret.access_token.empty());
   CHECK(!secret.refresh_token.empty());
   CHECK(secret.token_url == server.url() + "/pipedrive/oauth/token");
+}
+
+TEST_CASE("auth login refuses a token answer whose api_domain is not Pipedrive's, and stores nothing",
+          "[e2e][pipedrive][oauth][url]") {
+  for (const std::string hostile : {"http://example.com", "https://example.com", "https://acme.pipedrive.com.evil.io",
+                                    "http://127.0.0.1@example.com"}) {
+    INFO(hostile);
+    FakeServer server({"--records", "5", "--pipedrive-api-domain", hostile});
+    TempDir home;
+    RunOptions options;
+    options.env = {{"BROWSER", browser_script(home, false)}, {"CRMEXPORT_CLIENT_SECRET", "fake-secret"}};
+    // No --base-url: the api_domain would become the connection's base URL.
+    auto result = run_crmexport(home,
+                                {"auth", "login", "pipedrive", "--name", "pdo", "--client-id", "fake-client",
+                                 "--authorize-url", server.url() + "/pipedrive/oauth/authorize", "--token-url",
+                                 server.url() + "/pipedrive/oauth/token", "--timeout", "20"},
+                                options);
+    CHECK(result.exit_code == 5);
+    CHECK_THAT(result.err, Catch::Contains("the token endpoint's api_domain '" + hostile + "'"));
+    CHECK_THAT(result.err, Catch::Contains("nothing stored"));
+    CHECK(result.err.find("fake-secret") == std::string::npos);
+    CHECK(run_crmexport(home, {"auth", "list", "--json"}).out == "[]\n");
+  }
+}
+
+TEST_CASE("the browser auth login starts inherits no CRMEXPORT_* secret", "[e2e][keap][oauth]") {
+  FakeServer server({"--records", "5"});
+  TempDir home;
+  const std::string dump = home / "browser-env";
+  const std::string path = home / "env-browser.sh";
+  std::ofstream(path) << "#!/bin/sh\n"
+                      << "env > '" << dump << "'\n"
+                      << "loc=$(curl -s -o /dev/null -w '%{redirect_url}' \"$1\")\n"
+                      << "curl -s -o /dev/null \"$loc\"\n";
+  chmod(path.c_str(), 0700);
+  RunOptions options;
+  options.env = {{"BROWSER", path},
+                 {"CRMEXPORT_CLIENT_SECRET", "fake-secret"},
+                 {"CRMEXPORT_TOKEN", "token-for-nobody"},
+                 {"CRMEXPORT_NOT_A_SECRET_EITHER", "x"}};
+  options.timeout = std::chrono::seconds(60);
+  auto result = run_crmexport(home,
+                              {"auth", "login", "keap", "--name", "kl", "--client-id", "fake-client", "--base-url",
+                               server.url() + "/keap", "--authorize-url", server.url() + "/keap/app/oauth/authorize",
+                               "--token-url", server.url() + "/keap/token", "--timeout", "20"},
+                              options);
+  INFO(result.err);
+  REQUIRE(result.exit_code == 0);  // the login completed, so the browser ran
+  const auto environment = read_file(dump);
+  CHECK_THAT(environment, Catch::Contains("BROWSER=" + path));  // the rest of the environment is there
+  CHECK(environment.find("CRMEXPORT_") == std::string::npos);
+  CHECK(environment.find("fake-secret") == std::string::npos);
+  CHECK(environment.find("token-for-nobody") == std::string::npos);
+}
+
+TEST_CASE("a full disk during a Keap refresh never loses the connection", "[e2e][keap][oauth][disk]") {
+  SmallDisk disk("1m");
+  if (!disk.mounted()) {
+    WARN("skipped: " << disk.why_not());
+    return;
+  }
+  FakeServer server({"--records", "20", "--access-ttl", "1"});
+  const TempDir& home = disk.dir();  // the store lives on the small disk
+
+  SECTION("the refresh succeeds upstream, the store cannot take it; once space is freed it works") {
+    REQUIRE(add_oauth(home, server, "ko").exit_code == 0);
+    const auto before = stored_secret(home, "ko");
+    disk.fill("filler");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));  // the access token has expired
+
+    // Keap: after this refresh the old refresh token is dead.
+    auto full = run_crmexport(home, {"export", "ko", "contacts"});
+    INFO(full.err);
+    CHECK(full.exit_code == 0);
+    CHECK(lines_of(full.out) == server.dataset("keap", "contacts"));
+    CHECK_THAT(full.err, Catch::Contains("could not be saved in " + home / "store.db"));
+    CHECK_THAT(full.err, Catch::Contains("it is kept in " + home / "store.db-pending"));
+    CHECK(stored_secret(home, "ko").refresh_token == before.refresh_token);  // the store is as it was
+    CHECK(full.err.find(before.refresh_token) == std::string::npos);
+
+    std::filesystem::remove(disk / "filler");
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    auto freed = run_crmexport(home, {"export", "ko", "contacts"});
+    INFO(freed.err);
+    REQUIRE(freed.exit_code == 0);  // no `auth login` needed
+    CHECK(lines_of(freed.out) == server.dataset("keap", "contacts"));
+    CHECK(freed.err.find("could not be saved") == std::string::npos);
+    CHECK(stored_secret(home, "ko").refresh_token != before.refresh_token);  // the pending pair reached the store
+    struct stat info {};
+    REQUIRE(stat((home / "store.db-pending").c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+    CHECK(run_crmexport(home, {"auth", "test", "ko"}).exit_code == 0);
+  }
+  SECTION("no room can be reserved beside the store: no refresh is attempted, the connection is unchanged") {
+    RunOptions options;
+    options.stdin_text = oauth_json();
+    // Stored without a check, so the room beside the store was never reserved.
+    REQUIRE(run_crmexport(home,
+                          {"auth", "add", "keap", "--name", "ko", "--oauth", "--no-verify", "--base-url",
+                           server.url() + "/keap", "--token-url", server.url() + "/keap/token"},
+                          options)
+                .exit_code == 0);
+    disk.fill("filler");
+    const long before = token_requests(server);
+    auto full = run_crmexport(home, {"export", "ko", "contacts"});
+    CHECK(full.exit_code == 1);
+    CHECK_THAT(full.err,
+               Catch::Contains("could not reserve room to save renewed tokens in " + home / "store.db-pending"));
+    CHECK_THAT(full.err, Catch::Contains("No space left on device"));
+    CHECK_THAT(full.err, Catch::Contains("the connection is unchanged"));
+    CHECK(token_requests(server) == before);
+    std::filesystem::remove(disk / "filler");
+    auto freed = run_crmexport(home, {"-q", "export", "ko", "contacts"});
+    REQUIRE(freed.exit_code == 0);
+    CHECK(lines_of(freed.out) == server.dataset("keap", "contacts"));
+  }
 }

@@ -11,6 +11,7 @@
 
 #include "support/csv_reader.hpp"
 #include "support/fake_server.hpp"
+#include "support/small_disk.hpp"
 
 using namespace crmexport::testing;
 
@@ -157,7 +158,7 @@ TEST_CASE("export --max-records stops inside a page and the cursor skips what wa
   auto head = lines_of(first.out);
   REQUIRE(head.size() == 55);
   auto cursor = cursor_in(first.err);
-  CHECK(cursor.starts_with("skip:15:"));
+  CHECK(cursor.starts_with("pipedrive.v2.persons:skip:15:"));
   auto rest = s.exportt({"persons", "--page-size", "40", "--cursor", cursor});
   REQUIRE(rest.exit_code == 0);
   auto tail = lines_of(rest.out);
@@ -263,4 +264,44 @@ TEST_CASE("a closed pipe ends the run quietly", "[e2e][pipedrive]") {
   CHECK(result.exit_code == 0);
   CHECK(lines_of(result.out).size() == 3);
   CHECK(result.err.empty());
+}
+
+TEST_CASE("a cursor printed for another type or API version is refused with exit 2 before any request",
+          "[e2e][pipedrive]") {
+  Setup s;
+  auto first = s.exportt({"deals", "--page-size", "25", "--max-pages", "1"});
+  REQUIRE(first.exit_code == 0);
+  const auto cursor = cursor_in(first.err);
+  CHECK(cursor.starts_with("pipedrive.v2.deals:"));
+  const auto before = s.server.stats();
+  auto other_type = s.exportt({"persons", "--cursor", cursor});
+  CHECK(other_type.exit_code == 2);
+  CHECK(other_type.err == "crmexport: error: cursor '" + cursor +
+                              "' was printed for pipedrive.v2.deals, not pipedrive.v2.persons: use it with that "
+                              "provider, API version and type, or export pipedrive.v2.persons again without --cursor\n");
+  auto other_version = s.exportt({"deals", "--api-version", "v1", "--cursor", cursor});
+  CHECK(other_version.exit_code == 2);
+  CHECK_THAT(other_version.err, Catch::Contains("not pipedrive.v1.deals"));
+  auto bare = s.exportt({"deals", "--cursor", "50"});
+  CHECK(bare.exit_code == 2);
+  CHECK_THAT(bare.err, Catch::Contains("does not say which type it belongs to"));
+  CHECK(other_type.out.empty());
+  CHECK(s.server.stats() == before);
+}
+
+TEST_CASE("a full disk under -o FILE: exit 1, a message naming the file, nothing at its name", "[e2e][pipedrive][disk]") {
+  SmallDisk disk("256k");
+  if (!disk.mounted()) {
+    WARN("skipped: " << disk.why_not());
+    return;
+  }
+  Setup s({"--records", "2000"});  // about 2 MB of persons
+  const std::string target = disk / "persons.ndjson";
+  auto result = s.exportt({"persons", "-o", target});
+  CHECK(result.exit_code == 1);
+  CHECK(result.err == "crmexport: error: cannot write " + target +
+                          ": No space left on device; the file was not created or changed (free some space, or "
+                          "write elsewhere with -o)\n");
+  CHECK_FALSE(std::filesystem::exists(target));
+  CHECK(std::filesystem::is_empty(disk.dir().path()));  // no temporary file left either
 }

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include <SQLiteCpp/Database.h>
+#include <fmt/format.h>
 #include <SQLiteCpp/Statement.h>
 #include <rapidjson/document.h>
 
@@ -352,5 +353,39 @@ TEST_CASE("a second sync on the same database is refused and changes nothing", "
     CHECK(second.err.find("another crmexport sync is using") != std::string::npos);
     CHECK(read_file(s.db) == db_before);
     CHECK(s.server.stats() == requests_before);
+  }
+}
+
+TEST_CASE("SIGINT and SIGTERM end a sync with 130/143 after a saved page; the next sync resumes to the dataset",
+          "[e2e][sync][pipedrive][interrupt]") {
+  Setup s({"--records", "600", "--latency-ms", "60", "--burst", "100000"});
+  for (const auto& [signal_number, code] : {std::pair{SIGINT, 130}, {SIGTERM, 143}}) {
+    INFO(code);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.db + suffix);
+    TempDir scratch;
+    const auto before = requests_by_path(s.server)["/pipedrive/api/v2/persons"];
+    int pid = spawn({CRMEXPORT_BIN, "--store", s.home / "store.db", "-q", "sync", "pd", "persons", "--db", s.db,
+                     "--page-size", "20"},
+                    scratch / "out", scratch / "err");
+    // Three pages answered: at least two saved.
+    for (int i = 0; i < 2000 && requests_by_path(s.server)["/pipedrive/api/v2/persons"] < before + 3; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    kill(pid, signal_number);
+    REQUIRE(wait_for_exit(pid) == code);
+    CHECK(read_file(scratch / "err") ==
+          fmt::format("crmexport: error: interrupted by {}; pages already read are saved, and the next sync resumes persons "
+                      "from there\n",
+                      code == 130 ? "SIGINT" : "SIGTERM"));
+    auto saved = rows(s.db, "persons");
+    CHECK(saved.total >= 40);
+    CHECK(saved.total < 600);
+    CHECK(saved.total % 20 == 0);  // whole pages: the one in flight was not half-saved
+
+    auto again = s.sync({"persons", "--json"});
+    REQUIRE(again.exit_code == 0);
+    CHECK(parse(again.out)["types"]["persons"]["resumed"].GetBool());
+    auto r = rows(s.db, "persons");
+    CHECK(r.deleted.empty());
+    CHECK(r.live == s.server.dataset("pipedrive", "persons"));
   }
 }

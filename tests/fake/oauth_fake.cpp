@@ -209,7 +209,9 @@ std::unique_ptr<FakeProvider> make_oauth_only_provider(OAuthFakeConfig config, c
 }
 
 std::unique_ptr<FakeProvider> make_pipedrive_oauth_provider(const FakeOptions& options) {
-  return make_oauth_only_provider(pipedrive_oauth_config(), options);
+  auto config = pipedrive_oauth_config();
+  if (!options.pipedrive_api_domain.empty()) config.extra_fields.emplace_back("api_domain", options.pipedrive_api_domain);
+  return make_oauth_only_provider(std::move(config), options);
 }
 
 namespace {

@@ -51,6 +51,7 @@ A fake CRM HTTP server (Pipedrive under /pipedrive, ActiveCampaign under /active
   --client-secret S           its secret (default fake-secret)
   --refresh-token T           the first valid refresh token (default fake-refresh); used ones die
   --access-ttl SECONDS        lifetime of issued OAuth access tokens (default 3600)
+  --pipedrive-api-domain URL  the api_domain of Pipedrive's token answers (default: none sent)
   -v                          log each request to stderr
   -h, --help                  show this help
 
@@ -82,6 +83,7 @@ ParsedOptions parse_options(int argc, char** argv) {
       {"--client-secret", [&o](std::string_view text) { return !(o.client_secret = text).empty(); }},
       {"--refresh-token", [&o](std::string_view text) { return !(o.refresh_token = text).empty(); }},
       {"--access-ttl", number_into(o.access_ttl_seconds, 1, k_int_max)},
+      {"--pipedrive-api-domain", [&o](std::string_view text) { return !(o.pipedrive_api_domain = text).empty(); }},
       {"--dump",
        [&o](std::string_view text) {
          o.dump_dir = std::filesystem::path(text);

@@ -35,6 +35,9 @@ struct FakeOptions {
   std::string client_secret = "fake-secret";
   std::string refresh_token = "fake-refresh";
   int access_ttl_seconds = 3600;
+  // Pipedrive's token answers carry api_domain (FACTS Pipedrive §2); tests choose it (a hostile
+  // one included). Empty: left out.
+  std::string pipedrive_api_domain;
 };
 
 enum class ParseOutcome { run, help, usage_error };

@@ -41,6 +41,33 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+namespace {
+
+// Forks and execs argv with stdio on these files; `environment` nullptr: this process's.
+pid_t start(const std::vector<std::string>& argv, std::vector<std::string>* environment, const std::string& in_path,
+            const std::string& out_path, const std::string& err_path) {
+  std::vector<char*> envp, args;
+  if (environment != nullptr) {
+    for (auto& s : *environment) envp.push_back(s.data());
+    envp.push_back(nullptr);
+  }
+  std::vector<std::string> argv_copy = argv;
+  for (auto& a : argv_copy) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int in = open(in_path.c_str(), O_RDONLY);
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(in, 0), dup2(out, 1), dup2(err, 2);
+    execve(args[0], args.data(), environment != nullptr ? envp.data() : environ);
+    _exit(127);
+  }
+  return pid;
+}
+
+}  // namespace
+
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   TempDir scratch;
   auto in_path = scratch / "stdin", out_path = scratch / "stdout", err_path = scratch / "stderr";
@@ -53,22 +80,7 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     if (!options.env.contains(name)) env_strings.push_back(entry);
   }
   for (const auto& [name, value] : options.env) env_strings.push_back(name + "=" + value);
-  std::vector<char*> envp, args;
-  for (auto& s : env_strings) envp.push_back(s.data());
-  envp.push_back(nullptr);
-  std::vector<std::string> argv_copy = argv;
-  for (auto& a : argv_copy) args.push_back(a.data());
-  args.push_back(nullptr);
-
-  pid_t pid = fork();
-  if (pid == 0) {
-    int in = open(in_path.c_str(), O_RDONLY);
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    dup2(in, 0), dup2(out, 1), dup2(err, 2);
-    execve(args[0], args.data(), envp.data());
-    _exit(127);
-  }
+  pid_t pid = start(argv, &env_strings, in_path, out_path, err_path);
   int status = 0;
   auto deadline = std::chrono::steady_clock::now() + options.timeout;
   while (waitpid(pid, &status, WNOHANG) == 0) {
@@ -84,6 +96,16 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   result.out = read_file(out_path);
   result.err = read_file(err_path);
   return result;
+}
+
+int spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path) {
+  return start(argv, nullptr, "/dev/null", out_path, err_path);
+}
+
+int wait_for_exit(int pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 }  // namespace crmexport::testing

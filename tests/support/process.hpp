@@ -22,6 +22,12 @@ struct RunOptions {
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
 
+// Starts argv without waiting (for tests that signal it): stdin from /dev/null, stdout and stderr
+// into these files.
+int spawn(const std::vector<std::string>& argv, const std::string& out_path, const std::string& err_path);
+// Waits for a spawned child: its exit code, or 128 + the signal that killed it.
+int wait_for_exit(int pid);
+
 // A private temporary folder, removed with everything in it.
 class TempDir {
  public:

@@ -75,3 +75,28 @@ TEST_CASE("CLI11 refuses bad numbers and missing arguments before anything runs"
     CHECK_THROWS_AS(app.parse(reversed), CLI::ParseError);
   }
 }
+
+TEST_CASE("counts below 1 say \"must be at least 1\", whichever command and flag", "[cli]") {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"export", "pd", "persons", "--page-size", "0"},
+           {"export", "pd", "persons", "--page-size", "-1"},
+           {"export", "pd", "persons", "--max-records", "0"},
+           {"export", "pd", "persons", "--max-pages", "-1"},
+           {"sync", "pd", "--db", "x.db", "--page-size", "0"},
+           {"sync", "pd", "--db", "x.db", "--page-size", "-1"},
+       }) {
+    CLI::App app;
+    app.require_subcommand(1);
+    cmd::Context context;
+    cmd::register_export_command(app, context);
+    cmd::register_sync_command(app, context);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    INFO(args[0] << " " << args[args.size() - 2] << " " << args.back());
+    try {
+      app.parse(reversed);
+      FAIL("accepted");
+    } catch (const CLI::ParseError& e) {
+      CHECK(std::string(e.what()) == args[args.size() - 2] + ": must be at least 1, not " + args.back());
+    }
+  }
+}

@@ -29,7 +29,7 @@ struct Rig {
   explicit Rig(const std::string& type_name) {
     auto scripted = std::make_unique<ScriptedTransport>();
     transport = scripted.get();
-    store::Connection connection{"pd", "pipedrive", "http://fake", "", "token", R"({"token":"t"})", "", ""};
+    store::Connection connection{"pd", "pipedrive", "https://fake", "", "token", R"({"token":"t"})", "", ""};
     const auto& provider = providers::pipedrive::provider();
     session =
         engine::Session::open(connection, provider, {}, std::move(scripted), std::make_unique<FakeClock>()).value();
@@ -61,8 +61,8 @@ TEST_CASE("the engine pages to the end and asks for the provider's cursor", "[en
   CHECK(result->pages == 2);
   CHECK_FALSE(result->resume_cursor);
   REQUIRE(rig.transport->sent().size() == 2);
-  CHECK(rig.transport->sent()[0].url == "http://fake/api/v2/persons?limit=500");
-  CHECK(rig.transport->sent()[1].url == "http://fake/api/v2/persons?cursor=c1&limit=500");
+  CHECK(rig.transport->sent()[0].url == "https://fake/api/v2/persons?limit=500");
+  CHECK(rig.transport->sent()[1].url == "https://fake/api/v2/persons?cursor=c1&limit=500");
 }
 
 TEST_CASE("a cursor the provider repeats ends the run with an error, not a loop", "[engine]") {
@@ -83,24 +83,26 @@ TEST_CASE("a record limit inside a page resumes with a skip, at a page end with 
   inside.transport->answer(200, v2_page({1, 2, 3}, R"("c1")"));
   MemoryWriter writer;
   engine::ExportOptions options;
+  options.api_version = "v2";
   options.max_records = 2;
   auto result = inside.run(writer, options);
   REQUIRE(result);
   CHECK(writer.records.size() == 2);
-  CHECK(result->resume_cursor == "skip:2:");
+  CHECK(result->resume_cursor == "pipedrive.v2.persons:skip:2:");
 
   Rig at_end("persons");
   at_end.transport->answer(200, v2_page({1, 2}, R"("c1")"));
   MemoryWriter second;
   auto ended = at_end.run(second, options);
   REQUIRE(ended);
-  CHECK(ended->resume_cursor == "c1");
+  CHECK(ended->resume_cursor == "pipedrive.v2.persons:c1");
 
   Rig resumed("persons");
   resumed.transport->answer(200, v2_page({1, 2, 3}, "null"));
   MemoryWriter third;
   engine::ExportOptions from_cursor;
-  from_cursor.cursor = "skip:2:";
+  from_cursor.api_version = "v2";
+  from_cursor.cursor = "pipedrive.v2.persons:skip:2:";
   REQUIRE(resumed.run(third, from_cursor));
   CHECK(third.records == std::vector<std::string>{R"({"id":3})"});
 }
@@ -113,12 +115,12 @@ TEST_CASE("the change filter is sent where the type has a filter and left out wh
   MemoryWriter writer;
   REQUIRE(filtered.run(writer, options));
   CHECK(filtered.transport->sent()[0].url ==
-        "http://fake/api/v2/deals?limit=500&updated_since=2024-06-01T00%3A00%3A00Z");
+        "https://fake/api/v2/deals?limit=500&updated_since=2024-06-01T00%3A00%3A00Z");
 
   Rig unfiltered("stages");
   unfiltered.transport->answer(200, v2_page({}, "null"));
   REQUIRE(unfiltered.run(writer, options));
-  CHECK(unfiltered.transport->sent()[0].url == "http://fake/api/v2/stages?limit=500");
+  CHECK(unfiltered.transport->sent()[0].url == "https://fake/api/v2/stages?limit=500");
 }
 
 TEST_CASE("start/next_start pages of v1 notes with a page size within the cap", "[engine]") {
@@ -134,6 +136,31 @@ TEST_CASE("start/next_start pages of v1 notes with a page size within the cap", 
   options.page_size = 5000;  // above the cap: clamped
   REQUIRE(rig.run(writer, options));
   CHECK(writer.records.size() == 1);
-  CHECK(rig.transport->sent()[0].url == "http://fake/api/v1/notes?start=0&limit=500");
-  CHECK(rig.transport->sent()[1].url == "http://fake/api/v1/notes?start=1&limit=500");
+  CHECK(rig.transport->sent()[0].url == "https://fake/api/v1/notes?start=0&limit=500");
+  CHECK(rig.transport->sent()[1].url == "https://fake/api/v1/notes?start=1&limit=500");
+}
+
+TEST_CASE("a cursor printed for another type, API version or provider is refused before any request", "[engine]") {
+  for (const char* cursor : {"pipedrive.v2.deals:c1", "pipedrive.v1.persons:500", "hubspot.v3.persons:c1",
+                             "c1", "skip:2:c1", "500"}) {
+    INFO(cursor);
+    Rig rig("persons");
+    MemoryWriter writer;
+    engine::ExportOptions options;
+    options.api_version = "v2";
+    options.cursor = cursor;
+    auto result = rig.run(writer, options);
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind == ErrorKind::usage);
+    CHECK_THAT(result.error().message, Catch::StartsWith(fmt::format("cursor '{}' ", cursor)));
+    CHECK(rig.transport->sent().empty());
+  }
+  Rig rig("persons");
+  MemoryWriter writer;
+  engine::ExportOptions options;
+  options.api_version = "v2";
+  options.cursor = "pipedrive.v1.persons:500";
+  CHECK(rig.run(writer, options).error().message ==
+        "cursor 'pipedrive.v1.persons:500' was printed for pipedrive.v1.persons, not pipedrive.v2.persons: use it "
+        "with that provider, API version and type, or export pipedrive.v2.persons again without --cursor");
 }
