@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <string>
 
+#include "lib/core/redact.hpp"
+
 namespace crmexport::log {
 namespace {
 Level g_level = Level::normal;
@@ -12,7 +14,8 @@ void set_level(Level new_level) { g_level = new_level; }
 Level level() { return g_level; }
 
 void write(std::string_view prefix, std::string_view message) {
-  std::string line = fmt::format("crmexport: {}{}\n", prefix, message);
+  // Every line the user sees leaves here, so this is where secrets a server echoed are removed.
+  std::string line = redact::apply(fmt::format("crmexport: {}{}\n", prefix, message));
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
