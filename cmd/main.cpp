@@ -23,6 +23,10 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", context.quiet, "no progress or notes on stderr, errors only");
   app.add_option("--max-retries", context.max_retries, "retries per request for 429, 5xx and network errors")
       ->check(CLI::Range(0, 100));
+  app.add_option("--request-timeout", context.request_timeout_seconds,
+                 "seconds one request may take, from connecting to the last byte (default 600); a slower one is "
+                 "retried as a network failure")
+      ->check(CLI::Range(1, 86'400));
   app.parse_complete_callback([&] {
     log::set_level(context.quiet ? log::Level::quiet : context.verbose ? log::Level::verbose : log::Level::normal);
   });
