@@ -93,6 +93,7 @@ void check_refused(const TempDir& home, const RunResult& run, int code, const st
   INFO("stderr: " << run.err.substr(0, 2000));
   CHECK(run.exit_code < 128);
   CHECK(run.exit_code == code);
+  CHECK(run.elapsed < std::chrono::seconds(20));  // ended by itself, long before the runner's 60 s
   CHECK(run.out.empty());
   auto lines = lines_of(run.err);
   REQUIRE_FALSE(lines.empty());
