@@ -178,32 +178,40 @@ TEST_CASE("hostile: error bodies echoing the token never reach stdout or stderr,
   }
 }
 
-TEST_CASE("hostile: a token endpoint echoing the refresh token, client secret and Basic header leaks none",
+TEST_CASE("hostile: token endpoints and APIs echoing OAuth secrets leak none of them, with or without -v",
           "[hostile]") {
-  Hostile server("token-echo");
-  const std::string client_id = "hostile-client";
   const std::string client_secret = "hostile-client-secret+/=";
   const std::string refresh_token = "hostile-refresh-0123456789";
-  // base64("hostile-client:hostile-client-secret+/=")
-  const std::string basic = "aG9zdGlsZS1jbGllbnQ6aG9zdGlsZS1jbGllbnQtc2VjcmV0Ky89";
-  const std::vector<std::string> secrets = {client_secret, "hostile-client-secret%2B%2F%3D",
-                                            "hostile-client-secret%2b%2f%3d", refresh_token, basic};
-  for (const auto& provider : {"pipedrive", "hubspot", "keap"}) {
-    for (bool verbose : {false, true}) {
-      TempDir home;
-      const Crm crm{provider, provider == std::string("pipedrive") ? "persons" : "contacts", true};
-      RunOptions options;
-      options.stdin_text = R"({"client_id":")" + client_id + R"(","client_secret":")" + client_secret +
-                           R"(","refresh_token":")" + refresh_token + R"("})";
-      auto added =
-          run_crmexport(home,
-                        {"auth", "add", provider, "--name", provider, "--oauth", "--no-verify", "--base-url",
-                         server.url() + "/" + provider, "--token-url", server.url() + "/" + provider + "/token"},
-                        options);
-      REQUIRE(added.exit_code == 0);
-      auto run = export_type(home, crm, verbose ? std::vector<std::string>{"-v"} : std::vector<std::string>{});
-      INFO(provider << (verbose ? " -v" : ""));
-      check_refused(home, run, 3, "[REDACTED]", secrets);
+  const std::vector<std::string> secrets = {
+      client_secret, "hostile-client-secret%2B%2F%3D", "hostile-client-secret%2b%2f%3d", refresh_token,
+      "aG9zdGlsZS1jbGllbnQ6aG9zdGlsZS1jbGllbnQtc2VjcmV0Ky89",  // base64("hostile-client:" + client secret)
+      // what crm-hostile's token endpoint hands out
+      "hostile-access-token-0123", "hostile-refresh-token-4567"};
+  // token-echo: the refresh is refused with an error_description repeating the request (Basic
+  // header, refresh token, form); echo-*: the refresh works and the API echoes the new access token.
+  struct Echo {
+    std::string answer;
+    int code;
+  };
+  for (const auto& [answer, code] : std::vector<Echo>{{"token-echo", 3}, {"echo-401", 3}, {"echo-500", 5}}) {
+    Hostile server(answer);
+    for (const auto& provider : {"pipedrive", "hubspot", "keap"}) {
+      for (bool verbose : {false, true}) {
+        TempDir home;
+        const Crm crm{provider, provider == std::string("pipedrive") ? "persons" : "contacts", true};
+        RunOptions options;
+        options.stdin_text = R"({"client_id":"hostile-client","client_secret":")" + client_secret +
+                             R"(","refresh_token":")" + refresh_token + R"("})";
+        auto added =
+            run_crmexport(home,
+                          {"auth", "add", provider, "--name", provider, "--oauth", "--no-verify", "--base-url",
+                           server.url() + "/" + provider, "--token-url", server.url() + "/" + provider + "/token"},
+                          options);
+        REQUIRE(added.exit_code == 0);
+        auto run = export_type(home, crm, verbose ? std::vector<std::string>{"-v"} : std::vector<std::string>{});
+        INFO(answer << " " << provider << (verbose ? " -v" : ""));
+        check_refused(home, run, code, "[REDACTED]", secrets);
+      }
     }
   }
 }
