@@ -62,6 +62,11 @@ std::string host_of(std::string_view url) {
 // libcurl failures that asking again cannot cure: the certificate, the TLS setup, the URL.
 // Everything else (connect, DNS, timeouts, resets, a cut transfer) is a network failure, retried.
 std::optional<Error> permanent_failure(CURLcode code, const std::string& host, const std::string& detail) {
+  // A connection cut during the handshake is reported as a TLS error too, but it is the network.
+  const bool cut = detail.find("SSL_ERROR_SYSCALL") != std::string::npos ||
+                   detail.find("reset by peer") != std::string::npos ||
+                   detail.find("unexpected eof") != std::string::npos;
+  if (code == CURLE_SSL_CONNECT_ERROR && cut) return std::nullopt;
   switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CONNECT_ERROR:
