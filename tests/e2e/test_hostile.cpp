@@ -95,6 +95,7 @@ void check_refused(const TempDir& home, const RunResult& run, int code, const st
   CHECK(run.exit_code == code);
   CHECK(run.elapsed < std::chrono::seconds(20));  // ended by itself, long before the runner's 60 s
   CHECK(run.out.empty());
+  CHECK(run.err.find('\x1b') == std::string::npos);  // no terminal escape from a server's text
   auto lines = lines_of(run.err);
   REQUIRE_FALSE(lines.empty());
   CHECK(lines.back().starts_with("crmexport: error: "));

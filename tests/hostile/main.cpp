@@ -230,7 +230,8 @@ class Hostile {
     }
     if (kind == "echo-400" || kind == "echo-401" || kind == "echo-500" || kind == "echo-text-400") {
       res.status = std::stoi(kind.substr(kind.size() - 3));
-      const std::string echo = "rejected: " + echo_of(req);
+      // A newline and a terminal escape sequence, as a server's text may hold.
+      const std::string echo = "rejected:\n\x1b[2J " + echo_of(req);
       if (kind == "echo-text-400") return res.set_content(echo, "text/plain");
       return send(fmt::format(R"({{"success":false,"error":{0},"message":{0},"errorCode":{1}}})", json_string(echo),
                               res.status));
