@@ -85,6 +85,25 @@ TEST_CASE("opaque cursors end when the next cursor is absent, null or empty", "[
   CHECK(after->next(page_of(R"({"paging":{"next":{"after":105}}})", 100), "", 100).value() == "105");
 }
 
+TEST_CASE("a next cursor or offset that is an object, an array or a boolean is malformed, not the end",
+          "[paging]") {
+  auto cursor = paging::make(paging::Cursor{"after", "limit", "/paging/next/after"});
+  auto offset = paging::make(paging::HasMoreOffset{"vidOffset", "count", "/has-more", "/vid-offset"});
+  auto check = [](const Result<std::optional<std::string>>& next, const std::string& expected) {
+    REQUIRE_FALSE(next);
+    CHECK(next.error().kind == ErrorKind::provider);
+    CHECK(next.error().message == expected);
+  };
+  check(cursor->next(page_of(R"({"paging":{"next":{"after":{"id":"105"}}}})", 100), "", 100),
+        "malformed response: the next position /paging/next/after is an object, not a string or number");
+  check(cursor->next(page_of(R"({"paging":{"next":{"after":["105"]}}})", 100), "", 100),
+        "malformed response: the next position /paging/next/after is an array, not a string or number");
+  check(cursor->next(page_of(R"({"paging":{"next":{"after":true}}})", 100), "", 100),
+        "malformed response: the next position /paging/next/after is a boolean, not a string or number");
+  check(offset->next(page_of(R"({"has-more":true,"vid-offset":{"v":1}})", 100), "", 100),
+        "malformed response: the next position /vid-offset is an object, not a string or number");
+}
+
 TEST_CASE("has-more + offset passes the provider's offset through", "[paging]") {
   auto s = paging::make(paging::HasMoreOffset{"vidOffset", "count", "/has-more", "/vid-offset"});
   CHECK(params(*s, "", 100) == "count=100;");
