@@ -55,6 +55,12 @@ CLI::Validator at_least_one() {
       "N>=1");
 }
 
+http::TransportLimits Context::transport_limits() const {
+  http::TransportLimits limits;
+  limits.request_timeout = std::chrono::seconds(request_timeout_seconds);
+  return limits;
+}
+
 const providers::Provider& provider_named(std::string_view name) {
   const auto* provider = providers::find(name);
   if (!provider)
@@ -102,8 +108,9 @@ std::unique_ptr<engine::Session> open_session(const Context& context, const stor
   const auto& provider = provider_named(connection.provider);
   auto store_path = context.store_path.empty() ? value_or_throw(store::Store::default_path())
                                                : std::filesystem::path(context.store_path);
-  return value_or_throw(
-      engine::Session::open(connection, provider, context.retry_policy(), nullptr, nullptr, store_path));
+  return value_or_throw(engine::Session::open(connection, provider, context.retry_policy(),
+                                              std::make_unique<http::CurlTransport>(context.transport_limits()),
+                                              nullptr, store_path));
 }
 
 const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,

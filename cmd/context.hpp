@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lib/engine/session.hpp"
+#include "lib/http/curl_transport.hpp"
 #include "lib/http/retry.hpp"
 #include "lib/store/store.hpp"
 #include "providers/provider.hpp"
@@ -16,9 +17,11 @@ struct Context {
   bool verbose = false;
   bool quiet = false;
   int max_retries = 6;
+  int request_timeout_seconds = 600;
 
   store::Store open_store() const;
   http::RetryPolicy retry_policy() const;
+  http::TransportLimits transport_limits() const;
 };
 
 // The names of the providers, for "did you mean" and completion.

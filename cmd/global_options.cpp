@@ -17,6 +17,10 @@ void register_global_options(CLI::App& app, Context& context) {
   app.add_flag("-q,--quiet", context.quiet, "no progress or notes on stderr, errors only");
   app.add_option("--max-retries", context.max_retries, "retries per request for 429, 5xx and network errors")
       ->check(CLI::Range(0, 100));
+  app.add_option("--request-timeout", context.request_timeout_seconds,
+                 "seconds one request may take, from connecting to the last byte (default 600); a slower one is "
+                 "retried as a network failure")
+      ->check(CLI::Range(1, 86'400));
   auto log_format = std::make_shared<std::string>("text");
   app.add_option("--log-format", *log_format,
                  "text (timestamped when stderr is not a terminal) or json (one object per message line)")

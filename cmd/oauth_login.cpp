@@ -20,6 +20,7 @@
 #include "lib/http/curl_transport.hpp"
 #include "lib/http/url.hpp"
 #include "lib/http/url_policy.hpp"
+#include "lib/json/parse.hpp"
 
 extern char** environ;
 
@@ -91,8 +92,7 @@ void check_oauth_url(std::string_view flag, const std::string& url) {
 std::string oauth_secret_from_stdin(const OAuthUrls& urls) {
   std::string text(std::istreambuf_iterator<char>(std::cin), {});
   rapidjson::Document d;
-  d.Parse(text.data(), text.size());
-  if (d.HasParseError() || !d.IsObject())
+  if (json::parse_dom(d, text) != json::Parsed::ok || !d.IsObject())
     throw Fatal(ErrorKind::usage,
                 "--oauth reads a JSON object on standard input: {\"client_id\": ..., "
                 "\"client_secret\": ..., \"refresh_token\": ...}");
@@ -206,7 +206,7 @@ void login(const Context& context, const LoginOptions& options) {
                                              options.timeout_seconds));
   if (!callback.error.empty()) throw Fatal(ErrorKind::auth, callback.error);
 
-  http::CurlTransport transport;
+  http::CurlTransport transport(context.transport_limits());
   auth::TokenEndpoint endpoint(facts, transport);
   auto grant = endpoint.exchange_code(secret, callback.code, redirect_uri, verifier);
   if (!grant) {

@@ -86,6 +86,8 @@ struct TypeSpec {
   std::string description;              // one line for `crmexport providers`
   std::string path;                     // below the connection's base URL
   std::vector<std::string> records_at;  // keys from the body's root to the records array
+  // Whether the API answers an empty list with null there; otherwise null is a malformed answer.
+  json::RecordsMember records_member = json::RecordsMember::array;
   std::string id_field = "id";
   std::string updated_field;  // empty when records carry no update time
   std::shared_ptr<const paging::Strategy> paging;

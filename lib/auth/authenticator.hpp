@@ -3,6 +3,7 @@
 #include <string>
 
 #include "lib/core/error.hpp"
+#include "lib/core/redact.hpp"
 #include "lib/http/message.hpp"
 
 namespace crmexport::auth {
@@ -21,7 +22,9 @@ class Authenticator {
 class HeaderTokenAuthenticator : public Authenticator {
  public:
   HeaderTokenAuthenticator(std::string header, std::string prefix, std::string token)
-      : m_header(std::move(header)), m_prefix(std::move(prefix)), m_token(std::move(token)) {}
+      : m_header(std::move(header)), m_prefix(std::move(prefix)), m_token(std::move(token)) {
+    redact::add_secret(m_token);
+  }
 
   Result<void> apply(http::Request& request) override {
     request.headers.emplace_back(m_header, m_prefix + m_token);

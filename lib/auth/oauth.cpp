@@ -10,8 +10,10 @@
 #include <algorithm>
 #include <array>
 
+#include "lib/core/redact.hpp"
 #include "lib/http/url.hpp"
 #include "lib/http/url_policy.hpp"
+#include "lib/json/parse.hpp"
 
 namespace crmexport::auth {
 namespace {
@@ -59,8 +61,8 @@ std::string OAuthSecret::to_json() const {
 
 Result<OAuthSecret> OAuthSecret::from_json(std::string_view text) {
   rapidjson::Document d;
-  d.Parse(text.data(), text.size());
-  if (d.HasParseError() || !d.IsObject()) return fail(ErrorKind::auth, "the stored OAuth credentials are unreadable");
+  if (json::parse_dom(d, text) != json::Parsed::ok || !d.IsObject())
+    return fail(ErrorKind::auth, "the stored OAuth credentials are unreadable");
   OAuthSecret s;
   s.client_id = string_member(d, "client_id");
   s.client_secret = string_member(d, "client_secret");
@@ -73,8 +75,17 @@ Result<OAuthSecret> OAuthSecret::from_json(std::string_view text) {
   return s;
 }
 
+void OAuthSecret::register_for_redaction() const {
+  redact::add_secret(client_secret);
+  redact::add_secret(access_token);
+  redact::add_secret(refresh_token);
+  if (!client_secret.empty()) redact::add_secret(base64_encode(client_id + ":" + client_secret));
+}
+
 void adopt_grant(OAuthSecret& secret, const TokenGrant& grant, std::int64_t now_unix,
                  std::chrono::seconds default_lifetime) {
+  redact::add_secret(grant.access_token);
+  redact::add_secret(grant.refresh_token);
   secret.access_token = grant.access_token;
   secret.issued_at = now_unix;
   secret.expires_at = now_unix + (grant.expires_in > 0 ? grant.expires_in : default_lifetime.count());
@@ -98,6 +109,9 @@ Result<TokenGrant> TokenEndpoint::exchange_code(const OAuthSecret& secret, const
 Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth client_auth, http::Query form,
                                        bool& refused) const {
   refused = false;
+  secret.register_for_redaction();
+  for (const auto& [name, value] : form)
+    if (name == "code" || name == "code_verifier") redact::add_secret(value);
   http::Request request;
   request.method = "POST";
   request.url = secret.token_url.empty() ? m_facts.token_url : secret.token_url;
@@ -120,8 +134,7 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
     return std::unexpected(response.error());
   }
   rapidjson::Document body;
-  body.Parse(response->body.data(), response->body.size());
-  const bool object = !body.HasParseError() && body.IsObject();
+  const bool object = json::parse_dom(body, response->body) == json::Parsed::ok && body.IsObject();
   if (response->status < 200 || response->status > 299) {
     std::string error = object ? string_member(body, "error") : "";
     std::string description = object ? string_member(body, "error_description") : "";
@@ -132,6 +145,11 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
                 fmt::format("{} answered HTTP {}{}{}{}", where, response->status, error.empty() ? "" : ": ", error,
                             description.empty() ? "" : " (" + description + ")"),
                 response->status);
+  }
+  if (object) {
+    // Before any message can quote the answer: it holds the new tokens.
+    redact::add_secret(string_member(body, "access_token"));
+    redact::add_secret(string_member(body, "refresh_token"));
   }
   if (!object || string_member(body, "access_token").empty())
     return fail(ErrorKind::provider, fmt::format("{} answered without an access_token", where), response->status);

@@ -57,6 +57,8 @@ struct OAuthSecret {
 
   std::string to_json() const;
   static Result<OAuthSecret> from_json(std::string_view text);
+  // Registers every secret here, and the Basic header made of them, with redact::add_secret.
+  void register_for_redaction() const;
 };
 
 // A token endpoint's answer to either grant.

@@ -22,7 +22,9 @@ OAuthAuthenticator::OAuthAuthenticator(const OAuthFacts& facts, OAuthSecret secr
       m_vault(std::move(vault)),
       m_transport(transport),
       m_clock(clock),
-      m_reauthorise(std::move(reauthorise)) {}
+      m_reauthorise(std::move(reauthorise)) {
+  m_secret.register_for_redaction();
+}
 
 std::int64_t OAuthAuthenticator::now_unix() const {
   return std::chrono::duration_cast<std::chrono::seconds>(m_clock.wall_now().time_since_epoch()).count();
@@ -52,6 +54,7 @@ Result<void> OAuthAuthenticator::renew(bool rejected) {
   auto updated = m_vault->update_locked([&](OAuthSecret stored) -> Result<OAuthSecret> {
     // Another process renewed since we read the token: use its token (ours may be the one the
     // server just rejected; its refresh token is the only live one now).
+    stored.register_for_redaction();  // another process's tokens, or ones renewed since we started
     if (stored.access_token != ours && !expiring(stored)) {
       log::debug("using the access token another crmexport process obtained");
       return stored;

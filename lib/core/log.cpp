@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "lib/core/redact.hpp"
 #include "lib/core/terminal.hpp"
 
 namespace crmexport::log {
@@ -42,6 +43,16 @@ std::string format_line(std::string_view level, std::string_view message, std::o
 
 void emit(const std::string& line) { std::fwrite(line.data(), 1, line.size(), stderr); }
 
+// Every line the user sees leaves through here, so this is where secrets a server echoed are
+// removed, and where its control characters go: a message stays one line, and a server's text
+// cannot send escape sequences to the user's terminal.
+std::string clean(std::string_view message) {
+  std::string text = redact::apply(std::string(message));
+  for (char& c : text)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+  return text;
+}
+
 }  // namespace
 
 void set_level(Level new_level) { g_level = new_level; }
@@ -62,9 +73,9 @@ TypeScope::~TypeScope() {
 }
 
 void write(std::string_view prefix, std::string_view message) {
-  emit(format_line(level_of(prefix), message, std::nullopt));
+  emit(format_line(level_of(prefix), clean(message), std::nullopt));
 }
 
-void write_exit(std::string_view message, int exit_code) { emit(format_line("error", message, exit_code)); }
+void write_exit(std::string_view message, int exit_code) { emit(format_line("error", clean(message), exit_code)); }
 
 }  // namespace crmexport::log

@@ -61,33 +61,52 @@ Result<void> check_params(const providers::PagePlanner& planner, const http::Que
 }
 
 // One planned page: ask for the planner's requests until it has what it needs, then assemble.
+// Answers that parse but do not fit together (a next cursor that is an object) are asked for
+// again like a page that does not parse.
 Result<providers::AssembledPage> fetch_assembled(Session& session, const providers::PagePlanner& planner,
                                                  const providers::ReadAsk& ask, std::span<const json::Page> prelude,
                                                  std::string_view position) {
-  std::vector<json::Page> answers;
-  for (;;) {
-    auto requests = planner.requests(ask, prelude, position, answers);
-    if (!requests) return std::unexpected(requests.error());
-    if (requests->empty()) break;
-    for (const auto& planned : *requests) {
-      auto page = fetch_planned(session, planned);
-      if (!page) return std::unexpected(page.error());
-      answers.push_back(std::move(*page));
+  for (int attempt = 0;; ++attempt) {
+    std::vector<json::Page> answers;
+    for (;;) {
+      auto requests = planner.requests(ask, prelude, position, answers);
+      if (!requests) return std::unexpected(requests.error());
+      if (requests->empty()) break;
+      for (const auto& planned : *requests) {
+        auto page = fetch_planned(session, planned);
+        if (!page) return std::unexpected(page.error());
+        answers.push_back(std::move(*page));
+      }
     }
+    auto assembled = planner.assemble(ask, prelude, position, answers);
+    if (assembled || assembled.error().kind != ErrorKind::provider || attempt == k_malformed_retries) return assembled;
+    log::debug("{}; asking again", assembled.error().message);
   }
-  return planner.assemble(ask, prelude, position, answers);
 }
 
-Result<json::Page> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query) {
+// A page and where the next one starts.
+struct FetchedPage {
+  json::Page page;
+  std::optional<std::string> next;
+};
+
+// A page whose body does not parse, or whose envelope names no usable next position (a cursor
+// that is an object), is asked for again like any malformed answer, then fails the run.
+Result<FetchedPage> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query,
+                               std::string_view position, int page_size) {
   for (int attempt = 0;; ++attempt) {
     auto response = session.get(type.path, query);
     if (!response) return std::unexpected(response.error());
-    auto page = json::parse_page(response->body, type.records_at);
-    if (page || attempt == k_malformed_retries) {
-      if (!page) page.error().message = fmt::format("{}: {}", type.path, page.error().message);
-      return page;
+    auto page = json::parse_page(response->body, type.records_at, type.records_member);
+    Result<std::optional<std::string>> next = std::nullopt;
+    if (page) next = type.paging->next(*page, position, page_size);
+    if (next && page) return FetchedPage{std::move(*page), std::move(*next)};
+    Error error = page ? next.error() : page.error();
+    if (error.kind != ErrorKind::provider || attempt == k_malformed_retries) {
+      error.message = fmt::format("{}: {}", type.path, error.message);
+      return std::unexpected(std::move(error));
     }
-    log::debug("{}: {}; asking again", type.path, page.error().message);
+    log::debug("{}: {}; asking again", type.path, error.message);
   }
 }
 
@@ -146,21 +165,20 @@ Result<void> read_pages(Session& session, const providers::TypeSpec& type, const
     if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
     auto query = build_query(type, request, position, page_size);
     if (!query) return std::unexpected(query.error());
-    auto page = fetch_page(session, type, *query);
-    if (!page) return std::unexpected(page.error());
-    auto next = type.paging->next(*page, position, page_size);
-    if (!next) return std::unexpected(next.error());
+    auto fetched = fetch_page(session, type, *query, position, page_size);
+    if (!fetched) return std::unexpected(fetched.error());
+    const auto& next = fetched->next;
 
-    PageRead read{position, *page, *next, number};
+    PageRead read{position, fetched->page, next, number};
     auto flow = on_page(read);
     if (!flow) return std::unexpected(flow.error());
-    if (*flow == Flow::stop || !*next) return {};
-    if (!seen.insert(**next).second)
+    if (*flow == Flow::stop || !next) return {};
+    if (!seen.insert(*next).second)
       return fail(ErrorKind::provider,
                   fmt::format("{}: the provider sent the cursor '{}' again after {} pages; stopping "
                               "rather than looping forever",
-                              type.name, **next, number));
-    position = std::move(**next);
+                              type.name, *next, number));
+    position = *next;
   }
 }
 

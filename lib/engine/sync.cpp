@@ -8,6 +8,8 @@
 #include "lib/core/log.hpp"
 #include "lib/engine/page_loop.hpp"
 #include "lib/json/fields.hpp"
+#include "lib/json/member.hpp"
+#include "lib/json/parse.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -66,13 +68,24 @@ std::optional<TimePoint> updated_time(const std::string& text) {
 Result<mirror::Record> to_record(const providers::TypeSpec& type, std::string json) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
-  if (doc.HasParseError() || !doc.IsObject())
+  // 1e309 or a 400-digit number is valid JSON but no double: read such a record with numbers as
+  // text; the id is then a number when its text has no quotes.
+  bool numbers_as_text = doc.GetParseError() == rapidjson::kParseErrorNumberTooBig;
+  bool parsed = !doc.HasParseError();
+  if (numbers_as_text) parsed = json::parse_dom<rapidjson::kParseNumbersAsStringsFlag>(doc, json) == json::Parsed::ok;
+  if (!parsed || !doc.IsObject())
     return fail(ErrorKind::provider, fmt::format("{}: a record is not a JSON object", type.name));
   mirror::Record record;
   const auto* id = field(doc, type.id_field);
   if (!id) return fail(ErrorKind::provider, fmt::format("{}: a record has no '{}' field", type.name, type.id_field));
+  std::optional<int64_t> number_id;
+  if (numbers_as_text && id->IsString() && !type.id_field.starts_with('/'))
+    if (auto raw = json::member_text(json, type.id_field); raw && *raw && !(*raw)->starts_with('"'))
+      number_id = json::parse_int(id->GetString());
   if (id->IsInt64())
     record.id = id->GetInt64();
+  else if (number_id)
+    record.id = *number_id;
   else if (id->IsString())
     record.id = std::string(id->GetString(), id->GetStringLength());
   else

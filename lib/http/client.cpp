@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "lib/core/log.hpp"
+#include "lib/core/redact.hpp"
 
 namespace crmexport::http {
 namespace {
@@ -107,7 +108,9 @@ Error Client::describe_failure(const Request& request, const Response& response)
   int status = response.status;
   std::string said = m_errors.message ? m_errors.message(response) : std::string();
   if (said.empty()) {
-    said = response.body.substr(0, 200);
+    // Redacted before it is cut: a cut could leave the first half of an echoed token, which
+    // the redaction at output would no longer recognise.
+    said = redact::apply(response.body).substr(0, 200);
     for (char& c : said)
       if (c == '\n' || c == '\r') c = ' ';
   }

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "lib/core/interrupt.hpp"
@@ -18,8 +20,22 @@ constexpr long k_connect_timeout_ms = 15'000;
 constexpr long k_low_speed_bytes = 1;
 constexpr long k_low_speed_seconds = 60;
 
+// Where the body goes, and how much of it may come.
+struct BodySink {
+  std::string& body;
+  std::size_t max_bytes;
+  bool too_large = false;
+};
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
+  auto& sink = *static_cast<BodySink*>(user);
+  // libcurl hands over decompressed data in small pieces, so checking here stops a gzip bomb
+  // before its expansion is held anywhere; returning less than given aborts the transfer.
+  if (size * count > sink.max_bytes - sink.body.size()) {
+    sink.too_large = true;
+    return 0;
+  }
+  sink.body.append(data, size * count);
   return size * count;
 }
 
@@ -49,6 +65,50 @@ std::string host_of(std::string_view url) {
   return std::string(url.substr(start, end == std::string_view::npos ? url.npos : end - start));
 }
 
+// libcurl failures that asking again cannot cure: the certificate, the TLS setup, the URL.
+// Everything else (connect, DNS, timeouts, resets, a cut transfer) is a network failure, retried.
+std::optional<Error> permanent_failure(CURLcode code, const std::string& host, const std::string& detail) {
+  // A connection cut during the handshake is reported as a TLS error too, but it is the network.
+  const bool cut = detail.find("SSL_ERROR_SYSCALL") != std::string::npos ||
+                   detail.find("reset by peer") != std::string::npos ||
+                   detail.find("unexpected eof") != std::string::npos;
+  if (code == CURLE_SSL_CONNECT_ERROR && cut) return std::nullopt;
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+    case CURLE_SSL_CRL_BADFILE:
+    case CURLE_SSL_ENGINE_NOTFOUND:
+    case CURLE_SSL_ENGINE_SETFAILED:
+    case CURLE_SSL_ENGINE_INITFAILED:
+    case CURLE_SSL_CLIENTCERT:
+    case CURLE_USE_SSL_FAILED:
+      return Error{ErrorKind::runtime,
+                   fmt::format("the TLS connection to {} failed: {}; check that the base URL names the provider's "
+                               "host, and the system's CA certificates (a proxy that intercepts TLS needs its own "
+                               "CA installed)",
+                               host, detail),
+                   0, std::nullopt};
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+      // Query values are percent-encoded, so what breaks a URL is its length or a position the
+      // provider handed back.
+      return Error{ErrorKind::provider,
+                   fmt::format("malformed response: the next request to {} cannot be made ({}); the provider's "
+                               "answer held a position that does not fit in a URL",
+                               host, detail),
+                   0, std::nullopt};
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
 
 struct CurlTransport::Handle {
@@ -56,7 +116,7 @@ struct CurlTransport::Handle {
   char error[CURL_ERROR_SIZE] = {};
 };
 
-CurlTransport::CurlTransport() : m_handle(std::make_unique<Handle>()) {
+CurlTransport::CurlTransport(TransportLimits limits) : m_handle(std::make_unique<Handle>()), m_limits(limits) {
   static const bool k_initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   (void)k_initialised;
   m_handle->curl = curl_easy_init();
@@ -74,7 +134,12 @@ Result<Response> CurlTransport::send(const Request& request) {
   for (const auto& [name, value] : request.headers)
     header_list = curl_slist_append(header_list, fmt::format("{}: {}", name, value).c_str());
 
-  curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
+  // libcurl refuses a URL over 8 MB here; perform() then says why.
+  if (curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str()) != CURLE_OK) {
+    curl_slist_free_all(header_list);
+    return std::unexpected(*permanent_failure(CURLE_URL_MALFORMAT, host_of(request.url.substr(0, 200)),
+                                              fmt::format("a URL of {} bytes", request.url.size())));
+  }
   // Credentials travel in clear text only to this machine: plain http for a loopback host (as
   // libcurl itself parses it), https for everything else. Redirects are never followed (no
   // CURLOPT_FOLLOWLOCATION), so a 3xx cannot carry the headers to another host; should that ever
@@ -93,9 +158,12 @@ Result<Response> CurlTransport::send(const Request& request) {
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, k_connect_timeout_ms);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, k_low_speed_bytes);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_TIME, k_low_speed_seconds);
+  // A body trickling a few bytes a second passes the low-speed check; this ends it.
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(m_limits.request_timeout.count() * 1000));
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, m_handle->error);
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, on_body);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
+  BodySink sink{response.body, m_limits.max_body_bytes};
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(curl, CURLOPT_HEADERDATA, &response.headers);
   if (request.method == "POST") {
@@ -115,8 +183,17 @@ Result<Response> CurlTransport::send(const Request& request) {
   curl_slist_free_all(header_list);
   if (code == CURLE_ABORTED_BY_CALLBACK) return std::unexpected(interrupted_error());
   if (code != CURLE_OK) {
+    const std::string host = host_of(request.url);
+    if (sink.too_large)
+      return fail(ErrorKind::provider,
+                  fmt::format("malformed response: {} sent an answer larger than {} MiB (decompressed); no real "
+                              "page is that large",
+                              host, m_limits.max_body_bytes >> 20));
     std::string detail = m_handle->error[0] ? m_handle->error : curl_easy_strerror(code);
-    return fail(ErrorKind::network, fmt::format("cannot reach {}: {}", host_of(request.url), detail));
+    if (code == CURLE_OPERATION_TIMEDOUT && detail.starts_with("Operation timed out"))
+      detail = fmt::format("no complete answer within {} s (see --request-timeout)", m_limits.request_timeout.count());
+    if (auto permanent = permanent_failure(code, host, detail)) return std::unexpected(std::move(*permanent));
+    return fail(ErrorKind::network, fmt::format("cannot reach {}: {}", host, detail));
   }
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);

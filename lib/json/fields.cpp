@@ -2,6 +2,8 @@
 
 #include <rapidjson/pointer.h>
 
+#include <fmt/format.h>
+
 #include <charconv>
 
 namespace crmexport::json {
@@ -37,6 +39,20 @@ std::optional<bool> bool_at(const rapidjson::Value& root, std::string_view point
   const auto* v = find(root, pointer);
   if (!v || !v->IsBool()) return std::nullopt;
   return v->GetBool();
+}
+
+Result<std::optional<std::string>> position_at(const rapidjson::Value& root, std::string_view pointer) {
+  const auto* v = find(root, pointer);
+  if (!v || v->IsNull()) return std::nullopt;
+  auto text = text_at(root, pointer);
+  if (!text)
+    return fail(ErrorKind::provider,
+                fmt::format("malformed response: the next position {} is {}, not a string or number", pointer,
+                            v->IsObject()  ? "an object"
+                            : v->IsArray() ? "an array"
+                                           : "a boolean"));
+  if (text->empty()) return std::nullopt;
+  return text;
 }
 
 }  // namespace crmexport::json

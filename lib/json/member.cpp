@@ -5,6 +5,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <optional>
+
+#include "lib/json/parse.hpp"
+
 namespace crmexport::json {
 namespace {
 
@@ -95,13 +99,18 @@ class MemberCopier {
 }  // namespace
 
 Result<std::optional<std::string>> member_text(std::string_view record, std::string_view key) {
-  MemberCopier copier(key);
-  rapidjson::MemoryStream stream(record.data(), record.size());
-  rapidjson::Reader reader;
-  auto parsed = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, copier);
-  if (parsed.IsError() || !copier.root_was_object()) return fail(ErrorKind::provider, "a record is not a JSON object");
-  if (!copier.found()) return std::optional<std::string>();
-  return std::optional<std::string>(copier.text());
+  std::optional<MemberCopier> copier;
+  auto attempt = [&](std::string_view text, const HugeNumbers* huge) {
+    copier.emplace(key);
+    Guarded<MemberCopier> guarded(*copier, huge);
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    rapidjson::Reader reader;
+    return reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, guarded);
+  };
+  auto parsed = with_huge_numbers(record, attempt);
+  if (parsed.IsError() || !copier->root_was_object()) return fail(ErrorKind::provider, "a record is not a JSON object");
+  if (!copier->found()) return std::optional<std::string>();
+  return std::optional<std::string>(copier->text());
 }
 
 std::string with_member(std::string_view record, std::string_view key, std::string_view value_json) {

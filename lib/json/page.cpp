@@ -8,6 +8,9 @@
 
 #include <fmt/format.h>
 
+#include "lib/json/parse.hpp"
+#include "lib/json/utf8.hpp"
+
 namespace crmexport::json {
 namespace {
 
@@ -37,9 +40,17 @@ class PageSplitter {
     return m_envelope.RawNumber(s, n, copy);
   }
   bool String(const char* s, SizeType n, bool copy) {
+    if (m_record_depth > 0 && !is_valid_utf8({s, n})) {
+      auto valid = to_valid_utf8({s, n});
+      return m_writer.String(valid.data(), static_cast<SizeType>(valid.size()), true);
+    }
     return value([&](auto& h) { return h.String(s, n, copy); });
   }
   bool Key(const char* s, SizeType n, bool copy) {
+    if (m_record_depth > 0 && !is_valid_utf8({s, n})) {
+      auto valid = to_valid_utf8({s, n});
+      return m_writer.Key(valid.data(), static_cast<SizeType>(valid.size()), true);
+    }
     if (m_record_depth > 0) return m_writer.Key(s, n, copy);
     m_key.assign(s, n);
     return m_envelope.Key(s, n, copy);
@@ -124,26 +135,65 @@ class PageSplitter {
   bool m_record_not_object = false;
 };
 
+// The envelope keeps an emptied records array where the records were; anything else there (a
+// missing member, an object, a string) is an answer we do not understand, never an empty page:
+// taking it for the end would write a short export and let sync sweep every record away.
+Result<void> check_records_member(const rapidjson::Value& envelope, std::span<const std::string> records_at,
+                                  RecordsMember rule) {
+  const rapidjson::Value* value = &envelope;
+  std::string where = records_at.empty() ? "the body" : "";
+  for (const auto& key : records_at) {
+    where += (where.empty() ? "" : ".") + key;
+    const rapidjson::Value* member = nullptr;
+    if (value->IsObject())
+      if (auto it = value->FindMember(rapidjson::StringRef(key.data(), key.size())); it != value->MemberEnd())
+        member = &it->value;
+    if (!member) return fail(ErrorKind::provider, fmt::format("malformed response: no '{}' array of records", where));
+    value = member;
+  }
+  if (value->IsArray() || (value->IsNull() && rule == RecordsMember::null_when_empty)) return {};
+  // Envelope numbers are kept as strings (page.hpp), so a number reads as a string here.
+  const char* kind = value->IsNull()     ? "null"
+                     : value->IsObject() ? "an object"
+                     : value->IsString() ? "a string or number"
+                                         : "a boolean";
+  return fail(ErrorKind::provider, fmt::format("malformed response: '{}' is {}, not an array of records", where, kind));
+}
+
 }  // namespace
 
-Result<Page> parse_page(std::string_view body, std::span<const std::string> records_at) {
+Result<Page> parse_page(std::string_view body, std::span<const std::string> records_at, RecordsMember rule) {
   Page page;
-  rapidjson::ParseResult parse_result;
   bool not_object = false;
-  auto generate = [&](rapidjson::Document& envelope) {
-    PageSplitter splitter(envelope, records_at, page.records);
-    rapidjson::MemoryStream stream(body.data(), body.size());
-    rapidjson::Reader reader;
-    parse_result = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, splitter);
-    not_object = splitter.record_not_object();
-    return !parse_result.IsError();
+  bool too_deep = false;
+  // Guarded bounds the nesting (which also keeps every later reader of a record shallow) and
+  // brings back numbers too big for RapidJSON as written.
+  auto attempt = [&](std::string_view text, const HugeNumbers* huge) {
+    rapidjson::ParseResult result;
+    auto generate = [&](rapidjson::Document& envelope) {
+      page.records.clear();
+      PageSplitter splitter(envelope, records_at, page.records);
+      Guarded<PageSplitter> guarded(splitter, huge);
+      rapidjson::MemoryStream stream(text.data(), text.size());
+      rapidjson::Reader reader;
+      result = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, guarded);
+      not_object = splitter.record_not_object();
+      too_deep = guarded.too_deep();
+      return !result.IsError();
+    };
+    page.envelope.Populate(generate);
+    return result;
   };
-  page.envelope.Populate(generate);
+  const rapidjson::ParseResult parse_result = with_huge_numbers(body, attempt);
+  if (too_deep)
+    return fail(ErrorKind::provider, fmt::format("malformed response: nesting deeper than {} levels", k_max_depth));
   if (not_object) return fail(ErrorKind::provider, "malformed response: a record is not a JSON object");
   if (parse_result.IsError())
     return fail(ErrorKind::provider,
                 fmt::format("malformed response: {} at byte {} of {}", rapidjson::GetParseError_En(parse_result.Code()),
                             parse_result.Offset(), body.size()));
+  if (auto checked = check_records_member(page.envelope, records_at, rule); !checked)
+    return std::unexpected(checked.error());
   return page;
 }
 

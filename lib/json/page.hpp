@@ -3,6 +3,8 @@
 //  - the envelope (everything but the records) as a DOM, for the paging strategy to read, and
 //  - each record as compact JSON text whose numbers are the provider's own characters.
 // RapidJSON's DOM would turn 9007199254740993 or 1500.750 into doubles; records never go there.
+// Strings in records come out as valid UTF-8 (ill-formed bytes become U+FFFD, see utf8.hpp);
+// a NUL (`\u0000`) stays escaped.
 #include <rapidjson/document.h>
 
 #include <span>
@@ -21,8 +23,14 @@ struct Page {
   std::vector<std::string> records;
 };
 
+// Whether a null where the records array belongs is an empty page (Pipedrive v1 answers
+// `"data": null` on an empty list) or, like a missing member, a malformed answer.
+enum class RecordsMember { array, null_when_empty };
+
 // `records_at` is the chain of object keys leading to the records array; empty when the body is
-// the array itself. A missing or null records array is a page with no records.
-Result<Page> parse_page(std::string_view body, std::span<const std::string> records_at);
+// the array itself. A records member that is missing or not an array is a malformed answer
+// (ErrorKind::provider), as is nesting deeper than json::k_max_depth.
+Result<Page> parse_page(std::string_view body, std::span<const std::string> records_at,
+                        RecordsMember rule = RecordsMember::array);
 
 }  // namespace crmexport::json

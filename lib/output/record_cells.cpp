@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lib/core/error.hpp"
+#include "lib/json/parse.hpp"
 
 namespace crmexport::output {
 namespace {
@@ -154,10 +155,16 @@ class CellHandler : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, CellH
 }  // namespace
 
 void for_each_cell(std::string_view record_json, const CellSink& on_cell, const WholeObjectFilter& wants_whole) {
-  CellHandler handler(on_cell, wants_whole);
-  rapidjson::MemoryStream stream(record_json.data(), record_json.size());
-  rapidjson::Reader reader;
-  const rapidjson::ParseResult result = reader.Parse<k_parse_flags>(stream, handler);
+  // A record holding a number too big for RapidJSON (1e309) is read twice, and the cells before it
+  // are given twice: every sink places a cell by its path, so that changes nothing.
+  auto attempt = [&](std::string_view text, const json::HugeNumbers* huge) {
+    CellHandler handler(on_cell, wants_whole);
+    json::Guarded<CellHandler> guarded(handler, huge);
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    rapidjson::Reader reader;
+    return reader.Parse<k_parse_flags>(stream, guarded);
+  };
+  const rapidjson::ParseResult result = json::with_huge_numbers(record_json, attempt);
   if (result.IsError()) {
     const std::string reason =
         result.Code() == rapidjson::kParseErrorTermination

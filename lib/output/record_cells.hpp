@@ -16,6 +16,7 @@ using WholeObjectFilter = std::function<bool(std::string_view path)>;
 // Calls `on_cell` for every cell of `record_json` (one JSON object), in the record's order:
 // leaves at dot paths, each array as compact JSON, an empty object as "{}".
 // Throws Fatal(runtime) when the text is not one JSON object.
+// A cell may be given twice (see record_cells.cpp): place cells by path, do not append them.
 void for_each_cell(std::string_view record_json, const CellSink& on_cell, const WholeObjectFilter& wants_whole = {});
 
 }  // namespace crmexport::output

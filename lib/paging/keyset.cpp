@@ -3,6 +3,7 @@
 #include <rapidjson/document.h>
 
 #include "lib/json/fields.hpp"
+#include "lib/json/parse.hpp"
 #include "lib/paging/strategy.hpp"
 
 namespace crmexport::paging {
@@ -55,9 +56,8 @@ class IdKeysetStrategy : public Strategy {
   // The record's id as whole-number text, whether the provider sends it as a number or a string.
   Result<std::string> id_of(const std::string& record) const {
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseNumbersAsStringsFlag>(record.data(), record.size());
     const rapidjson::Value* id = nullptr;
-    if (!doc.HasParseError() && doc.IsObject()) {
+    if (json::parse_dom<rapidjson::kParseNumbersAsStringsFlag>(doc, record) == json::Parsed::ok && doc.IsObject()) {
       auto it = doc.FindMember(m_config.id_field.c_str());
       if (it != doc.MemberEnd() && it->value.IsString()) id = &it->value;
     }

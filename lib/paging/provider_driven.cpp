@@ -52,10 +52,7 @@ class CursorStrategy : public Strategy {
   }
 
   Result<std::optional<std::string>> next(const json::Page& page, std::string_view, int) const override {
-    const auto& envelope = page.envelope;
-    auto cursor = json::text_at(envelope, m_config.next_at);
-    if (!cursor || cursor->empty()) return std::nullopt;
-    return cursor;
+    return json::position_at(page.envelope, m_config.next_at);
   }
 
   std::vector<std::string> param_names() const override { return {m_config.cursor_param, m_config.limit_param}; }
@@ -77,8 +74,8 @@ class HasMoreOffsetStrategy : public Strategy {
   Result<std::optional<std::string>> next(const json::Page& page, std::string_view, int) const override {
     const auto& envelope = page.envelope;
     if (!json::bool_at(envelope, m_config.has_more_at).value_or(false)) return std::nullopt;
-    auto offset = json::text_at(envelope, m_config.offset_at);
-    if (!offset) return std::unexpected(missing_field(m_config.offset_at));
+    auto offset = json::position_at(envelope, m_config.offset_at);
+    if (offset && !*offset) return std::unexpected(missing_field(m_config.offset_at));
     return offset;
   }
 

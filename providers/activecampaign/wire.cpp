@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include "lib/json/parse.hpp"
+
 namespace crmexport::providers::activecampaign {
 namespace {
 
@@ -15,8 +17,7 @@ std::string text(const rapidjson::Value& object, const char* key) {
 
 std::string error_message(const http::Response& response) {
   rapidjson::Document body;
-  body.Parse(response.body.data(), response.body.size());
-  if (body.HasParseError() || !body.IsObject()) return {};
+  if (json::parse_dom(body, response.body) != json::Parsed::ok || !body.IsObject()) return {};
   if (auto message = text(body, "message"); !message.empty()) return message;
   std::string joined;
   auto errors = body.FindMember("errors");

@@ -237,13 +237,14 @@ class ObjectsPlanner : public PagePlanner {
       if (*associations) record = json::with_member(record, "associations", **associations);
       page.records.push_back(std::move(record));
     }
-    auto after = json::text_at(answers[0].envelope, "/paging/next/after");
+    auto after = json::position_at(answers[0].envelope, "/paging/next/after");
+    if (!after) return std::unexpected(after.error());
     if (!search) {
-      if (after && !after->empty()) page.next = *after;
+      page.next = *after;
       return page;
     }
     auto& p = *search;
-    bool more = after && !after->empty();
+    bool more = after->has_value();
     if (p.ties) {
       if (more) {
         std::erase_if(p.ids, [&](const std::string& id) { return !id_less(last_id, id); });
@@ -266,7 +267,7 @@ class ObjectsPlanner : public PagePlanner {
       ties.ids = std::move(p.ids);
       p = std::move(ties);
     } else {
-      p.after = *after;
+      p.after = **after;
     }
     page.next = p.text();
     return page;

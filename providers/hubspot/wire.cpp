@@ -7,6 +7,8 @@
 
 #include <cstdio>
 
+#include "lib/json/parse.hpp"
+
 namespace crmexport::providers::hubspot {
 namespace {
 
@@ -16,9 +18,10 @@ std::string string_member(const rapidjson::Value& object, const char* key) {
   return it != object.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
 }
 
+// Null when the text does not parse (or nests too deep): callers check IsObject().
 rapidjson::Document parse(std::string_view text) {
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseNumbersAsStringsFlag>(text.data(), text.size());
+  json::parse_dom<rapidjson::kParseNumbersAsStringsFlag>(document, text);
   return document;
 }
 
@@ -37,7 +40,7 @@ void write_string(Writer& w, std::string_view s) { w.String(s.data(), static_cas
 
 std::string error_message(const http::Response& response) {
   auto body = parse(response.body);
-  if (body.HasParseError() || !body.IsObject()) return {};
+  if (!body.IsObject()) return {};
   std::string message = string_member(body, "message");
   if (string_member(body, "policyName") == "DAILY")
     return fmt::format(
@@ -51,7 +54,7 @@ std::string error_message(const http::Response& response) {
 
 bool is_daily_limit(const http::Response& response) {
   auto body = parse(response.body);
-  return !body.HasParseError() && string_member(body, "policyName") == "DAILY";
+  return string_member(body, "policyName") == "DAILY";
 }
 
 std::optional<std::string> record_id(std::string_view record) {

@@ -2,6 +2,8 @@
 
 #include <rapidjson/document.h>
 
+#include "lib/json/parse.hpp"
+
 #include <string_view>
 
 namespace crmexport::providers::keap {
@@ -27,8 +29,7 @@ std::string explain(std::string_view errorcode) {
 
 std::string error_message(const http::Response& response) {
   rapidjson::Document body;
-  body.Parse(response.body.data(), response.body.size());
-  if (body.HasParseError() || !body.IsObject()) return {};
+  if (json::parse_dom(body, response.body) != json::Parsed::ok || !body.IsObject()) return {};
   if (auto fault = body.FindMember("fault"); fault != body.MemberEnd() && fault->value.IsObject()) {
     std::string said = text(fault->value, "faultstring");
     std::string code;

@@ -32,6 +32,8 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
   t.path = "/api/v1/" + name;
   t.records_at = {"data"};
   t.updated_field = std::move(updated_field);
+  // v1 lists answer an empty list with "data": null (as do its error envelopes, FACTS §6).
+  t.records_member = json::RecordsMember::null_when_empty;
   t.paging = paging::make(paging::StartNextStart{});
   t.max_page_size = k_v1_max_limit;
   // v1 notes take updated_since (RFC3339); the other v1 lists have no change filter (FACTS §5).

@@ -2,12 +2,13 @@
 
 #include <rapidjson/document.h>
 
+#include "lib/json/parse.hpp"
+
 namespace crmexport::providers::pipedrive {
 
 std::string error_message(const http::Response& response) {
   rapidjson::Document body;
-  body.Parse(response.body.data(), response.body.size());
-  if (body.HasParseError() || !body.IsObject()) return {};
+  if (json::parse_dom(body, response.body) != json::Parsed::ok || !body.IsObject()) return {};
   auto text = [&](const char* key) -> std::string {
     auto it = body.FindMember(key);
     return it != body.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";

@@ -1,49 +1,17 @@
 #include "support/fake_server.hpp"
 
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <stdexcept>
-
 #include "lib/http/curl_transport.hpp"
 
 namespace crmexport::testing {
 
 FakeServer::FakeServer(std::vector<std::string> flags) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
   std::vector<std::string> argv = {CRM_FAKE_BIN, "--port", "0", "--lifetime", "300", "--dump", m_dump.path()};
   argv.insert(argv.end(), flags.begin(), flags.end());
-  m_pid = fork();
-  if (m_pid == 0) {
-    dup2(pipe_fds[1], 1);
-    close(pipe_fds[0]);
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(pipe_fds[1]);
-  FILE* out = fdopen(pipe_fds[0], "r");
-  char line[256] = {};
-  if (!fgets(line, sizeof line, out)) throw std::runtime_error("crm-fake did not start");
-  fclose(out);
-  std::string first = line;
-  const std::string prefix = "listening on ";
-  if (!first.starts_with(prefix)) throw std::runtime_error("crm-fake said: " + first);
-  m_url = first.substr(prefix.size());
-  while (!m_url.empty() && (m_url.back() == '\n' || m_url.back() == '\r')) m_url.pop_back();
+  m_server = start_server(argv);
+  m_url = m_server.url;
 }
 
-FakeServer::~FakeServer() {
-  if (m_pid > 0) {
-    kill(m_pid, SIGTERM);
-    waitpid(m_pid, nullptr, 0);
-  }
-}
+FakeServer::~FakeServer() { stop_server(m_server); }
 
 std::vector<std::string> FakeServer::dataset(const std::string& provider, const std::string& type) const {
   return lines_of(read_file(m_dump / (provider + "/" + type + ".ndjson")));

@@ -22,7 +22,7 @@ class FakeServer {
 
  private:
   TempDir m_dump;
-  int m_pid = -1;
+  ListeningServer m_server;
   std::string m_url;
 };
 

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,18 +81,22 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     if (!options.env.contains(name)) env_strings.push_back(entry);
   }
   for (const auto& [name, value] : options.env) env_strings.push_back(name + "=" + value);
+  const auto started = std::chrono::steady_clock::now();
   pid_t pid = start(argv, &env_strings, in_path, out_path, err_path);
   int status = 0;
+  rusage usage{};
   auto deadline = std::chrono::steady_clock::now() + options.timeout;
-  while (waitpid(pid, &status, WNOHANG) == 0) {
+  while (wait4(pid, &status, WNOHANG, &usage) == 0) {
     if (std::chrono::steady_clock::now() > deadline) {
       kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
+      wait4(pid, &status, 0, &usage);
       break;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   RunResult result;
+  result.max_rss_kb = usage.ru_maxrss;
+  result.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.out = read_file(out_path);
   result.err = read_file(err_path);
@@ -106,6 +111,41 @@ int wait_for_exit(int pid) {
   int status = 0;
   waitpid(pid, &status, 0);
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+ListeningServer start_server(const std::vector<std::string>& argv) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) throw std::runtime_error("pipe failed");
+  ListeningServer server;
+  server.pid = fork();
+  if (server.pid == 0) {
+    dup2(pipe_fds[1], 1);
+    close(pipe_fds[0]);
+    std::vector<std::string> copy = argv;
+    std::vector<char*> args;
+    for (auto& a : copy) args.push_back(a.data());
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  FILE* out = fdopen(pipe_fds[0], "r");
+  char line[256] = {};
+  bool read = fgets(line, sizeof line, out) != nullptr;
+  fclose(out);
+  if (!read) throw std::runtime_error(argv[0] + " did not start");
+  std::string first = line;
+  const std::string prefix = "listening on ";
+  if (!first.starts_with(prefix)) throw std::runtime_error(argv[0] + " said: " + first);
+  server.url = first.substr(prefix.size());
+  while (!server.url.empty() && (server.url.back() == '\n' || server.url.back() == '\r')) server.url.pop_back();
+  return server;
+}
+
+void stop_server(const ListeningServer& server) {
+  if (server.pid <= 0) return;
+  kill(server.pid, SIGTERM);
+  waitpid(server.pid, nullptr, 0);
 }
 
 }  // namespace crmexport::testing

@@ -12,6 +12,8 @@ struct RunResult {
   int exit_code = -1;  // 128 + signal when killed by one
   std::string out;
   std::string err;
+  long max_rss_kb = 0;  // the child's peak resident memory
+  std::chrono::milliseconds elapsed{0};
 };
 
 struct RunOptions {
@@ -41,6 +43,14 @@ class TempDir {
  private:
   std::string m_path;
 };
+
+// A server that prints "listening on URL" as its first line on stdout, and how to stop it.
+struct ListeningServer {
+  int pid = -1;
+  std::string url;
+};
+ListeningServer start_server(const std::vector<std::string>& argv);
+void stop_server(const ListeningServer& server);  // SIGTERM, then waits
 
 std::string read_file(const std::string& path);
 std::vector<std::string> lines_of(const std::string& text);

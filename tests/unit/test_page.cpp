@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "lib/json/fields.hpp"
+#include "lib/json/member.hpp"
 #include "lib/json/page.hpp"
 
 using namespace crmexport;
@@ -22,7 +23,7 @@ TEST_CASE("records come out with the provider's exact number text", "[page]") {
   CHECK(json::find(page->envelope, "/data")->Empty());
 }
 
-TEST_CASE("records at a nested path, at the root, absent or null", "[page]") {
+TEST_CASE("records at a nested path, at the root, or null where an empty list is null", "[page]") {
   std::vector<std::string> nested{"result", "items"};
   auto page = json::parse_page(R"({"result":{"items":[{"a":1}],"more":false},"items":[{"ignored":1}]})", nested);
   REQUIRE(page);
@@ -33,12 +34,61 @@ TEST_CASE("records at a nested path, at the root, absent or null", "[page]") {
   CHECK(root->records.size() == 2);
 
   std::vector<std::string> data{"data"};
-  auto null_data = json::parse_page(R"({"data":null,"additional_data":{}})", data);
+  // Pipedrive v1 answers an empty list with "data": null; only types that declare it may.
+  auto null_data =
+      json::parse_page(R"({"data":null,"additional_data":{}})", data, json::RecordsMember::null_when_empty);
   REQUIRE(null_data);
   CHECK(null_data->records.empty());
-  auto missing = json::parse_page(R"({"other":[{"a":1}]})", data);
-  REQUIRE(missing);
-  CHECK(missing->records.empty());
+}
+
+TEST_CASE("a records member that is missing or not an array is malformed, never an empty page", "[page]") {
+  std::vector<std::string> data{"data"};
+  auto message = [&](std::string_view body) {
+    auto page = json::parse_page(body, data);
+    REQUIRE_FALSE(page);
+    CHECK(page.error().kind == ErrorKind::provider);
+    return page.error().message;
+  };
+  CHECK(message(R"({"other":[{"a":1}]})") == "malformed response: no 'data' array of records");
+  CHECK(message(R"({"data":{"id":1}})") == "malformed response: 'data' is an object, not an array of records");
+  CHECK(message(R"({"data":"none"})") == "malformed response: 'data' is a string or number, not an array of records");
+  CHECK(message(R"({"data":null})") == "malformed response: 'data' is null, not an array of records");
+  CHECK(message(R"({"data":7})") == "malformed response: 'data' is a string or number, not an array of records");
+  CHECK(message(R"({"data":true})") == "malformed response: 'data' is a boolean, not an array of records");
+  std::vector<std::string> nested{"result", "items"};
+  auto inner = json::parse_page(R"({"result":[]})", nested);
+  REQUIRE_FALSE(inner);
+  CHECK(inner.error().message == "malformed response: no 'result.items' array of records");
+  auto root = json::parse_page(R"({"data":[]})", {});
+  REQUIRE_FALSE(root);
+  CHECK(root.error().message == "malformed response: 'the body' is an object, not an array of records");
+}
+
+TEST_CASE("nesting deeper than the cap is malformed, at any depth of the page, without exhausting the stack",
+          "[page]") {
+  std::vector<std::string> data{"data"};
+  auto nested = [](std::string_view open, std::string_view close, int levels) {
+    std::string text;
+    for (int i = 0; i < levels; ++i) text += open;
+    text += "1";
+    for (int i = 0; i < levels; ++i) text += close;
+    return text;
+  };
+  const std::string deep_arrays = nested("[", "]", 200'000);
+  const std::string deep_objects = nested("{\"a\":", "}", 200'000);
+  for (const auto& body : {R"({"data":[{"x":)" + deep_arrays + "}]}", R"({"data":[{"x":)" + deep_objects + "}]}",
+                           R"({"data":[],"meta":)" + deep_arrays + "}", deep_objects}) {
+    auto page = json::parse_page(body, data);
+    REQUIRE_FALSE(page);
+    CHECK(page.error().kind == ErrorKind::provider);
+    CHECK(page.error().message == "malformed response: nesting deeper than 512 levels");
+  }
+  // The cap counts every level from the root (object, data, record, then 509 arrays): 512 is accepted.
+  auto object_at_cap = json::parse_page(R"({"data":[{"x":)" + nested("[", "]", 509) + "}]}", data);
+  REQUIRE(object_at_cap);
+  CHECK(object_at_cap->records.size() == 1);
+  auto past_cap = json::parse_page(R"({"data":[{"x":)" + nested("[", "]", 510) + "}]}", data);
+  REQUIRE_FALSE(past_cap);
 }
 
 TEST_CASE("malformed pages are provider errors", "[page]") {
@@ -52,4 +102,19 @@ TEST_CASE("malformed pages are provider errors", "[page]") {
   CHECK_THAT(scalar.error().message, Catch::Contains("not a JSON object"));
   auto html = json::parse_page("<html>Bad gateway</html>", data);
   REQUIRE_FALSE(html);
+}
+
+TEST_CASE("numbers beyond a double's range are valid JSON and come out as written", "[page]") {
+  std::vector<std::string> data{"data"};
+  const std::string long_integer = "-" + std::string(400, '9');
+  const std::string body = R"({"data":[{"a":1e309,"s":"1e309 \"","b":)" + long_integer +
+                           R"(,"c":[2E+400,0.5e-999]}],"meta":{"total":1e400}})";
+  auto page = json::parse_page(body, data);
+  REQUIRE(page);
+  REQUIRE(page->records.size() == 1);
+  CHECK(page->records[0] == R"({"a":1e309,"s":"1e309 \"","b":)" + long_integer + R"(,"c":[2E+400,0.5e-999]})");
+  CHECK(json::text_at(page->envelope, "/meta/total") == "1e400");
+  auto member = json::member_text(page->records[0], "c");
+  REQUIRE(member);
+  CHECK(*member == "[2E+400,0.5e-999]");
 }

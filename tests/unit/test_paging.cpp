@@ -9,11 +9,11 @@ namespace {
 
 // A page with `records` records and the given envelope.
 json::Page page_of(const char* envelope, size_t records) {
-  std::vector<std::string> none;
-  auto page = json::parse_page(envelope, none);
-  REQUIRE(page);
-  page->records.assign(records, "{}");
-  return std::move(*page);
+  json::Page page;
+  page.envelope.Parse<rapidjson::kParseNumbersAsStringsFlag>(envelope);  // as parse_page keeps numbers
+  REQUIRE_FALSE(page.envelope.HasParseError());
+  page.records.assign(records, "{}");
+  return page;
 }
 
 std::string params(const paging::Strategy& s, std::string_view position, int size) {
@@ -83,6 +83,25 @@ TEST_CASE("opaque cursors end when the next cursor is absent, null or empty", "[
   auto after = paging::make(paging::Cursor{"after", "limit", "/paging/next/after"});
   CHECK(after->next(page_of(R"({"paging":{"next":{"after":"105"}}})", 100), "", 100).value() == "105");
   CHECK(after->next(page_of(R"({"paging":{"next":{"after":105}}})", 100), "", 100).value() == "105");
+}
+
+TEST_CASE("a next cursor or offset that is an object, an array or a boolean is malformed, not the end",
+          "[paging]") {
+  auto cursor = paging::make(paging::Cursor{"after", "limit", "/paging/next/after"});
+  auto offset = paging::make(paging::HasMoreOffset{"vidOffset", "count", "/has-more", "/vid-offset"});
+  auto check = [](const Result<std::optional<std::string>>& next, const std::string& expected) {
+    REQUIRE_FALSE(next);
+    CHECK(next.error().kind == ErrorKind::provider);
+    CHECK(next.error().message == expected);
+  };
+  check(cursor->next(page_of(R"({"paging":{"next":{"after":{"id":"105"}}}})", 100), "", 100),
+        "malformed response: the next position /paging/next/after is an object, not a string or number");
+  check(cursor->next(page_of(R"({"paging":{"next":{"after":["105"]}}})", 100), "", 100),
+        "malformed response: the next position /paging/next/after is an array, not a string or number");
+  check(cursor->next(page_of(R"({"paging":{"next":{"after":true}}})", 100), "", 100),
+        "malformed response: the next position /paging/next/after is a boolean, not a string or number");
+  check(offset->next(page_of(R"({"has-more":true,"vid-offset":{"v":1}})", 100), "", 100),
+        "malformed response: the next position /vid-offset is an object, not a string or number");
 }
 
 TEST_CASE("has-more + offset passes the provider's offset through", "[paging]") {
