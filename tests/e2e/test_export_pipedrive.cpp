@@ -276,7 +276,7 @@ TEST_CASE("a cursor printed for another type or API version is refused with exit
   const auto before = s.server.stats();
   auto other_type = s.exportt({"persons", "--cursor", cursor});
   CHECK(other_type.exit_code == 2);
-  CHECK(other_type.err == "crmexport: error: cursor '" + cursor +
+  CHECK(untimed(other_type.err) == "crmexport: error: cursor '" + cursor +
                               "' was printed for pipedrive.v2.deals, not pipedrive.v2.persons: use it with that "
                               "provider, API version and type, or export pipedrive.v2.persons again without --cursor\n");
   auto other_version = s.exportt({"deals", "--api-version", "v1", "--cursor", cursor});
@@ -299,7 +299,7 @@ TEST_CASE("a full disk under -o FILE: exit 1, a message naming the file, nothing
   const std::string target = disk / "persons.ndjson";
   auto result = s.exportt({"persons", "-o", target});
   CHECK(result.exit_code == 1);
-  CHECK(result.err == "crmexport: error: cannot write " + target +
+  CHECK(untimed(result.err) == "crmexport: error: cannot write " + target +
                           ": No space left on device; the file was not created or changed (free some space, or "
                           "write elsewhere with -o)\n");
   CHECK_FALSE(std::filesystem::exists(target));

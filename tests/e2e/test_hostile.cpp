@@ -97,7 +97,7 @@ void check_refused(const TempDir& home, const RunResult& run, int code, const st
   CHECK(run.out.empty());
   CHECK(run.err.find('\x1b') == std::string::npos);  // no terminal escape from a server's text
   CHECK(run.err.find("retrying in") == std::string::npos);  // -v: nothing here is worth a retry
-  auto lines = lines_of(run.err);
+  auto lines = lines_of(untimed(run.err));
   REQUIRE_FALSE(lines.empty());
   CHECK(lines.back().starts_with("crmexport: error: "));
   CHECK_THAT(lines.back(), Catch::Contains(message));

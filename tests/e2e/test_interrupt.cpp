@@ -84,7 +84,7 @@ TEST_CASE("SIGINT and SIGTERM stop an export to stdout at a page boundary; the c
     kill(pid, signal_number);
     REQUIRE(wait_for_exit(pid) == code);
 
-    const auto message = read_file(err);
+    const auto message = untimed(read_file(err));
     auto head = lines_of(read_file(out));
     INFO(message);
     CHECK_THAT(message, Catch::StartsWith(std::string("crmexport: error: persons: interrupted by ") + name +
@@ -118,7 +118,7 @@ TEST_CASE("SIGTERM during an export to files removes the temporary file and keep
   });
   kill(pid, SIGTERM);
   REQUIRE(wait_for_exit(pid) == 143);
-  const auto message = read_file(scratch / "err");
+  const auto message = untimed(read_file(scratch / "err"));
   CHECK(message == "crmexport: error: persons: interrupted by SIGTERM before the end; nothing was written to " + folder +
                        "persons.ndjson (its temporary file is removed); run the export again (the types before "
                        "persons were written completely)\n");

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -146,6 +147,26 @@ void stop_server(const ListeningServer& server) {
   if (server.pid <= 0) return;
   kill(server.pid, SIGTERM);
   waitpid(server.pid, nullptr, 0);
+}
+
+std::string untimed(std::string_view err) {
+  // "2026-11-30T12:00:00Z " at the start of a line
+  auto stamped = [](std::string_view line) {
+    static constexpr std::string_view k_shape = "dddd-dd-ddTdd:dd:ddZ ";
+    if (line.size() < k_shape.size()) return false;
+    for (size_t i = 0; i < k_shape.size(); ++i)
+      if (k_shape[i] == 'd' ? !std::isdigit(static_cast<unsigned char>(line[i])) : line[i] != k_shape[i]) return false;
+    return true;
+  };
+  std::string out;
+  for (size_t start = 0; start < err.size();) {
+    auto end = err.find('\n', start);
+    end = end == std::string_view::npos ? err.size() : end + 1;
+    auto line = err.substr(start, end - start);
+    out += stamped(line) ? line.substr(21) : line;
+    start = end;
+  }
+  return out;
 }
 
 }  // namespace crmexport::testing

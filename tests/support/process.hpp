@@ -4,6 +4,7 @@
 #include <chrono>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace crmexport::testing {
@@ -23,6 +24,10 @@ struct RunOptions {
 };
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
+
+// stderr as a person at a terminal sees it: crmexport starts each line with an RFC 3339 time when
+// stderr is not a terminal (a test's file), which exact-message checks leave out.
+std::string untimed(std::string_view err);
 
 // Starts argv without waiting (for tests that signal it): stdin from /dev/null, stdout and stderr
 // into these files.
