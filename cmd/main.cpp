@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   cmd::register_auth_command(app, context);
   cmd::register_export_command(app, context);
   cmd::register_sync_command(app, context);
+  cmd::register_fields_command(app, context);
 
   try {
     app.parse(argc, argv);

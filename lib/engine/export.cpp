@@ -22,6 +22,8 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   std::optional<int64_t> total_at_start;  // the provider's count when a whole export began
   long skip = start->skip;                // records of the first page an earlier run already wrote
   auto on_page = [&](PageRead& read) -> Result<Flow> {
+    if (options.labels)
+      if (auto labeled = options.labels->relabel_page(read.page); !labeled) return std::unexpected(labeled.error());
     const auto& records = read.page.records;
     if (read.number == 1 && start->position.empty() && !type.total_at.empty())
       total_at_start = json::int_at(read.page.envelope, type.total_at);

@@ -1,0 +1,66 @@
+#include "lib/engine/labels.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include "lib/engine/page_loop.hpp"
+#include "lib/fields/naming.hpp"
+#include "lib/store/field_names.hpp"
+
+namespace crmexport::engine {
+namespace {
+
+// A metadata endpoint read like any type, with the same paging loop, retries and loop guard.
+providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::MetadataSource& source) {
+  providers::TypeSpec t;
+  t.name = owner.name + " fields";
+  t.path = source.path;
+  t.records_at = source.records_at;
+  t.paging = source.paging;
+  t.max_page_size = source.max_page_size;
+  t.fixed_params = source.fixed_params;
+  return t;
+}
+
+Result<std::vector<fields::Field>> read_metadata(Session& session, const providers::TypeSpec& type,
+                                                 const fields::FieldsSpec& spec, long& requests) {
+  std::vector<fields::Field> read;
+  for (const auto& source : spec.sources) {
+    auto metadata = as_type(type, source);
+    auto on_page = [&](PageRead& page) -> Result<Flow> {
+      ++requests;
+      for (const auto& item_text : page.page.records) {
+        rapidjson::Document item;
+        item.Parse(item_text.data(), item_text.size());
+        if (item.HasParseError() || !item.IsObject())
+          return fail(ErrorKind::provider, fmt::format("{}: a field definition is not a JSON object", source.path));
+        if (auto field = spec.read(item)) read.push_back(std::move(*field));
+      }
+      return Flow::more;
+    };
+    if (auto done = read_pages(session, metadata, PageQuery{}, "", on_page); !done)
+      return std::unexpected(done.error());
+  }
+  return read;
+}
+
+}  // namespace
+
+Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
+                               bool refresh_names) {
+  TypeFields result;
+  if (!type.fields) return result;
+  auto current = read_metadata(session, type, *type.fields, result.requests);
+  if (!current) return std::unexpected(current.error());
+  auto stored = store::load_field_names(store, session.connection_name(), type.name);
+  if (!stored) return std::unexpected(stored.error());
+  auto named = fields::assign_names(std::move(*current), *stored, refresh_names);
+  std::vector<fields::Field> seen(named.fields.begin(), named.fields.begin() + static_cast<long>(named.current));
+  if (auto saved = store::save_field_names(store, session.connection_name(), type.name, seen); !saved)
+    return std::unexpected(saved.error());
+  result.current = named.current;
+  result.relabeler = std::make_shared<fields::Relabeler>(*type.fields, std::move(named.fields));
+  return result;
+}
+
+}  // namespace crmexport::engine

@@ -1,0 +1,71 @@
+#pragma once
+// What a provider declares about a type's field metadata: where it is read, how one metadata
+// item becomes a Field, and where and how custom values sit in a record. The engine reads the
+// metadata (lib/engine/labels.*) and rewrites records (relabel.hpp) from this description alone.
+#include <rapidjson/document.h>
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/fields/field.hpp"
+#include "lib/paging/strategy.hpp"
+
+namespace crmexport::fields {
+
+// Where a type's custom values live in a record.
+enum class Placement {
+  member_object,   // "custom_fields": {KEY: value}  (Pipedrive v2)
+  flat,            // KEY: value on the record itself (Pipedrive v1); gathered into `container`
+  id_content_list, // "custom_fields": [{"id": KEY, "content": value}]  (Keap)
+  properties,      // "properties": {KEY: value}; names stay, values get labels (HubSpot)
+};
+
+// How a value with several options is spelled.
+enum class Multiple {
+  json_array,       // [141, 142]
+  comma_separated,  // "141,142"
+  semicolon,        // "a;b;c"
+  double_pipe,      // "||A||C||"
+};
+
+// A metadata item (one element of the metadata answer's records) as a Field, or nullopt to skip it.
+using FieldReader = std::function<std::optional<Field>(const rapidjson::Value& item)>;
+
+struct MetadataSource {
+  std::string path;                     // below the connection's base URL
+  std::vector<std::string> records_at;  // keys from the answer's root to the items
+  std::shared_ptr<const paging::Strategy> paging;
+  int max_page_size = 100;
+  paging::Query fixed_params;
+};
+
+struct FieldsSpec {
+  std::vector<MetadataSource> sources;  // read in order; their fields are listed together
+  FieldReader read;
+  Placement placement = Placement::member_object;
+  std::string container = "custom_fields";  // the member holding custom values, where there is one
+  Multiple multiple = Multiple::json_array;
+  // Flat placement: a money field's currency sits beside it under KEY + this suffix.
+  std::string currency_suffix;
+};
+
+// The common case of a FieldReader: an item is an object with these members.
+struct ItemShape {
+  std::string key;
+  std::string label;
+  std::string type;
+  std::string custom_flag;        // a boolean member; empty: decided by `custom_when`
+  bool custom_flag_means = true;  // HubSpot's hubspotDefined means built-in
+  std::string options;            // array of option objects; empty: none
+  std::string option_id = "id";
+  std::string option_label = "label";
+  std::vector<std::string> more_options;  // further option arrays (Pipedrive v1 options_deleted)
+  std::vector<std::string> multiple_types;  // field types whose values hold several options
+  std::function<bool(const Field&)> custom_when;  // when custom_flag is empty
+};
+FieldReader read_item(ItemShape shape);
+
+}  // namespace crmexport::fields
