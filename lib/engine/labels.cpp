@@ -54,7 +54,9 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
   if (!current) return std::unexpected(current.error());
   auto stored = store::load_field_names(store, session.connection_name(), type.name);
   if (!stored) return std::unexpected(stored.error());
-  auto named = fields::assign_names(std::move(*current), *stored, refresh_names);
+  // HubSpot's property names are readable and immutable: they stay (FieldsSpec::placement).
+  bool keys_are_names = type.fields->placement == fields::Placement::properties;
+  auto named = fields::assign_names(std::move(*current), *stored, refresh_names, keys_are_names);
   std::vector<fields::Field> seen(named.fields.begin(), named.fields.begin() + static_cast<long>(named.current));
   if (auto saved = store::save_field_names(store, session.connection_name(), type.name, seen); !saved)
     return std::unexpected(saved.error());

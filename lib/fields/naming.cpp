@@ -39,9 +39,11 @@ std::string safe_name(std::string_view label, std::string_view key) {
   return out.empty() ? std::string(key) : out;
 }
 
-Named assign_names(std::vector<Field> current, std::span<const Field> stored, bool refresh) {
+Named assign_names(std::vector<Field> current, std::span<const Field> stored, bool refresh, bool keys_are_names) {
   std::unordered_map<std::string, const Field*> stored_by_key;
   for (const auto& field : stored) stored_by_key.emplace(field.key, &field);
+  if (keys_are_names)
+    for (auto& field : current) field.name = field.key;
 
   // Built-in names (and labels) are reserved first, then frozen custom names, then new ones.
   std::unordered_set<std::string> taken;

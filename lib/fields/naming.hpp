@@ -27,7 +27,9 @@ struct Named {
 
 // Names `current` (fields read from the provider, names empty) from `stored` (named earlier for
 // this connection and type): a stored field keeps its name unless `refresh`; options the
-// provider no longer lists are kept from the stored field.
-Named assign_names(std::vector<Field> current, std::span<const Field> stored, bool refresh);
+// provider no longer lists are kept from the stored field. With `keys_are_names` (the provider's
+// keys are readable and immutable: HubSpot) every name is its key.
+Named assign_names(std::vector<Field> current, std::span<const Field> stored, bool refresh,
+                   bool keys_are_names = false);
 
 }  // namespace crmexport::fields

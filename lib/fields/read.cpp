@@ -46,7 +46,8 @@ FieldReader read_item(ItemShape shape) {
     field.type = string_member(item, shape.type);
     add_options(field, item, shape.options, shape);
     for (const auto& more : shape.more_options) add_options(field, item, more, shape);
-    field.multiple = std::ranges::find(shape.multiple_types, field.type) != shape.multiple_types.end();
+    auto kind = shape.multiple_member.empty() ? field.type : string_member(item, shape.multiple_member);
+    field.multiple = std::ranges::find(shape.multiple_types, kind) != shape.multiple_types.end();
     if (!shape.custom_flag.empty()) {
       auto flag = item.FindMember(shape.custom_flag.c_str());
       bool set = flag != item.MemberEnd() && flag->value.IsBool() && flag->value.GetBool();

@@ -54,17 +54,18 @@ struct FieldsSpec {
 
 // The common case of a FieldReader: an item is an object with these members.
 struct ItemShape {
-  std::string key;
-  std::string label;
-  std::string type;
-  std::string custom_flag;        // a boolean member; empty: decided by `custom_when`
+  std::string key{};
+  std::string label{};
+  std::string type{};
+  std::string custom_flag{};      // a boolean member; empty: decided by `custom_when`
   bool custom_flag_means = true;  // HubSpot's hubspotDefined means built-in
-  std::string options;            // array of option objects; empty: none
+  std::string options{};          // array of option objects; empty: none
   std::string option_id = "id";
   std::string option_label = "label";
-  std::vector<std::string> more_options;  // further option arrays (Pipedrive v1 options_deleted)
-  std::vector<std::string> multiple_types;  // field types whose values hold several options
-  std::function<bool(const Field&)> custom_when;  // when custom_flag is empty
+  std::vector<std::string> more_options{};  // further option arrays (Pipedrive v1 options_deleted)
+  std::vector<std::string> multiple_types{};  // field types whose values hold several options
+  std::string multiple_member{};  // where those types are read; empty: the `type` member
+  std::function<bool(const Field&)> custom_when{};  // when custom_flag is empty
 };
 FieldReader read_item(ItemShape shape);
 

@@ -7,26 +7,17 @@
 #include <cctype>
 #include <map>
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "lib/http/curl_transport.hpp"
 #include "support/csv_reader.hpp"
 #include "support/fake_server.hpp"
+#include "support/json_text.hpp"
 
 using namespace crmexport::testing;
 
 namespace {
 
 const std::vector<std::string> k_custom_types = {"persons", "organizations", "deals"};
-
-rapidjson::Document parse(const std::string& text) {
-  rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseFullPrecisionFlag>(text.c_str());
-  REQUIRE_FALSE(doc.HasParseError());
-  return doc;
-}
 
 std::string post(const std::string& url, const std::string& body = "") {
   crmexport::http::CurlTransport transport;
@@ -41,13 +32,6 @@ std::string lower(std::string text) {
   return text;
 }
 
-std::string compact(const rapidjson::Value& value) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  value.Accept(writer);
-  return buffer.GetString();
-}
-
 // A field as the fake defines it (v1 items: they also list deleted options).
 struct Definition {
   std::string key, label, type;
@@ -58,7 +42,7 @@ struct Definition {
 std::vector<Definition> definitions(const FakeServer& server, const std::string& type) {
   std::vector<Definition> defs;
   for (const auto& line : server.dataset("pipedrive", "v1/fields/" + type)) {
-    auto item = parse(line);
+    auto item = parse_exact(line);
     Definition d{item["key"].GetString(), item["name"].GetString(), item["field_type"].GetString(),
                  item["edit_flag"].GetBool(), {}};
     for (const char* list : {"options", "options_deleted"})
@@ -92,7 +76,7 @@ void label_value(rapidjson::Value& value, const Definition& field, rapidjson::Do
 
 // A v2 dataset record as `export --labels` should write it.
 std::string labeled_v2(const std::string& record, const std::vector<Definition>& defs) {
-  auto doc = parse(record);
+  auto doc = parse_exact(record);
   auto& alloc = doc.GetAllocator();
   for (const auto& d : defs)
     if (!d.custom && doc.HasMember(d.key.c_str())) label_value(doc[d.key.c_str()], d, alloc);
@@ -121,7 +105,7 @@ void check_same_records(const std::string& out, const std::vector<std::string>& 
   REQUIRE(lines.size() == expected.size());
   for (size_t i = 0; i < lines.size(); ++i) {
     INFO(lines[i]);
-    CHECK(parse(lines[i]) == parse(expected[i]));
+    CHECK(parse_exact(lines[i]) == parse_exact(expected[i]));
   }
 }
 
@@ -133,12 +117,12 @@ TEST_CASE("fields --json lists exactly the fake's Pipedrive definitions, with re
     INFO(type);
     auto result = s.run({"-q", "fields", "pd", type, "--json"});
     REQUIRE(result.exit_code == 0);
-    auto listed = parse(result.out);
+    auto listed = parse_exact(result.out);
     auto items = s.server.dataset("pipedrive", "fields/" + type);
     auto defs = definitions(s.server, type);
     REQUIRE(listed.Size() == items.size());
     for (rapidjson::SizeType i = 0; i < listed.Size(); ++i) {
-      auto item = parse(items[i]);
+      auto item = parse_exact(items[i]);
       const auto& field = listed[i];
       CHECK(field.MemberCount() == 6);
       CHECK(std::string(field["key"].GetString()) == item["field_code"].GetString());
@@ -177,8 +161,8 @@ TEST_CASE("export --labels writes every Pipedrive record readable, v1 and v2", "
     // v1's flat custom values land in the same custom_fields object as v2's.
     auto v2_lines = lines_of(v2.out);
     for (size_t i = 0; i < v1_lines.size(); ++i) {
-      auto one = parse(v1_lines[i]);
-      auto two = parse(v2_lines[i]);
+      auto one = parse_exact(v1_lines[i]);
+      auto two = parse_exact(v2_lines[i]);
       CHECK(one["custom_fields"] == two["custom_fields"]);
       for (const auto& d : defs)
         if (d.custom) CHECK_FALSE(one.HasMember(d.key.c_str()));
@@ -248,8 +232,8 @@ TEST_CASE("CSV is readable by default and --raw keeps the provider's columns", "
   // Without labels nothing asks for field metadata.
   auto before = s.server.stats();
   REQUIRE(s.run({"-q", "export", "pd", "deals"}).exit_code == 0);
-  CHECK(parse(s.server.stats())["requests"]["/pipedrive/api/v2/dealFields"].GetInt() ==
-        parse(before)["requests"]["/pipedrive/api/v2/dealFields"].GetInt());
+  CHECK(parse_exact(s.server.stats())["requests"]["/pipedrive/api/v2/dealFields"].GetInt() ==
+        parse_exact(before)["requests"]["/pipedrive/api/v2/dealFields"].GetInt());
 }
 
 TEST_CASE("--fields takes readable names and keys, and suggests names for a typo", "[e2e][labels]") {
