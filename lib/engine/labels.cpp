@@ -25,6 +25,11 @@ providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::Meta
 Result<std::vector<fields::Field>> read_metadata(Session& session, const providers::TypeSpec& type,
                                                  const fields::FieldsSpec& spec, long& requests) {
   std::vector<fields::Field> read;
+  for (const auto& key : spec.builtin_keys) {
+    fields::Field builtin;
+    builtin.key = builtin.label = key;
+    read.push_back(std::move(builtin));
+  }
   for (const auto& source : spec.sources) {
     auto metadata = as_type(type, source);
     auto on_page = [&](PageRead& page) -> Result<Flow> {

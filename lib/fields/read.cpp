@@ -22,6 +22,14 @@ std::string compact(const rapidjson::Value& value) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
+// A key given as a string, or as a number (Keap v1's custom field ids).
+std::string key_member(const rapidjson::Value& item, const std::string& name) {
+  if (!item.IsObject()) return {};
+  auto it = item.FindMember(name.c_str());
+  if (it != item.MemberEnd() && it->value.IsNumber()) return compact(it->value);
+  return string_member(item, name);
+}
+
 void add_options(Field& field, const rapidjson::Value& item, const std::string& member, const ItemShape& shape) {
   if (member.empty()) return;
   auto it = item.FindMember(member.c_str());
@@ -40,7 +48,7 @@ void add_options(Field& field, const rapidjson::Value& item, const std::string& 
 FieldReader read_item(ItemShape shape) {
   return [shape = std::move(shape)](const rapidjson::Value& item) -> std::optional<Field> {
     Field field;
-    field.key = string_member(item, shape.key);
+    field.key = key_member(item, shape.key);
     if (field.key.empty()) return std::nullopt;
     field.label = string_member(item, shape.label);
     field.type = string_member(item, shape.type);

@@ -50,6 +50,9 @@ struct FieldsSpec {
   Multiple multiple = Multiple::json_array;
   // Flat placement: a money field's currency sits beside it under KEY + this suffix.
   std::string currency_suffix;
+  // Built-in fields the metadata does not list (Keap's model lists custom fields only): named by
+  // their keys, so custom names cannot take them and --fields knows them.
+  std::vector<std::string> builtin_keys;
 };
 
 // The common case of a FieldReader: an item is an object with these members.
