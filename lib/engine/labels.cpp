@@ -5,6 +5,7 @@
 
 #include "lib/engine/page_loop.hpp"
 #include "lib/fields/naming.hpp"
+#include "lib/mirror/fields.hpp"
 #include "lib/store/field_names.hpp"
 
 namespace crmexport::engine {
@@ -68,6 +69,19 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
   result.current = named.current;
   result.relabeler = std::make_shared<fields::Relabeler>(*type.fields, std::move(named.fields));
   return result;
+}
+
+Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
+                                   const providers::TypeSpec& type) {
+  if (!type.fields) return 0;
+  auto loaded = load_fields(session, type, store);
+  if (!loaded) return std::unexpected(loaded.error());
+  const auto& all = loaded->relabeler->fields();
+  std::vector<fields::Field> seen(all.begin(), all.begin() + static_cast<long>(loaded->current));
+  auto saved = mirror::save_fields(mirror, session.connection_name(), session.provider().name, type.name,
+                                   *type.fields, seen);
+  if (!saved) return std::unexpected(saved.error());
+  return loaded->requests;
 }
 
 }  // namespace crmexport::engine

@@ -7,6 +7,7 @@
 
 #include "lib/engine/session.hpp"
 #include "lib/fields/relabel.hpp"
+#include "lib/mirror/mirror.hpp"
 #include "lib/store/store.hpp"
 
 namespace crmexport::engine {
@@ -19,5 +20,11 @@ struct TypeFields {
 
 Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
                                bool refresh_names = false);
+
+// Sync's field step: the type's fields, named as export names them, saved in the mirror's
+// `fields` table, and its labeled view rebuilt when they changed. Returns the requests it took
+// (0 for a type without field metadata).
+Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
+                                   const providers::TypeSpec& type);
 
 }  // namespace crmexport::engine

@@ -23,6 +23,18 @@ constexpr const char* k_upsert =
 
 }  // namespace
 
+fields::Field field_from_row(const SQLite::Statement& row, int first) {
+  fields::Field f;
+  f.key = row.getColumn(first).getString();
+  f.name = row.getColumn(first + 1).getString();
+  f.label = row.getColumn(first + 2).getString();
+  f.type = row.getColumn(first + 3).getString();
+  f.custom = row.getColumn(first + 4).getInt() != 0;
+  f.multiple = row.getColumn(first + 5).getInt() != 0;
+  f.options = fields::parse_options(row.getColumn(first + 6).getString());
+  return f;
+}
+
 Result<std::vector<fields::Field>> load_field_names(Store& store, std::string_view connection,
                                                     std::string_view type) {
   return guard_sqlite(store.path(), fmt::format("read the field names of {} {}", connection, type),
@@ -31,17 +43,7 @@ Result<std::vector<fields::Field>> load_field_names(Store& store, std::string_vi
                         query.bind(1, std::string(connection));
                         query.bind(2, std::string(type));
                         std::vector<fields::Field> fields;
-                        while (query.executeStep()) {
-                          fields::Field f;
-                          f.key = query.getColumn(0).getString();
-                          f.name = query.getColumn(1).getString();
-                          f.label = query.getColumn(2).getString();
-                          f.type = query.getColumn(3).getString();
-                          f.custom = query.getColumn(4).getInt() != 0;
-                          f.multiple = query.getColumn(5).getInt() != 0;
-                          f.options = fields::parse_options(query.getColumn(6).getString());
-                          fields.push_back(std::move(f));
-                        }
+                        while (query.executeStep()) fields.push_back(field_from_row(query));
                         return fields;
                       });
 }

@@ -1,6 +1,8 @@
 // Readable records from Pipedrive: `crmexport fields` and `export --labels` against crm-fake,
 // compared with the field definitions and records the fake dumped. The expected labeling is
 // computed here from the dumps, independently of crmexport's own relabeling code.
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -257,4 +259,57 @@ TEST_CASE("--fields takes readable names and keys, and suggests names for a typo
         "crmexport: error: --fields: no field of this type is called 'Deal tpye': did you mean 'Deal type'? (`crmexport "
         "fields CONNECTION TYPE` lists them)\n");
   CHECK(typo.out.empty());
+}
+
+TEST_CASE("sync keeps a fields table and a labeled view per type that match the dataset", "[e2e][labels]") {
+  Setup s;
+  auto db = s.home / "mirror.db";
+  // v1's metadata names the deleted options; stored once, the view labels them too.
+  for (const std::string type : {"deals", "persons"})
+    REQUIRE(s.run({"-q", "fields", "pd", type, "--api-version", "v1"}).exit_code == 0);
+  auto synced = s.run({"sync", "pd", "deals", "persons", "--db", db, "--json"});
+  REQUIRE(synced.exit_code == 0);
+  auto report = parse_exact(synced.out);
+  CHECK(report["types"]["deals"]["field_requests"].GetInt() == 1);
+  CHECK(synced.err.find("deals: full, fetched 150, inserted 150, updated 0, deleted 0, 1 request + 1 for field "
+                        "metadata") != std::string::npos);
+
+  SQLite::Database database(db, SQLite::OPEN_READONLY);
+  for (const std::string type : {"deals", "persons"}) {
+    INFO(type);
+    auto defs = definitions(s.server, type);
+    SQLite::Statement rows(database, "SELECT key, name, label, custom FROM fields WHERE connection = 'pd' AND type = '" +
+                                         type + "' ORDER BY first_seen, rowid");
+    size_t i = 0;
+    for (; rows.executeStep(); ++i) {
+      REQUIRE(i < defs.size());
+      CHECK(rows.getColumn(0).getString() == defs[i].key);
+      CHECK(rows.getColumn(1).getString() == (defs[i].custom ? expected_name(defs, defs[i]) : defs[i].key));
+      CHECK(rows.getColumn(2).getString() == defs[i].label);
+      CHECK((rows.getColumn(3).getInt() != 0) == defs[i].custom);
+    }
+    CHECK(i == defs.size());
+
+    // Every custom column of the view holds the record's value, labeled as export --labels labels it.
+    auto records = s.server.dataset("pipedrive", type);
+    SQLite::Statement view(database, "SELECT * FROM pipedrive_" + type + "_labeled ORDER BY id");
+    size_t n = 0;
+    for (; view.executeStep(); ++n) {
+      auto expected = parse_exact(labeled_v2(records[n], defs));
+      for (int c = 0; c < view.getColumnCount(); ++c) {
+        std::string column = view.getColumnName(c);
+        const rapidjson::Value* value = nullptr;
+        if (expected["custom_fields"].HasMember(column.c_str())) value = &expected["custom_fields"][column.c_str()];
+        else if (column != "connection" && column != "deleted_at" && expected.HasMember(column.c_str())) value = &expected[column.c_str()];
+        if (!value) continue;
+        INFO(column << " of " << records[n]);
+        const auto cell = view.getColumn(c);
+        if (value->IsNull()) CHECK(cell.isNull());
+        else if (value->IsString()) CHECK(cell.getString() == value->GetString());
+        else if (value->IsInt64()) CHECK(cell.getInt64() == value->GetInt64());
+        else if (value->IsArray() || value->IsObject()) CHECK(parse_exact(cell.getString()) == *value);
+      }
+    }
+    CHECK(n == records.size());
+  }
 }
