@@ -238,7 +238,7 @@ TEST_CASE("CSV is readable by default and --raw keeps the provider's columns", "
         parse_exact(before)["requests"]["/pipedrive/api/v2/dealFields"].GetInt());
 }
 
-TEST_CASE("--fields takes readable names and keys, and suggests names for a typo", "[e2e][labels]") {
+TEST_CASE("export --fields takes readable names and keys, and suggests names for a typo", "[e2e][labels]") {
   Setup s;
   auto defs = definitions(s.server, "deals");
   auto external = std::ranges::find_if(defs, [](const auto& d) { return d.label == "External ID"; });

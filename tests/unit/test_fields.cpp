@@ -139,7 +139,7 @@ TEST_CASE("id/content lists become objects; properties keep names and get labels
                   R"({"custom_fields":{"4":"||A||C||"}})") == R"({"custom_fields":{"Colors":["Apple","Cherry"]}})");
 }
 
-TEST_CASE("--fields entries resolve to columns by name or key, unknown ones are refused", "[fields]") {
+TEST_CASE("CSV columns from --fields resolve by name or key, unknown ones are refused", "[fields]") {
   FieldsSpec spec;
   auto named = assign_names({builtin("id", "ID"), builtin("title", "Title"), custom("abc123", "Lead source")}, {},
                             false);
