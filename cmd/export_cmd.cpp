@@ -160,14 +160,17 @@ void run(const Context& context, ExportArgs& args) {
                                   version.fields_name_properties ? std::vector<std::string>{} : writer_options.fields);
     auto type_writer_options = writer_options;
     if (!version.fields_name_properties) type_writer_options.fields = readable.columns;
-    args.options.labels = readable.labels;
+    auto options = args.options;
+    options.labels = readable.labels;
+    if (readable.labels)  // values some APIs send only when asked (ActiveCampaign's fieldValues)
+      for (const auto& param : type.fields->label_params) options.params.push_back(param);
     std::optional<output::AtomicFile> file;
     if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
     std::FILE* stream = file ? file->stream() : stdout;
     auto writer = output::make_writer(plan.format, stream, type_writer_options);
     engine::Progress progress(type.name, engine::progress_wanted());
 
-    auto result = engine::export_type(*session, type, args.options, *writer, progress);
+    auto result = engine::export_type(*session, type, options, *writer, progress);
     progress.finish();
     if (!result) {
       auto error = with_auth_hint(std::move(result.error()), connection);

@@ -42,6 +42,7 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
           return fail(ErrorKind::provider, fmt::format("{}: a field definition is not a JSON object", source.path));
         if (auto field = spec.read(item)) read.push_back(std::move(*field));
       }
+      if (spec.read_envelope) spec.read_envelope(page.page.envelope, read);
       return Flow::more;
     };
     if (auto done = read_pages(session, metadata, PageQuery{}, "", on_page); !done)

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "lib/json/fields.hpp"
+#include "lib/json/member.hpp"
 #include "lib/json/tree.hpp"
 
 namespace crmexport::fields {
@@ -124,6 +126,8 @@ Result<std::string> Relabeler::relabel(std::string_view record) const {
         *values = std::move(object);
       }
       break;
+    case Placement::side_loaded:
+      break;  // the values are beside the page: relabel_page adds them
     case Placement::flat: {
       Node gathered;
       gathered.kind = Node::Kind::object;
@@ -167,10 +171,40 @@ Result<std::string> Relabeler::relabel(std::string_view record) const {
 }
 
 Result<void> Relabeler::relabel_page(json::Page& page) const {
+  if (m_spec.placement == Placement::side_loaded) return add_side_loaded(page);
   for (auto& record : page.records) {
     auto done = relabel(record);
     if (!done) return std::unexpected(done.error());
     record = std::move(*done);
+  }
+  return {};
+}
+
+// Each record gains `container`: {name: labeled value} from the values side-loaded beside the
+// page (the page's records and their values arrive together), in the order they were listed.
+Result<void> Relabeler::add_side_loaded(json::Page& page) const {
+  const auto& side = m_spec.side_loaded;
+  std::unordered_map<std::string, Node> by_record;
+  if (auto* values = json::find(page.envelope, "/" + side.at); values && values->IsArray())
+    for (const auto& item : values->GetArray()) {
+      auto record = json::text_at(item, "/" + side.record);
+      auto key = json::text_at(item, "/" + side.field);
+      if (!record || !key) continue;
+      auto [it, added] = by_record.try_emplace(*record);
+      if (added) it->second.kind = Node::Kind::object;
+      auto text = json::text_at(item, "/" + side.value);
+      Node value = text ? Node::string_node(*text) : Node{};
+      const auto* field = find(*key);
+      it->second.members.emplace_back(field ? field->name : *key,
+                                      field ? labeled(*field, std::move(value), m_spec.multiple) : std::move(value));
+    }
+  for (auto& record : page.records) {
+    auto id = json::member_text(record, "id");
+    if (!id) return std::unexpected(id.error());
+    auto it = *id ? by_record.find(plain_id(**id)) : by_record.end();
+    Node none;
+    none.kind = Node::Kind::object;
+    record = json::with_member(record, m_spec.container, json::to_text(it == by_record.end() ? none : it->second));
   }
   return {};
 }

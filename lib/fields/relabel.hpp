@@ -28,6 +28,8 @@ class Relabeler {
   const Field* find(std::string_view key) const;
 
  private:
+  Result<void> add_side_loaded(json::Page& page) const;
+
   const FieldsSpec& m_spec;
   std::vector<Field> m_fields;
   std::unordered_map<std::string, size_t> m_by_key;

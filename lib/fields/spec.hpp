@@ -21,6 +21,15 @@ enum class Placement {
   flat,            // KEY: value on the record itself (Pipedrive v1); gathered into `container`
   id_content_list, // "custom_fields": [{"id": KEY, "content": value}]  (Keap)
   properties,      // "properties": {KEY: value}; names stay, values get labels (HubSpot)
+  side_loaded,     // beside the page's records: [{RECORD_ID, FIELD, value}] (ActiveCampaign's fieldValues)
+};
+
+// Where side-loaded values sit in a page's envelope, and the members of one value.
+struct SideLoaded {
+  std::string at;            // the envelope's array: "fieldValues"
+  std::string record = "";   // the member naming the record's id: "contact"
+  std::string field = "";    // the member naming the field's key: "field"
+  std::string value = "value";
 };
 
 // How a value with several options is spelled.
@@ -33,6 +42,9 @@ enum class Multiple {
 
 // A metadata item (one element of the metadata answer's records) as a Field, or nullopt to skip it.
 using FieldReader = std::function<std::optional<Field>(const rapidjson::Value& item)>;
+// What a metadata page carries beside its items (ActiveCampaign's side-loaded fieldOptions),
+// added to the fields read so far. The envelope's numbers are strings (json/page.hpp).
+using EnvelopeReader = std::function<void(const rapidjson::Value& envelope, std::vector<Field>& fields)>;
 
 struct MetadataSource {
   std::string path;                     // below the connection's base URL
@@ -45,6 +57,7 @@ struct MetadataSource {
 struct FieldsSpec {
   std::vector<MetadataSource> sources;  // read in order; their fields are listed together
   FieldReader read;
+  EnvelopeReader read_envelope;  // empty: items carry everything
   Placement placement = Placement::member_object;
   std::string container = "custom_fields";  // the member holding custom values, where there is one
   Multiple multiple = Multiple::json_array;
@@ -53,6 +66,8 @@ struct FieldsSpec {
   // Built-in fields the metadata does not list (Keap's model lists custom fields only): named by
   // their keys, so custom names cannot take them and --fields knows them.
   std::vector<std::string> builtin_keys;
+  SideLoaded side_loaded;    // Placement::side_loaded
+  paging::Query label_params;  // sent with the type's pages when labels are wanted (include=fieldValues)
 };
 
 // The common case of a FieldReader: an item is an object with these members.

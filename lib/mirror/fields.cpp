@@ -53,6 +53,8 @@ std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& 
       return "json_extract(record, " + member_path("$." + spec.container, field.key) + ")";
     case Placement::flat:
       return "json_extract(record, " + member_path("$", field.key) + ")";
+    case Placement::side_loaded:
+      return "NULL";  // not in the record: the mirror keeps the provider's records as sent
     case Placement::id_content_list:
       return fmt::format(
           "(SELECT json_extract(value, '$.content') FROM json_each(record, '$.{}') WHERE CAST(json_extract(value, "
