@@ -4,6 +4,7 @@
 #include "lib/fields/columns.hpp"
 #include "lib/fields/naming.hpp"
 #include "lib/fields/relabel.hpp"
+#include "lib/json/page.hpp"
 #include "lib/json/tree.hpp"
 
 using namespace crmexport;
@@ -156,4 +157,28 @@ TEST_CASE("CSV columns from --fields resolve by name or key, unknown ones are re
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ErrorKind::usage);
   CHECK(refused.error().message.find("did you mean 'Lead source'?") != std::string::npos);
+}
+
+TEST_CASE("side-loaded values join their records by id, in the order listed", "[fields]") {
+  FieldsSpec spec;
+  spec.placement = Placement::side_loaded;
+  spec.side_loaded = {"fieldValues", "contact", "field", "value"};
+  spec.multiple = Multiple::double_pipe;
+  auto named = assign_names({builtin("email", "Email"), custom("1", "Color", {{"\"r\"", "Red"}}),
+                             custom("2", "Sports", {{"\"g\"", "Golf"}, {"\"s\"", "Sailing"}}, true),
+                             custom("3", "email")},
+                            {}, false);
+  Relabeler relabeler(spec, named.fields);
+  std::vector<std::string> at{"contacts"};
+  auto page = json::parse_page(
+      R"({"fieldValues":[{"contact":"2","field":"2","value":"||s||g||x||"},{"contact":"1","field":"1","value":"r"},)"
+      R"({"contact":"2","field":"3","value":"a@b.c"},{"contact":"2","field":"9","value":null}],)"
+      R"("contacts":[{"id":"1","n":1.50},{"id":"2"},{"id":"3"}]})",
+      at);
+  REQUIRE(page);
+  REQUIRE(relabeler.relabel_page(*page));
+  CHECK(page->records == std::vector<std::string>{
+                             R"({"id":"1","n":1.50,"custom_fields":{"Color":"Red"}})",
+                             R"j({"id":"2","custom_fields":{"Sports":["Sailing","Golf","x"],"email (3)":"a@b.c","9":null}})j",
+                             R"({"id":"3","custom_fields":{}})"});
 }
