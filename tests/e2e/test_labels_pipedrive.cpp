@@ -312,4 +312,18 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
     }
     CHECK(n == records.size());
   }
+
+  // A field renamed upstream: the next sync records the new label, keeps the frozen name, and
+  // the view (rebuilt because the fields changed) still has the column under that name.
+  auto defs = definitions(s.server, "deals");
+  auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
+  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
+  SQLite::Database after(db, SQLite::OPEN_READONLY);
+  SQLite::Statement row(after, "SELECT name, label FROM fields WHERE type = 'deals' AND key = ?1");
+  row.bind(1, deal_type->key);
+  REQUIRE(row.executeStep());
+  CHECK(row.getColumn(0).getString() == "Deal type");
+  CHECK(row.getColumn(1).getString() == "Kind of deal");
+  CHECK(after.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE \"Deal type\" = 'Web'").getInt() > 0);
 }
