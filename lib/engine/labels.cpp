@@ -35,6 +35,10 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
     auto metadata = as_type(type, source);
     auto on_page = [&](PageRead& page) -> Result<Flow> {
       ++requests;
+      if (source.read_items) {
+        source.read_items(page.page.records, read);
+        return Flow::more;
+      }
       for (const auto& item_text : page.page.records) {
         rapidjson::Document item;
         item.Parse(item_text.data(), item_text.size());

@@ -46,12 +46,17 @@ using FieldReader = std::function<std::optional<Field>(const rapidjson::Value& i
 // added to the fields read so far. The envelope's numbers are strings (json/page.hpp).
 using EnvelopeReader = std::function<void(const rapidjson::Value& envelope, std::vector<Field>& fields)>;
 
+// A source whose items are not field definitions but add to them (HubSpot's owners become the
+// options of hubspot_owner_id): the items (compact JSON), and the fields read so far.
+using ItemsReader = std::function<void(const std::vector<std::string>& items, std::vector<Field>& fields)>;
+
 struct MetadataSource {
   std::string path;                     // below the connection's base URL
   std::vector<std::string> records_at;  // keys from the answer's root to the items
   std::shared_ptr<const paging::Strategy> paging;
   int max_page_size = 100;
   paging::Query fixed_params;
+  ItemsReader read_items{};  // empty: each item is a field definition (FieldsSpec::read)
 };
 
 struct FieldsSpec {

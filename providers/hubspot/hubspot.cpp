@@ -2,6 +2,7 @@
 // endpoints behind --api-version legacy.
 #include "providers/hubspot/hubspot.hpp"
 
+#include "providers/hubspot/field_labels.hpp"
 #include "providers/hubspot/planners.hpp"
 #include "providers/hubspot/wire.hpp"
 
@@ -10,28 +11,6 @@ namespace {
 
 // search takes 200 a page (FACTS §3); list GETs take 100 and the planner clamps to that.
 constexpr int k_search_max = 200;
-
-// Property definitions (docs/providers/hubspot.md): names are immutable and readable already, so
-// only enumeration values get labels; a multiple checkbox holds its values joined by ';'.
-std::shared_ptr<const fields::FieldsSpec> properties_fields(const std::string& type) {
-  fields::FieldsSpec f;
-  f.sources = {{"/crm/v3/properties/" + type, {"results"}, paging::make(paging::Cursor{"after", "", "/paging/next/after"}),
-                100, {}}};
-  f.read = fields::read_item({.key = "name",
-                              .label = "label",
-                              .type = "type",
-                              .custom_flag = "hubspotDefined",
-                              .custom_flag_means = false,
-                              .options = "options",
-                              .option_id = "value",
-                              .option_label = "label",
-                              .multiple_types = {"checkbox"},
-                              .multiple_member = "fieldType"});
-  f.placement = fields::Placement::properties;
-  f.container = "properties";
-  f.multiple = fields::Multiple::semicolon;
-  return std::make_shared<const fields::FieldsSpec>(std::move(f));
-}
 
 TypeSpec object(std::string name, std::string description, std::string modified_property) {
   TypeSpec t;

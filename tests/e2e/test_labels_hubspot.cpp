@@ -28,6 +28,14 @@ std::map<std::string, Property> enumerations(const FakeServer& server, const std
     for (auto& o : item["options"].GetArray()) p.options[o["value"].GetString()] = o["label"].GetString();
     out[item["name"].GetString()] = p;
   }
+  // Owner ids read as the owners' names (GET /crm/v3/owners).
+  Property owners;
+  for (const auto& line : server.dataset("hubspot", "owners")) {
+    auto owner = parse_exact(line);
+    owners.options[owner["id"].GetString()] =
+        std::string(owner["firstName"].GetString()) + " " + owner["lastName"].GetString();
+  }
+  out["hubspot_owner_id"] = owners;
   return out;
 }
 
@@ -81,6 +89,7 @@ TEST_CASE("export --labels gives HubSpot enumeration values their labels, names 
     CHECK(result.out.find("\"favorite_color\":\"Violet\"") != std::string::npos);
     CHECK(result.out.find("\"favorite_color\":\"Blue; navy\"") != std::string::npos);
     if (type == "deals") CHECK(result.out.find("\"dealstage\":\"Stage «closedwon»\"") != std::string::npos);
+    if (type != "companies") CHECK(result.out.find("\"hubspot_owner_id\":\"1000") == std::string::npos);
   }
 
   auto fields = run_crmexport(home, {"-q", "fields", "hs", "deals", "--json"});
@@ -95,7 +104,10 @@ TEST_CASE("export --labels gives HubSpot enumeration values their labels, names 
     CHECK(std::string(listed[i]["label"].GetString()) == item["label"].GetString());
     CHECK(std::string(listed[i]["type"].GetString()) == item["type"].GetString());
     CHECK(listed[i]["custom"].GetBool() == !item["hubspotDefined"].GetBool());
-    rapidjson::Value options(rapidjson::kArrayType);
+    if (item["name"] == "hubspot_owner_id") {
+      CHECK(listed[i]["options"].Size() == server.dataset("hubspot", "owners").size());
+      continue;
+    }
     CHECK(listed[i]["options"].Size() == (item.HasMember("options") ? item["options"].Size() : 0));
     if (item.HasMember("options"))
       for (rapidjson::SizeType o = 0; o < item["options"].Size(); ++o) {
