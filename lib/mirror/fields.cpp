@@ -54,7 +54,7 @@ std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& 
     case Placement::flat:
       return "json_extract(record, " + member_path("$", field.key) + ")";
     case Placement::side_loaded:
-      return "NULL";  // not in the record: the mirror keeps the provider's records as sent
+      return "NULL";  // not in the record (rebuild_view leaves these fields out)
     case Placement::id_content_list:
       return fmt::format(
           "(SELECT json_extract(value, '$.content') FROM json_each(record, '$.{}') WHERE CAST(json_extract(value, "
@@ -108,6 +108,8 @@ void rebuild_view(SQLite::Database& db, const std::string& provider, const std::
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_name;  // name -> (connection, expr)
   std::set<std::string> taken{"connection", "id", "deleted_at"};
   for (auto& [connection, field] : all) {
+    // Side-loaded values are not in the stored records: no column could hold them.
+    if (field.custom && spec.placement == fields::Placement::side_loaded) continue;
     if (auto it = multiple.find(field.key); it != multiple.end()) field.multiple = it->second;
     if (!by_name.contains(field.name)) {
       if (taken.contains(lower(field.name))) continue;
