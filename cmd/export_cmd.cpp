@@ -156,7 +156,7 @@ void run(const Context& context, ExportArgs& args) {
   for (size_t i = 0; i < types.size(); ++i) {
     const auto& type = *types[i];
     const auto& destination = plan.destinations[i];
-    auto readable = plan_readable(*session, store, type, labels,
+    auto readable = plan_readable(*session, store, type, labels, args.labels,
                                   version.fields_name_properties ? std::vector<std::string>{} : writer_options.fields);
     auto type_writer_options = writer_options;
     if (!version.fields_name_properties) type_writer_options.fields = readable.columns;

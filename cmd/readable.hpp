@@ -16,7 +16,9 @@ struct ReadablePlan {
 };
 
 // Reads the type's metadata only when labels are wanted or `columns` may name fields by name.
+// Labels that are only CSV's default (`labels_asked` false) give way to a raw CSV, with a
+// warning, when the metadata cannot be read; asked-for labels and --fields names fail the run.
 ReadablePlan plan_readable(engine::Session& session, store::Store& store, const providers::TypeSpec& type,
-                           bool labels, const std::vector<std::string>& columns);
+                           bool labels, bool labels_asked, const std::vector<std::string>& columns);
 
 }  // namespace crmexport::cmd

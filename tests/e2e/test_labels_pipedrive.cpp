@@ -327,3 +327,21 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
   CHECK(row.getColumn(1).getString() == "Kind of deal");
   CHECK(after.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE \"Deal type\" = 'Web'").getInt() > 0);
 }
+
+TEST_CASE("CSV falls back to raw with a warning when field metadata cannot be read; --labels fails",
+          "[e2e][labels]") {
+  // Every other request fails with 500, and no retries: the metadata request is the one to fail.
+  FakeServer server({"--records", "20", "--inject-500-every", "1"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "pipedrive", "pd", "fake-token", {"--no-verify"}).exit_code == 0);
+  auto csv = run_crmexport(home, {"--max-retries", "0", "export", "pd", "deals", "-f", "csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.err.find("warning: deals: the field metadata could not be read (") != std::string::npos);
+  CHECK(parse_csv(csv.out).size() == 21);
+  CHECK(lines_of(csv.out).front().find("custom_fields.551c6344c57b06fa010f06fea7e39c5d96e68dc9") !=
+        std::string::npos);
+
+  auto asked = run_crmexport(home, {"-q", "--max-retries", "0", "export", "pd", "deals", "--labels"});
+  CHECK(asked.exit_code == 5);
+  CHECK(asked.out.empty());
+}
