@@ -13,6 +13,7 @@ void register_providers_command(CLI::App& app, Context& context);
 void register_auth_command(CLI::App& app, Context& context);
 void register_export_command(CLI::App& app, Context& context);
 void register_sync_command(CLI::App& app, Context& context);
+void register_fields_command(CLI::App& app, Context& context);
 void register_completion_command(CLI::App& app, Context& context);
 void register_man_command(CLI::App& app, Context& context);
 

@@ -8,6 +8,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/output_plan.hpp"
+#include "cmd/readable.hpp"
 #include "lib/auth/oauth.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
@@ -30,6 +31,8 @@ struct ExportArgs {
   std::vector<std::string> orders;   // --order FIELD:asc|desc
   std::string api_version;
   std::string associations;
+  bool labels = false;  // --labels
+  bool raw = false;     // --raw
   engine::ExportOptions options;
 };
 
@@ -185,19 +188,31 @@ void run(const Context& context, ExportArgs& args) {
   }
   for (auto& param : filter_order) args.options.params.push_back(std::move(param));
 
+  if (args.labels && args.raw) throw Fatal(ErrorKind::usage, "--labels and --raw contradict each other; give one");
+  // CSV is for reading, so it is readable unless --raw; NDJSON and JSON stay exact unless --labels.
+  bool labels = args.labels || (plan.format == output::Format::csv && !args.raw);
+
   auto session = open_session(context, connection);
   for (size_t i = 0; i < types.size(); ++i) {
     const auto& type = *types[i];
     const auto& destination = plan.destinations[i];
     log::TypeScope log_type(type.name);
+    auto readable = plan_readable(*session, store, type, labels, args.labels,
+                                  version.fields_name_properties ? std::vector<std::string>{} : writer_options.fields);
+    auto type_writer_options = writer_options;
+    if (!version.fields_name_properties) type_writer_options.fields = readable.columns;
+    auto options = args.options;
+    options.labels = readable.labels;
+    if (readable.labels)  // values some APIs send only when asked (ActiveCampaign's fieldValues)
+      for (const auto& param : type.fields->label_params) options.params.push_back(param);
     try {
       std::optional<output::AtomicFile> file;
       if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
       std::FILE* stream = file ? file->stream() : stdout;
-      auto writer = output::make_writer(plan.format, stream, writer_options);
+      auto writer = output::make_writer(plan.format, stream, type_writer_options);
       engine::Progress progress(type.name, engine::progress_wanted());
 
-      auto result = engine::export_type(*session, type, args.options, *writer, progress);
+      auto result = engine::export_type(*session, type, options, *writer, progress);
       progress.finish();
       if (result && result->interrupted) {
         if (!file) writer->finish();  // stdout stays well-formed (a JSON array closed, spooled CSV written)
@@ -210,8 +225,12 @@ void run(const Context& context, ExportArgs& args) {
       }
       writer->finish();
       if (file) file->commit();
-      log::info("{}: {} record{} in {} page{}{}", type.name, result->records, result->records == 1 ? "" : "s",
-                result->pages, result->pages == 1 ? "" : "s", destination.path ? " -> " + *destination.path : "");
+      log::info("{}: {} record{} in {} page{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
+                result->pages, result->pages == 1 ? "" : "s",
+                readable.requests ? fmt::format(", {} field metadata request{}", readable.requests,
+                                                readable.requests == 1 ? "" : "s")
+                                  : "",
+                destination.path ? " -> " + *destination.path : "");
       if (result->resume_cursor)
         log::write("", fmt::format("{}: stopped before the end as asked; resume with --cursor '{}'", type.name,
                                    *result->resume_cursor));
@@ -249,6 +268,9 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_option("--associations", args->associations,
                       "include the ids of these associated types, comma-separated (HubSpot v3)");
   command->add_flag("--archived", args->options.archived, "export archived records instead of live ones (HubSpot v3)");
+  command->add_flag("--labels", args->labels,
+                    "readable records: custom fields by name, option values as labels (CSV: the default)");
+  command->add_flag("--raw", args->raw, "CSV: keys and option ids exactly as the provider sends them");
   command->add_option("--param", args->params, "KEY=VALUE query parameter passed to the provider (repeatable)");
   command->add_option("--filter", args->filters,
                       "FIELD=VALUE: only matching records, as the provider's filters[FIELD] (repeatable)");

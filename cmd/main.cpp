@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   cmd::register_auth_command(app, context);
   cmd::register_export_command(app, context);
   cmd::register_sync_command(app, context);
+  cmd::register_fields_command(app, context);
   cmd::register_completion_command(app, context);
   cmd::register_man_command(app, context);
   cmd::add_examples(app);

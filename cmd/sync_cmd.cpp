@@ -8,6 +8,7 @@
 #include "cmd/commands.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
+#include "lib/engine/labels.hpp"
 #include "lib/engine/sync.hpp"
 
 namespace crmexport::cmd {
@@ -24,9 +25,10 @@ struct SyncArgs {
 };
 
 std::string summary_line(const engine::SyncReport& r) {
-  return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}, {} request{}, {:.1f} s", r.type,
+  return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}, {} request{}{}, {:.1f} s", r.type,
                      r.mode, r.resumed ? " (resumed)" : "", r.fetched, r.inserted, r.updated, r.deleted, r.requests,
-                     r.requests == 1 ? "" : "s", r.seconds);
+                     r.requests == 1 ? "" : "s",
+                     r.field_requests ? fmt::format(" + {} for field metadata", r.field_requests) : "", r.seconds);
 }
 
 std::string summary_json(const std::string& connection, const std::string& db,
@@ -62,6 +64,8 @@ std::string summary_json(const std::string& connection, const std::string& db,
     w.Int64(r.deleted);
     w.Key("requests");
     w.Int64(r.requests);
+    w.Key("field_requests");
+    w.Int64(r.field_requests);
     w.Key("pages");
     w.Int64(r.pages);
     w.Key("seconds");
@@ -102,6 +106,14 @@ void run(const Context& context, SyncArgs& args) {
           fmt::format("; pages already read are saved, and the next sync resumes {} from there", type->name);
       throw Fatal(std::move(error));
     }
+    // The fields table and the labeled view follow the account's fields on every sync.
+    auto field_requests = engine::refresh_mirror_fields(*session, mirror, store, *type);
+    if (!field_requests) {
+      auto error = std::move(field_requests.error());
+      error.message += fmt::format("; the records of {} are saved, only its field metadata is not", type->name);
+      throw Fatal(std::move(error));
+    }
+    report->field_requests = *field_requests;
     log::info("{}", summary_line(*report));
     reports.push_back(std::move(*report));
   }

@@ -12,6 +12,7 @@
 
 #include "lib/auth/oauth.hpp"
 #include "lib/core/time.hpp"
+#include "lib/fields/spec.hpp"
 #include "lib/http/client.hpp"
 #include "lib/http/rate_limit.hpp"
 #include "lib/paging/strategy.hpp"
@@ -101,6 +102,9 @@ struct TypeSpec {
   // Parameters that list recently deleted records instead of live ones (Pipedrive deals:
   // status=deleted); empty when the API has no such list. Incremental syncs read it to mark deletions.
   paging::Query deleted_params;
+  // Where the type's field metadata is and how custom values sit in its records; null when the
+  // API has no field metadata for it (then --labels leaves its records as they are).
+  std::shared_ptr<const fields::FieldsSpec> fields;
 };
 
 struct ApiVersion {

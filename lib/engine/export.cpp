@@ -24,6 +24,8 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   long skip = start->skip;                // records of the first page an earlier run already wrote
   ResumePoint written_up_to = *start;     // where the records handed to the writer end
   auto on_page = [&](PageRead& read) -> Result<Flow> {
+    if (options.labels)
+      if (auto labeled = options.labels->relabel_page(read.page); !labeled) return std::unexpected(labeled.error());
     const auto& records = read.page.records;
     if (read.number == 1 && start->position.empty() && !type.total_at.empty())
       total_at_start = json::int_at(read.page.envelope, type.total_at);

@@ -7,6 +7,7 @@
 #include "lib/core/time.hpp"
 #include "lib/engine/progress.hpp"
 #include "lib/engine/session.hpp"
+#include "lib/fields/relabel.hpp"
 #include "lib/output/writer.hpp"
 
 namespace crmexport::engine {
@@ -22,6 +23,8 @@ struct ExportOptions {
   std::vector<std::string> properties;    // --fields where the API version names properties with it
   std::vector<std::string> associations;  // --associations
   bool archived = false;                  // --archived
+  // Set: records are written readable (--labels; CSV by default), see lib/engine/labels.hpp.
+  std::shared_ptr<const fields::Relabeler> labels;
 };
 
 struct ExportResult {

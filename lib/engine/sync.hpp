@@ -34,6 +34,7 @@ struct SyncReport {
   long updated = 0;
   long deleted = 0;
   long requests = 0;
+  long field_requests = 0;  // the field metadata read for the labeled view (cmd/sync_cmd.cpp)
   long pages = 0;
   double seconds = 0;
 };

@@ -12,7 +12,7 @@ namespace {
 
 // Step i takes the schema from version i to version i + 1. Append only: a released step never
 // changes. A step that changes type tables must loop over mirror_tables (see ensure_type_table).
-constexpr std::array<std::string_view, 1> k_migration_steps = {
+constexpr std::array<std::string_view, 2> k_migration_steps = {
     R"sql(
       CREATE TABLE mirror_tables(
         name TEXT PRIMARY KEY,
@@ -34,6 +34,23 @@ constexpr std::array<std::string_view, 1> k_migration_steps = {
         run_high_water TEXT,        -- newest updated-at seen by that run so far
         run_started_at TEXT,
         PRIMARY KEY(connection, type)
+      );
+    )sql",
+    // Field metadata, refreshed by every sync; the labeled views are built from it (fields.cpp).
+    R"sql(
+      CREATE TABLE fields(
+        connection TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        type TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        field_type TEXT NOT NULL,
+        custom INTEGER NOT NULL,
+        options TEXT NOT NULL,       -- JSON [{"id", "label"}], ids as records carry them
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY(connection, type, key)
       );
     )sql",
 };

@@ -47,7 +47,7 @@ class CursorStrategy : public Strategy {
 
   Result<void> add_params(std::string_view position, int page_size, Query& query) const override {
     if (!position.empty()) query.emplace_back(m_config.cursor_param, std::string(position));
-    query.emplace_back(m_config.limit_param, std::to_string(page_size));
+    if (!m_config.limit_param.empty()) query.emplace_back(m_config.limit_param, std::to_string(page_size));
     return {};
   }
 

@@ -61,7 +61,7 @@ struct StartNextStart {
 // continues while the cursor at `next_at` is present and not empty.
 struct Cursor {
   std::string cursor_param;
-  std::string limit_param;
+  std::string limit_param;  // empty: the endpoint takes no page size (HubSpot's properties)
   std::string next_at;
 };
 

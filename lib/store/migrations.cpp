@@ -13,7 +13,7 @@ namespace {
 
 // Step i takes the schema from version i to version i + 1. Append only: a released step never
 // changes, because stores in the field have already applied it.
-constexpr std::array<std::string_view, 1> k_migration_steps = {
+constexpr std::array<std::string_view, 2> k_migration_steps = {
     R"sql(
       CREATE TABLE connections(
         name TEXT PRIMARY KEY,
@@ -24,6 +24,24 @@ constexpr std::array<std::string_view, 1> k_migration_steps = {
         secret TEXT NOT NULL,
         created_at TEXT NOT NULL,
         updated_at TEXT NOT NULL
+      );
+    )sql",
+    // Readable field names, frozen at first sight per connection and type (lib/fields/naming.hpp),
+    // with every option label seen, so deleted fields and options keep resolving.
+    R"sql(
+      CREATE TABLE field_names(
+        connection TEXT NOT NULL,
+        type TEXT NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        label TEXT NOT NULL,
+        field_type TEXT NOT NULL,
+        custom INTEGER NOT NULL,
+        multiple INTEGER NOT NULL,
+        options TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY(connection, type, key)
       );
     )sql",
 };

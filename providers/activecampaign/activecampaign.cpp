@@ -30,6 +30,28 @@ TypeSpec offset_type(std::string name, std::string description, std::string reso
   return t;
 }
 
+// Contacts' custom fields (docs/providers/activecampaign.md): GET /api/3/fields pages like the
+// lists and side-loads the options; the values come beside a contacts page that asks for
+// include=fieldValues (no request per contact); multi-select values are "||A||C||".
+std::shared_ptr<const fields::FieldsSpec> contact_fields() {
+  fields::FieldsSpec f;
+  f.sources = {{"/api/3/fields", {"fields"}, paging::make(paging::OffsetLimit{"offset", "limit", "/meta/total"}),
+                k_max_limit, {}}};
+  f.read = fields::read_item({.key = "id",
+                              .label = "title",
+                              .type = "type",
+                              .multiple_types = {"listbox", "checkbox", "multiselect"},
+                              .custom_when = [](const fields::Field&) { return true; }});
+  f.read_envelope = attach_field_options;
+  f.placement = fields::Placement::side_loaded;
+  f.side_loaded = {"fieldValues", "contact", "field", "value"};
+  f.multiple = fields::Multiple::double_pipe;
+  f.label_params = {{"include", "fieldValues"}};
+  f.builtin_keys = {"cdate", "email", "phone", "firstName", "lastName", "orgid", "orgname", "deleted",
+                    "anonymized", "score", "udate", "created_timestamp", "updated_timestamp", "links", "id", "organization"};
+  return std::make_shared<const fields::FieldsSpec>(std::move(f));
+}
+
 // Contacts page by id so that records added or deleted during the export move no position:
 // only /contacts takes id_greater (FACTS §3).
 TypeSpec contacts() {
@@ -37,6 +59,7 @@ TypeSpec contacts() {
   t.paging = paging::make(paging::IdKeyset{"id_greater", "limit", "orders[id]", "ASC", "id", "/meta/total"});
   // The filter's date format is unconfirmed (FACTS §5); ISO-8601 with a zone is unambiguous.
   t.since = SinceFilter{"filters[updated_after]", TimeFormat::rfc3339};
+  t.fields = contact_fields();
   return t;
 }
 

@@ -1,6 +1,10 @@
 #include "providers/activecampaign/wire.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "lib/json/fields.hpp"
 
 #include "lib/json/parse.hpp"
 
@@ -28,6 +32,21 @@ std::string error_message(const http::Response& response) {
     if (!one.empty()) joined += (joined.empty() ? "" : "; ") + one;
   }
   return joined;
+}
+
+void attach_field_options(const rapidjson::Value& envelope, std::vector<fields::Field>& fields) {
+  const auto* options = json::find(envelope, "/fieldOptions");
+  if (!options || !options->IsArray()) return;
+  for (const auto& option : options->GetArray()) {
+    auto field = json::text_at(option, "/field");
+    auto value = json::text_at(option, "/value");
+    if (!field || !value) continue;
+    rapidjson::StringBuffer id;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(id);
+    writer.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
+    for (auto& f : fields)
+      if (f.key == *field) f.options.push_back({id.GetString(), json::text_at(option, "/label").value_or(*value)});
+  }
 }
 
 }  // namespace crmexport::providers::activecampaign

@@ -3,10 +3,15 @@
 // {"message":"Forbidden"} or {"errors":[{"title":"...","detail":"..."}]}.
 #include <string>
 
+#include "lib/fields/spec.hpp"
 #include "lib/http/message.hpp"
 
 namespace crmexport::providers::activecampaign {
 
 std::string error_message(const http::Response& response);
+
+// /api/3/fields side-loads each field's options beside the fields as fieldOptions
+// [{field, value, label}]: attach them to their fields (ids as the values records carry).
+void attach_field_options(const rapidjson::Value& envelope, std::vector<fields::Field>& fields);
 
 }  // namespace crmexport::providers::activecampaign

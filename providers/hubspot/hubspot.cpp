@@ -2,6 +2,7 @@
 // endpoints behind --api-version legacy.
 #include "providers/hubspot/hubspot.hpp"
 
+#include "providers/hubspot/field_labels.hpp"
 #include "providers/hubspot/planners.hpp"
 #include "providers/hubspot/wire.hpp"
 
@@ -21,6 +22,7 @@ TypeSpec object(std::string name, std::string description, std::string modified_
   t.max_page_size = k_search_max;
   t.since = SinceFilter{modified_property, TimeFormat::epoch_millis};
   t.planner = objects_planner(name, modified_property);
+  t.fields = properties_fields(t.name);
   return t;
 }
 

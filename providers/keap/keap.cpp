@@ -4,6 +4,8 @@
 
 #include "providers/keap/wire.hpp"
 
+#include <map>
+
 namespace crmexport::providers::keap {
 namespace {
 
@@ -15,6 +17,26 @@ constexpr int k_v1_max_page_size = 200;
 // Every optional company field the spec lists, so an export is complete.
 constexpr const char* k_company_fields =
     "company_name,email_address,phone_number,fax_number,address,notes,create_time,update_time,custom_fields";
+
+// Custom field definitions (docs/providers/keap.md): GET .../{type}/model lists custom fields
+// only ({id, label, field_type, options[{id, label}]}), unpaged; records carry the values as
+// custom_fields [{id, content}] when asked, list boxes as "a,b". Built-in keys are declared so
+// that custom names do not take them.
+std::shared_ptr<const fields::FieldsSpec> model_fields(const std::string& path, std::vector<std::string> builtins) {
+  fields::FieldsSpec f;
+  f.sources = {{path + "/model", {"custom_fields"}, paging::make(paging::Cursor{"page_token", "", "/next_page_token"}),
+                1, {}}};
+  f.read = fields::read_item({.key = "id",
+                              .label = "label",
+                              .type = "field_type",
+                              .options = "options",
+                              .multiple_types = {"LIST_BOX", "ListBox"},
+                              .custom_when = [](const fields::Field&) { return true; }});
+  f.placement = fields::Placement::id_content_list;
+  f.multiple = fields::Multiple::comma_separated;
+  f.builtin_keys = std::move(builtins);
+  return std::make_shared<const fields::FieldsSpec>(std::move(f));
+}
 
 TypeSpec v2(std::string name, std::string path, std::string records_key, std::string description,
             std::string updated_field, std::optional<SinceFilter> since, paging::Query fixed) {
@@ -49,6 +71,32 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
 // The v2 `filter` grammar is `field==value;...` (FACTS Keap §5); the time wants milliseconds.
 SinceFilter filter_since(std::string field) {
   return SinceFilter{"filter", TimeFormat::rfc3339_millis, std::move(field) + "=="};
+}
+
+// Contacts, companies and opportunities carry custom_fields only when asked (v2 `fields`, v1
+// `optional_properties`): asked always, so exports are complete and --labels has the values.
+void ask_for_custom_fields(Provider& p) {
+  const std::map<std::string, std::vector<std::string>> v2_builtins{
+      {"contacts", {"id", "given_name", "family_name", "email_addresses", "phone_numbers", "company", "owner_id",
+                    "create_time", "update_time"}},
+      {"companies", {"id", "company_name", "email_address", "phone_number", "fax_number", "address", "notes",
+                     "create_time", "update_time"}},
+      {"opportunities", {"id", "opportunity_title", "contact", "stage", "user", "projected_revenue_low",
+                         "projected_revenue_high", "include_in_forecast", "opportunity_notes", "created_time",
+                         "last_updated_time"}}};
+  for (auto& version : p.versions)
+    for (auto& type : version.types) {
+      auto builtins = v2_builtins.find(type.name);
+      if (builtins == v2_builtins.end()) continue;
+      bool v2 = version.name == "v2";
+      if (v2 && type.name != "companies") type.fixed_params.emplace_back("fields", "custom_fields");
+      if (!v2) type.fixed_params.emplace_back("optional_properties", "custom_fields");
+      auto keys = builtins->second;
+      if (!v2)  // v1 names its times differently
+        for (auto& key : keys)
+          if (key.ends_with("_time")) key = key.starts_with("create") ? "date_created" : "last_updated";
+      type.fields = model_fields(type.path, std::move(keys));
+    }
 }
 
 auth::OAuthFacts oauth_facts() {
@@ -114,6 +162,7 @@ Provider make() {
                      v1("opportunities", "opportunities (deals)", "last_updated"),
                      v1("notes", "notes on contacts", "last_updated"),
                  }});
+  ask_for_custom_fields(p);
   return p;
 }
 

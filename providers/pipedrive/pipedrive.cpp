@@ -12,6 +12,49 @@ constexpr int k_v2_max_limit = 500;
 // lists, and start/next_start paging stays correct if the server caps lower.
 constexpr int k_v1_max_limit = 500;
 
+// Field metadata (docs/providers/pipedrive.md): the v2 Fields API pages by cursor like the
+// lists; v2 records nest custom values under custom_fields, multiple options as arrays of ids.
+std::shared_ptr<const fields::FieldsSpec> v2_fields(std::string singular) {
+  fields::FieldsSpec f;
+  f.sources = {{"/api/v2/" + singular + "Fields", {"data"},
+                paging::make(paging::Cursor{"cursor", "limit", "/additional_data/next_cursor"}), k_v2_max_limit, {}}};
+  f.read = fields::read_item({.key = "field_code",
+                              .label = "field_name",
+                              .type = "field_type",
+                              .custom_flag = "is_custom_field",
+                              .options = "options",
+                              .multiple_types = {"set"}});
+  f.placement = fields::Placement::member_object;
+  f.multiple = fields::Multiple::json_array;
+  return std::make_shared<const fields::FieldsSpec>(std::move(f));
+}
+
+// v1 *Fields: edit_flag marks custom fields; deleted options stay listed under options_deleted.
+// v1 records carry custom values flat, sets as "1,2", money as KEY and KEY_currency.
+std::shared_ptr<const fields::FieldsSpec> v1_fields(std::string singular) {
+  fields::FieldsSpec f;
+  f.sources = {{"/api/v1/" + singular + "Fields", {"data"}, paging::make(paging::StartNextStart{}), k_v1_max_limit, {}}};
+  f.read = fields::read_item({.key = "key",
+                              .label = "name",
+                              .type = "field_type",
+                              .custom_flag = "edit_flag",
+                              .options = "options",
+                              .more_options = {"options_deleted"},
+                              .multiple_types = {"set"}});
+  f.placement = fields::Placement::flat;
+  f.multiple = fields::Multiple::comma_separated;
+  f.currency_suffix = "_currency";
+  return std::make_shared<const fields::FieldsSpec>(std::move(f));
+}
+
+// The singular a type's metadata endpoint is named after (dealFields); empty: none.
+std::string fields_singular(const std::string& type) {
+  for (const auto& [plural, singular] : {std::pair{"persons", "person"}, {"organizations", "organization"},
+                                         {"deals", "deal"}, {"activities", "activity"}, {"notes", "note"}})
+    if (type == plural) return singular;
+  return {};
+}
+
 TypeSpec v2(std::string name, std::string description, bool has_updated_since) {
   TypeSpec t;
   t.name = name;
@@ -22,6 +65,7 @@ TypeSpec v2(std::string name, std::string description, bool has_updated_since) {
   t.paging = paging::make(paging::Cursor{"cursor", "limit", "/additional_data/next_cursor"});
   t.max_page_size = k_v2_max_limit;
   if (has_updated_since) t.since = SinceFilter{"updated_since", TimeFormat::rfc3339};
+  if (auto singular = fields_singular(t.name); !singular.empty()) t.fields = v2_fields(singular);
   return t;
 }
 
@@ -38,6 +82,7 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
   t.max_page_size = k_v1_max_limit;
   // v1 notes take updated_since (RFC3339); the other v1 lists have no change filter (FACTS §5).
   if (has_updated_since) t.since = SinceFilter{"updated_since", TimeFormat::rfc3339};
+  if (auto singular = fields_singular(t.name); !singular.empty()) t.fields = v1_fields(singular);
   return t;
 }
 

@@ -90,10 +90,10 @@ TEST_CASE("export -o DIR/ writes one file per type, JSON arrays hold the same re
   CHECK(files == 3);
 }
 
-TEST_CASE("CSV cells hold each dataset value, flattened by dot path", "[e2e][pipedrive]") {
+TEST_CASE("CSV --raw cells hold each dataset value, flattened by dot path", "[e2e][pipedrive]") {
   Setup s;
   auto path = s.home / "persons.csv";
-  auto result = s.exportt({"persons", "-o", path});
+  auto result = s.exportt({"persons", "-o", path, "--raw"});
   REQUIRE(result.exit_code == 0);
   auto rows = parse_csv(read_file(path));
   auto expected = s.server.dataset("pipedrive", "persons");

@@ -1,6 +1,7 @@
 #include "tests/fake/activecampaign_provider.hpp"
 
 #include "tests/fake/activecampaign_dataset.hpp"
+#include "tests/fake/activecampaign_fields.hpp"
 #include "tests/fake/json_util.hpp"
 
 #include <fmt/format.h>
@@ -102,6 +103,7 @@ class ActiveCampaignProvider final : public FakeProvider {
  public:
   explicit ActiveCampaignProvider(const FakeOptions& options)
       : m_dataset(options.seed, options.records),
+        m_seed(options.seed),
         m_churn_every(options.churn_every),
         m_limiter(k_requests_per_second, std::chrono::milliseconds(1000)) {}
 
@@ -113,6 +115,15 @@ class ActiveCampaignProvider final : public FakeProvider {
                  send_body(res, 200,
                            R"({"user":{"username":"admin","firstName":"Ada","lastName":"Admin",)"
                            R"("email":"admin@example.com","phone":"","signature":null,"links":{},"id":"1"}})");
+               }));
+    server.Get(p + "/fields", guarded(state, [](const httplib::Request& req, httplib::Response& res) {
+                 std::string error;
+                 const ListQuery query = parse_list_query(req, error);
+                 if (!error.empty()) return send_invalid(res, 422, error);
+                 rapidjson::StringBuffer buffer;
+                 JsonWriter w(buffer);
+                 activecampaign::write_fields_page(w, query.offset, query.limit);
+                 send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
                }));
     server.Get(p + "/([A-Za-z]+)", guarded(state, [this](const httplib::Request& req, httplib::Response& res) {
                  const auto type = activecampaign::type_from_resource(req.matches[1].str());
@@ -159,6 +170,14 @@ class ActiveCampaignProvider final : public FakeProvider {
       for (const auto& record : m_dataset.all(type)) out << activecampaign::record_json(record) << '\n';
       if (!out.flush()) throw std::runtime_error(fmt::format("failed writing {}", file.string()));
     }
+    // The contact fields (with their options) and each contact's side-loaded values, one line each.
+    std::filesystem::create_directories(root / "fields");
+    std::ofstream fields(root / "fields" / "contacts.ndjson", std::ios::binary);
+    for (const auto& line : activecampaign::field_lines()) fields << line << '\n';
+    std::vector<std::int64_t> ids;
+    for (const auto& record : m_dataset.all(Type::contact)) ids.push_back(record.id);
+    std::ofstream values(root / "fields" / "contact_values.ndjson", std::ios::binary);
+    for (const auto& line : activecampaign::value_lines(m_seed, ids)) values << line << '\n';
   }
 
  private:
@@ -214,6 +233,12 @@ class ActiveCampaignProvider final : public FakeProvider {
       w.StartArray();
       w.EndArray();
     }
+    // Custom field values come along when asked (include=fieldValues), for this page's contacts.
+    if (type == Type::contact && req.get_param_value("include").find("fieldValues") != std::string::npos) {
+      std::vector<std::int64_t> ids;
+      for (const auto& record : result->records) ids.push_back(record.id);
+      activecampaign::write_field_values(w, m_seed, ids);
+    }
     write_key(w, activecampaign::resource_name(type));
     w.StartArray();
     for (const auto& record : result->records) {
@@ -252,6 +277,7 @@ class ActiveCampaignProvider final : public FakeProvider {
   }
 
   Dataset m_dataset;
+  std::uint64_t m_seed;
   std::int64_t m_churn_every;
   std::atomic<std::int64_t> m_contact_lists{0};
   RateLimiter m_limiter;

@@ -17,6 +17,25 @@ constexpr std::int64_t k_portal_id = 62515;
 constexpr std::uint64_t k_stream_time = 101;
 constexpr std::uint64_t k_stream_values = 102;
 constexpr std::uint64_t k_stream_custom = 103;
+constexpr std::uint64_t k_stream_options = 104;
+
+// The enumeration properties of --hubspot-option-properties: internal value -> label. Violet is
+// hidden (retired in the account) yet old records still hold it.
+struct OptionDef {
+  const char* value;
+  const char* label;
+  bool hidden;
+};
+constexpr std::array<OptionDef, 4> k_colors{{{"red", "Red", false},
+                                             {"green", "Green", false},
+                                             {"blue", "Blue; navy", false},
+                                             {"violet", "Violet", true}}};
+constexpr std::array<OptionDef, 4> k_interests{{{"golf", "Golf", false},
+                                                {"sailing", "Sailing", false},
+                                                {"chess", "Chess", false},
+                                                {"opera", "Opera", false}}};
+const char* const k_stage_ids[] = {"appointmentscheduled", "qualifiedtobuy", "presentationscheduled",
+                                   "decisionmakerboughtin", "contractsent", "closedwon", "closedlost"};
 
 const std::int64_t k_epoch_2024 = epoch_from_civil(2024, 1, 1) * 1000;
 // A quarter of all changes happened in three bulk edits, so many records share a timestamp.
@@ -82,6 +101,10 @@ Account::Account(const FakeOptions& options)
     m_names[i] = k_defaults[i];
     m_names[i].insert(m_names[i].end(), k_extras[i].begin(), k_extras[i].end());
     for (int c = 1; c <= m_custom; ++c) m_names[i].push_back(fmt::format("custom_field_{:03}", c));
+    if (options.hubspot_option_properties) {
+      m_names[i].push_back("favorite_color");
+      m_names[i].push_back("interests");
+    }
   }
 }
 
@@ -172,6 +195,8 @@ std::vector<Property> Account::properties_of(ObjectType type, std::int64_t id) c
       value = note_html(person.first, rng);
     else if (name == "hs_timestamp")
       value = created;
+    else if (name == "favorite_color" || name == "interests")
+      value = option_value(name, id);
     else {
       Rng custom(m_seed, k_stream_custom, static_cast<std::uint64_t>(id) * 1000 + out.size());
       switch (custom.below(5)) {
@@ -243,15 +268,58 @@ void Account::write_object(JsonWriter& w, ObjectType type, std::int64_t id, cons
   w.EndObject();
 }
 
+// A select holds one option's value; a multiple checkbox several, joined by ';' in catalogue
+// order; an empty checkbox is "" (cleared) or null (never set).
+std::optional<std::string> Account::option_value(const std::string& name, std::int64_t id) const {
+  Rng rng(m_seed, k_stream_options, static_cast<std::uint64_t>(id) * 2 + (name == "interests" ? 1 : 0));
+  if (rng.percent(15)) return std::nullopt;
+  if (name == "favorite_color") return k_colors[rng.below(k_colors.size())].value;
+  std::string joined;
+  for (const auto& option : k_interests)
+    if (rng.percent(40)) joined += (joined.empty() ? "" : ";") + std::string(option.value);
+  return joined;
+}
+
 void Account::write_property_definitions(JsonWriter& w, ObjectType type) const {
+  auto write_options = [&](auto&& each) {
+    write_key(w, "options");
+    w.StartArray();
+    each([&](std::string_view label, std::string_view value, int order, bool hidden) {
+      w.StartObject();
+      write_string_field(w, "label", label);
+      write_string_field(w, "value", value);
+      write_int_field(w, "displayOrder", order);
+      write_bool_field(w, "hidden", hidden);
+      w.EndObject();
+    });
+    w.EndArray();
+  };
+  auto from_list = [&](const auto& list) {
+    write_options([&](auto option) {
+      for (size_t i = 0; i < list.size(); ++i) option(list[i].label, list[i].value, static_cast<int>(i), list[i].hidden);
+    });
+  };
   for (const auto& name : m_names[index_of(type)]) {
+    bool custom = name.starts_with("custom_") || name == "favorite_color" || name == "interests";
+    bool enumeration = name == "favorite_color" || name == "interests" || name == "dealstage" || name == "pipeline";
     w.StartObject();
     write_string_field(w, "name", name);
-    write_string_field(w, "label", name.starts_with("custom_") ? "Custom " + name.substr(7) : name);
-    write_string_field(w, "type", "string");
-    write_string_field(w, "fieldType", "text");
-    write_string_field(w, "groupName", name.starts_with("custom_") ? "custom" : "information");
-    write_bool_field(w, "hubspotDefined", !name.starts_with("custom_"));
+    write_string_field(w, "label", name.starts_with("custom_") ? "Custom " + name.substr(7)
+                                   : name == "favorite_color" ? "Favorite color"
+                                   : name == "interests"      ? "Interests"
+                                                              : name);
+    write_string_field(w, "type", enumeration ? "enumeration" : "string");
+    write_string_field(w, "fieldType", name == "interests" ? "checkbox" : enumeration ? "select" : "text");
+    write_string_field(w, "groupName", custom ? "custom" : "information");
+    if (name == "favorite_color") from_list(k_colors);
+    if (name == "interests") from_list(k_interests);
+    // dealstage and pipeline list the default pipeline's stages, labeled as the pipelines API does.
+    if (name == "dealstage")
+      write_options([&](auto option) {
+        for (int i = 0; i < 7; ++i) option(fmt::format("Stage «{}»", k_stage_ids[i]), k_stage_ids[i], i, false);
+      });
+    if (name == "pipeline") write_options([&](auto option) { option("Sales Pipeline", "default", 0, false); });
+    write_bool_field(w, "hubspotDefined", !custom);
     write_bool_field(w, "archived", false);
     w.EndObject();
   }

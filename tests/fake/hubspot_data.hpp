@@ -63,6 +63,7 @@ class Account {
 
  private:
   std::vector<Property> properties_of(ObjectType type, std::int64_t id) const;
+  std::optional<std::string> option_value(const std::string& name, std::int64_t id) const;
 
   std::uint64_t m_seed;
   std::int64_t m_records;

@@ -172,6 +172,24 @@ class HubSpotProvider : public FakeProvider {
         out.put('\n');
       }
     };
+    // The property definitions, one per line (what /crm/v3/properties/TYPE lists).
+    std::filesystem::create_directories(folder / "fields");
+    for (auto type : hubspot::k_object_types) {
+      rapidjson::StringBuffer buffer;
+      JsonWriter w(buffer);
+      w.StartArray();
+      m_account.write_property_definitions(w, type);
+      w.EndArray();
+      rapidjson::Document definitions;
+      definitions.Parse(buffer.GetString());
+      std::ofstream out(folder / "fields" / (std::string(hubspot::type_name(type)) + ".ndjson"), std::ios::binary);
+      for (const auto& item : definitions.GetArray()) {
+        rapidjson::StringBuffer line;
+        rapidjson::Writer<rapidjson::StringBuffer> lw(line);
+        item.Accept(lw);
+        out << line.GetString() << '\n';
+      }
+    }
     for (auto type : hubspot::k_object_types) {
       const auto& names = m_account.property_names(type);
       std::set<std::string> all(names.begin(), names.end());

@@ -1,5 +1,7 @@
 #include "tests/fake/keap_provider.hpp"
 
+#include "tests/fake/keap_custom_fields.hpp"
+
 #include "tests/fake/fake_random.hpp"
 #include "tests/fake/json_util.hpp"
 #include "tests/fake/oauth_fake.hpp"
@@ -74,8 +76,9 @@ class Dataset {
   Times times(KeapType t, std::int64_t id) const { return times_of(m_seed, t, id); }
 
   // `fields`: the v2 `fields` parameter's names (nullptr: every field, as the dump has them).
-  void write(JsonWriter& w, KeapType t, Version v, std::int64_t id,
-             const std::set<std::string>* fields = nullptr) const {
+  // `custom`: custom_fields asked for (v2 `fields`, v1 `optional_properties`); the dump has them.
+  void write(JsonWriter& w, KeapType t, Version v, std::int64_t id, const std::set<std::string>* fields = nullptr,
+             bool custom = true) const {
     Rng rng(m_seed, 950 + static_cast<std::uint64_t>(t), static_cast<std::uint64_t>(id));
     const Times tm = times(t, id);
     const bool v2 = v == Version::v2;
@@ -201,6 +204,7 @@ class Dataset {
         break;
       }
     }
+    if (custom && keap::has_custom_fields(collection(t))) keap::write_custom_fields(w, collection(t), v2, m_seed, id);
     w.EndObject();
   }
 
@@ -297,6 +301,14 @@ class KeapProvider final : public FakeProvider {
     const std::string p = prefix();
     server.Get(p + "/crm/rest/v2/opportunities/stages",
                guarded(state, [this](const auto& req, auto& res) { serve_v2(KeapType::stage, req, res); }));
+    // Custom field definitions (the model endpoints), before the lists' pattern takes "model".
+    server.Get(p + "/crm/rest/(v1|v2)/(contacts|companies|opportunities)/model",
+               guarded(state, [](const auto& req, auto& res) {
+                 rapidjson::StringBuffer buffer;
+                 JsonWriter w(buffer);
+                 keap::write_model(w, req.matches[2].str(), req.matches[1].str() == "v2");
+                 send_json(res, 200, buffer);
+               }));
     server.Get(p + "/crm/rest/v2/([a-z]+)", guarded(state, [this](const auto& req, auto& res) {
                  auto type = type_named(req.matches[1].str());
                  if (!type || *type == KeapType::stage) return send_error(res, 404, "NOT_FOUND", "Not Found");
@@ -315,6 +327,14 @@ class KeapProvider final : public FakeProvider {
     for (const KeapType t : k_all_types) {
       dump_type(t, Version::v2, root / (collection(t) + ".ndjson"));
       if (t != KeapType::stage) dump_type(t, Version::v1, root / "v1" / (collection(t) + ".ndjson"));
+    }
+    std::filesystem::create_directories(root / "fields");
+    for (const char* type : {"contacts", "companies", "opportunities"}) {
+      std::ofstream out(root / "fields" / fmt::format("{}.ndjson", type), std::ios::binary);
+      rapidjson::StringBuffer buffer;
+      JsonWriter w(buffer);
+      keap::write_model(w, type, true);
+      out << buffer.GetString() << '\n';
     }
   }
 
@@ -421,7 +441,8 @@ class KeapProvider final : public FakeProvider {
       fields.emplace(rest.substr(0, comma));
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
-    for (std::size_t i = begin; i < end; ++i) m_dataset.write(w, t, Version::v2, matching[i], &fields);
+    for (std::size_t i = begin; i < end; ++i)
+      m_dataset.write(w, t, Version::v2, matching[i], &fields, fields.contains("custom_fields"));
     w.EndArray();
     // The last page carries an empty token.
     write_string_field(w, "next_page_token",
@@ -462,8 +483,9 @@ class KeapProvider final : public FakeProvider {
     w.StartObject();
     write_key(w, collection(t));
     w.StartArray();
+    const bool custom = req.get_param_value("optional_properties").find("custom_fields") != std::string::npos;
     for (std::int64_t i = offset; i < end; ++i)
-      m_dataset.write(w, t, Version::v1, matching[static_cast<std::size_t>(i)]);
+      m_dataset.write(w, t, Version::v1, matching[static_cast<std::size_t>(i)], nullptr, custom);
     w.EndArray();
     write_int_field(w, "count", total);
     write_string_field(w, "next", fmt::format("{}?limit={}&offset={}", base, limit, end));

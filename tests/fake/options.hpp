@@ -29,6 +29,9 @@ struct FakeOptions {
   int hubspot_interval_ms = 10000;
   std::int64_t hubspot_daily_limit = 250000;
   int hubspot_custom_properties = 5;
+  // HubSpot: 1 adds two enumeration properties per object type (a select and a multiple
+  // checkbox); off by default so the default dataset stays as it was.
+  int hubspot_option_properties = 0;
   // OAuth2 (every provider's fake token endpoint): the registered client, the first refresh
   // token, and how long issued access tokens live.
   std::string client_id = "fake-client";

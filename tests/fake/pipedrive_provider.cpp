@@ -1,6 +1,7 @@
 #include "tests/fake/pipedrive_provider.hpp"
 
 #include "tests/fake/pipedrive_dataset.hpp"
+#include "tests/fake/pipedrive_fields.hpp"
 #include "tests/fake/pipedrive_http.hpp"
 #include "tests/fake/pipedrive_records.hpp"
 #include "tests/fake/pipedrive_routes.hpp"
@@ -47,6 +48,15 @@ class PipedriveProvider final : public FakeProvider {
 
   void register_routes(httplib::Server& server, ServerState& state) override {
     const std::string p = prefix();
+    // Field metadata first: its paths (dealFields) would otherwise not match the lists' pattern.
+    server.Get(p + "/api/v2/(person|organization|deal|activity|product)Fields",
+               pipedrive::guarded(state, false, [this](const auto& req, auto& res) {
+                 pipedrive::serve_v2_fields(m_fields, pipedrive::type_from_singular(req.matches[1].str()), req, res);
+               }));
+    server.Get(p + "(?:/api)?/v1/(person|organization|deal|activity|product|note)Fields",
+               pipedrive::guarded(state, true, [this](const auto& req, auto& res) {
+                 pipedrive::serve_v1_fields(m_fields, pipedrive::type_from_singular(req.matches[1].str()), req, res);
+               }));
     server.Get(p + "/api/v2/([a-z]+)", pipedrive::guarded(state, false, [this](const auto& req, auto& res) {
                  const auto type = pipedrive::type_from_collection(req.matches[1].str());
                  if (!type || !pipedrive::has_v2(*type)) return pipedrive::send_error(res, 404, "Unknown method .");
@@ -84,6 +94,21 @@ class PipedriveProvider final : public FakeProvider {
         res.set_content(fmt::format("{{\"success\":false,\"error\":\"{}\"}}", e.what()), "application/json");
       }
     });
+    // Field changes users make in the account: a new label (body), a deleted option.
+    server.Post("/_admin/pipedrive/fields/([a-z]+)/([0-9a-z_]+)/rename",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  const auto type = pipedrive::type_from_collection(req.matches[1].str());
+                  if (!type || !m_fields.rename(*type, req.matches[2].str(), req.body))
+                    return admin_error(res, 404, "no such field");
+                  res.set_content("{\"success\":true}", "application/json");
+                });
+    server.Post("/_admin/pipedrive/fields/([a-z]+)/([0-9a-z_]+)/options/([0-9a-z_]+)/delete",
+                [this](const httplib::Request& req, httplib::Response& res) {
+                  const auto type = pipedrive::type_from_collection(req.matches[1].str());
+                  if (!type || !m_fields.delete_option(*type, req.matches[2].str(), req.matches[3].str()))
+                    return admin_error(res, 404, "no such option");
+                  res.set_content("{\"success\":true}", "application/json");
+                });
     server.Post("/_admin/pipedrive/([a-z]+)/add", [this](const httplib::Request& req, httplib::Response& res) {
       const auto type = pipedrive::type_from_collection(req.matches[1].str());
       if (!type) return admin_error(res, 404, "no such type");
@@ -123,10 +148,31 @@ class PipedriveProvider final : public FakeProvider {
       const auto file = root / "v1" / fmt::format("{}.ndjson", pipedrive::collection_name(type));
       dump_type(m_dataset, type, ApiVersion::v1, file);
     }
+    dump_fields(root);
+  }
+
+  // DIR/pipedrive/fields/TYPE.ndjson (v2 items) and v1/fields/TYPE.ndjson, for the types with fields.
+  void dump_fields(const std::filesystem::path& root) const {
+    std::filesystem::create_directories(root / "fields");
+    std::filesystem::create_directories(root / "v1" / "fields");
+    for (const RecordType type : {RecordType::person, RecordType::organization, RecordType::deal,
+                                  RecordType::activity, RecordType::note})
+      for (const bool v1 : {false, true}) {
+        const auto file = root / (v1 ? "v1/fields" : "fields") / fmt::format("{}.ndjson", pipedrive::collection_name(type));
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        for (const auto& field : m_fields.of(type)) {
+          rapidjson::StringBuffer buffer;
+          JsonWriter w(buffer);
+          pipedrive::write_field_item(w, field, v1);
+          out << buffer.GetString() << '\n';
+        }
+        if (!out.flush()) throw std::runtime_error(fmt::format("failed writing {}", file.string()));
+      }
   }
 
  private:
   Dataset m_dataset;
+  pipedrive::FieldCatalog m_fields;
 };
 
 }  // namespace

@@ -141,7 +141,7 @@ TEST_CASE("store leaves existing folders alone and tightens an existing 0644 fil
 
   CHECK(mode_of(path) == 0600);
   CHECK(mode_of(folder) == 0755);
-  CHECK(store.schema_version() == 1);
+  CHECK(store.schema_version() == 2);
 }
 
 TEST_CASE("store round-trips connections exactly", "[store]") {
@@ -256,14 +256,14 @@ TEST_CASE("store keeps its data and schema version across reopening", "[store]")
   Connection saved;
   {
     Store store = open_store(path);
-    CHECK(store.schema_version() == 1);
+    CHECK(store.schema_version() == 2);
     REQUIRE(store.add(connection("main", "activecampaign", R"({"token":"kept"})"), false));
     saved = **store.find("main");
   }
   Store reopened = open_store(path);
-  CHECK(reopened.schema_version() == 1);
+  CHECK(reopened.schema_version() == 2);
   CHECK(**reopened.find("main") == saved);
-  CHECK(reopened.database().execAndGet("PRAGMA user_version").getInt() == 1);
+  CHECK(reopened.database().execAndGet("PRAGMA user_version").getInt() == 2);
 }
 
 TEST_CASE("store refuses a file written by a newer crmexport", "[store]") {

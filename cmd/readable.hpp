@@ -1,0 +1,24 @@
+#pragma once
+// What export needs from the field-metadata step for one type: the relabeler when records are
+// written readable, and the CSV columns a --fields list names (readable names or keys).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lib/engine/labels.hpp"
+
+namespace crmexport::cmd {
+
+struct ReadablePlan {
+  std::shared_ptr<const fields::Relabeler> labels;  // null: records stay raw
+  std::vector<std::string> columns;                 // --fields resolved (as given when not resolvable)
+  long requests = 0;                                // metadata requests, for the summary
+};
+
+// Reads the type's metadata only when labels are wanted or `columns` may name fields by name.
+// Labels that are only CSV's default (`labels_asked` false) give way to a raw CSV, with a
+// warning, when the metadata cannot be read; asked-for labels and --fields names fail the run.
+ReadablePlan plan_readable(engine::Session& session, store::Store& store, const providers::TypeSpec& type,
+                           bool labels, bool labels_asked, const std::vector<std::string>& columns);
+
+}  // namespace crmexport::cmd

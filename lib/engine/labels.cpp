@@ -1,0 +1,92 @@
+#include "lib/engine/labels.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include "lib/engine/page_loop.hpp"
+#include "lib/fields/naming.hpp"
+#include "lib/mirror/fields.hpp"
+#include "lib/store/field_names.hpp"
+
+namespace crmexport::engine {
+namespace {
+
+// A metadata endpoint read like any type, with the same paging loop, retries and loop guard.
+providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::MetadataSource& source) {
+  providers::TypeSpec t;
+  t.name = owner.name + " fields";
+  t.path = source.path;
+  t.records_at = source.records_at;
+  t.paging = source.paging;
+  t.max_page_size = source.max_page_size;
+  t.fixed_params = source.fixed_params;
+  return t;
+}
+
+Result<std::vector<fields::Field>> read_metadata(Session& session, const providers::TypeSpec& type,
+                                                 const fields::FieldsSpec& spec, long& requests) {
+  std::vector<fields::Field> read;
+  for (const auto& key : spec.builtin_keys) {
+    fields::Field builtin;
+    builtin.key = builtin.label = key;
+    read.push_back(std::move(builtin));
+  }
+  for (const auto& source : spec.sources) {
+    auto metadata = as_type(type, source);
+    auto on_page = [&](PageRead& page) -> Result<Flow> {
+      ++requests;
+      if (source.read_items) {
+        source.read_items(page.page.records, read);
+        return Flow::more;
+      }
+      for (const auto& item_text : page.page.records) {
+        rapidjson::Document item;
+        item.Parse(item_text.data(), item_text.size());
+        if (item.HasParseError() || !item.IsObject())
+          return fail(ErrorKind::provider, fmt::format("{}: a field definition is not a JSON object", source.path));
+        if (auto field = spec.read(item)) read.push_back(std::move(*field));
+      }
+      if (spec.read_envelope) spec.read_envelope(page.page.envelope, read);
+      return Flow::more;
+    };
+    if (auto done = read_pages(session, metadata, PageQuery{}, "", on_page); !done)
+      return std::unexpected(done.error());
+  }
+  return read;
+}
+
+}  // namespace
+
+Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
+                               bool refresh_names) {
+  TypeFields result;
+  if (!type.fields) return result;
+  auto current = read_metadata(session, type, *type.fields, result.requests);
+  if (!current) return std::unexpected(current.error());
+  auto stored = store::load_field_names(store, session.connection_name(), type.name);
+  if (!stored) return std::unexpected(stored.error());
+  // HubSpot's property names are readable and immutable: they stay (FieldsSpec::placement).
+  bool keys_are_names = type.fields->placement == fields::Placement::properties;
+  auto named = fields::assign_names(std::move(*current), *stored, refresh_names, keys_are_names);
+  std::vector<fields::Field> seen(named.fields.begin(), named.fields.begin() + static_cast<long>(named.current));
+  if (auto saved = store::save_field_names(store, session.connection_name(), type.name, seen); !saved)
+    return std::unexpected(saved.error());
+  result.current = named.current;
+  result.relabeler = std::make_shared<fields::Relabeler>(*type.fields, std::move(named.fields));
+  return result;
+}
+
+Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
+                                   const providers::TypeSpec& type) {
+  if (!type.fields) return 0;
+  auto loaded = load_fields(session, type, store);
+  if (!loaded) return std::unexpected(loaded.error());
+  const auto& all = loaded->relabeler->fields();
+  std::vector<fields::Field> seen(all.begin(), all.begin() + static_cast<long>(loaded->current));
+  auto saved = mirror::save_fields(mirror, session.connection_name(), session.provider().name, type.name,
+                                   *type.fields, seen);
+  if (!saved) return std::unexpected(saved.error());
+  return loaded->requests;
+}
+
+}  // namespace crmexport::engine

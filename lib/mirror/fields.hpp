@@ -1,0 +1,23 @@
+#pragma once
+// The mirror's `fields` table (one row per connection, type and field, refreshed by every sync)
+// and the readable view over each type table built from it: PROVIDER_TYPE_labeled, one column
+// per field named by its readable name, option values as labels. The `record` column stays raw.
+#include <string>
+#include <vector>
+
+#include "lib/core/error.hpp"
+#include "lib/fields/spec.hpp"
+#include "lib/mirror/mirror.hpp"
+
+namespace crmexport::mirror {
+
+// The view's name for a type table: pipedrive_deals -> pipedrive_deals_labeled.
+std::string labeled_view_name(std::string_view provider, std::string_view type);
+
+// Saves the fields one sync read (name, label, type, options; first_seen kept) and rebuilds the
+// type's labeled view when anything changed (or the view is missing); true when it was rebuilt.
+Result<bool> save_fields(Mirror& mirror, const std::string& connection, const std::string& provider,
+                         const std::string& type, const fields::FieldsSpec& spec,
+                         const std::vector<fields::Field>& fields);
+
+}  // namespace crmexport::mirror

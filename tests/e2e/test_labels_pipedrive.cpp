@@ -1,0 +1,347 @@
+// Readable records from Pipedrive: `crmexport fields` and `export --labels` against crm-fake,
+// compared with the field definitions and records the fake dumped. The expected labeling is
+// computed here from the dumps, independently of crmexport's own relabeling code.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+
+#include "lib/http/curl_transport.hpp"
+#include "support/csv_reader.hpp"
+#include "support/fake_server.hpp"
+#include "support/json_text.hpp"
+
+using namespace crmexport::testing;
+
+namespace {
+
+const std::vector<std::string> k_custom_types = {"persons", "organizations", "deals"};
+
+std::string post(const std::string& url, const std::string& body = "") {
+  crmexport::http::CurlTransport transport;
+  auto response = transport.send(crmexport::http::Request{"POST", url, {}, body});
+  REQUIRE(response);
+  REQUIRE(response->status == 200);
+  return response->body;
+}
+
+std::string lower(std::string text) {
+  std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+// A field as the fake defines it (v1 items: they also list deleted options).
+struct Definition {
+  std::string key, label, type;
+  bool custom = false;
+  std::map<std::string, std::string> options;  // compact JSON id -> label
+};
+
+std::vector<Definition> definitions(const FakeServer& server, const std::string& type) {
+  std::vector<Definition> defs;
+  for (const auto& line : server.dataset("pipedrive", "v1/fields/" + type)) {
+    auto item = parse_exact(line);
+    Definition d{item["key"].GetString(), item["name"].GetString(), item["field_type"].GetString(),
+                 item["edit_flag"].GetBool(), {}};
+    for (const char* list : {"options", "options_deleted"})
+      if (item[list].IsArray())
+        for (auto& o : item[list].GetArray()) d.options[compact(o["id"])] = o["label"].GetString();
+    defs.push_back(std::move(d));
+  }
+  return defs;
+}
+
+// The documented naming rule: the label, with " (KEY8)" when a built-in key or label has it.
+std::string expected_name(const std::vector<Definition>& defs, const Definition& field) {
+  for (const auto& d : defs)
+    if (!d.custom && (lower(d.key) == lower(field.label) || lower(d.label) == lower(field.label)))
+      return field.label + " (" + field.key.substr(0, 8) + ")";
+  return field.label;
+}
+
+// One value with its options replaced by labels (arrays item by item).
+void label_value(rapidjson::Value& value, const Definition& field, rapidjson::Document::AllocatorType& alloc) {
+  if (field.options.empty()) return;
+  auto one = [&](rapidjson::Value& v) {
+    auto it = field.options.find(compact(v));
+    if (it != field.options.end()) v.SetString(it->second.c_str(), alloc);
+  };
+  if (value.IsArray())
+    for (auto& item : value.GetArray()) one(item);
+  else if (!value.IsNull())
+    one(value);
+}
+
+// A v2 dataset record as `export --labels` should write it.
+std::string labeled_v2(const std::string& record, const std::vector<Definition>& defs) {
+  auto doc = parse_exact(record);
+  auto& alloc = doc.GetAllocator();
+  for (const auto& d : defs)
+    if (!d.custom && doc.HasMember(d.key.c_str())) label_value(doc[d.key.c_str()], d, alloc);
+  rapidjson::Value custom(rapidjson::kObjectType);
+  for (auto& member : doc["custom_fields"].GetObject()) {
+    auto def = std::ranges::find_if(defs, [&](const auto& d) { return d.key == member.name.GetString(); });
+    REQUIRE(def != defs.end());
+    rapidjson::Value value(member.value, alloc);
+    label_value(value, *def, alloc);
+    custom.AddMember(rapidjson::Value(expected_name(defs, *def).c_str(), alloc), value, alloc);
+  }
+  doc["custom_fields"] = custom;
+  return compact(doc);
+}
+
+struct Setup {
+  FakeServer server{{"--records", "150"}};
+  TempDir home;
+  Setup() { REQUIRE(add_connection(home, server, "pipedrive", "pd").exit_code == 0); }
+  RunResult run(std::vector<std::string> args) { return run_crmexport(home, args); }
+};
+
+// Both sides parsed, so numbers compare by value (exact: full precision, int64) and text by text.
+void check_same_records(const std::string& out, const std::vector<std::string>& expected) {
+  auto lines = lines_of(out);
+  REQUIRE(lines.size() == expected.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    INFO(lines[i]);
+    CHECK(parse_exact(lines[i]) == parse_exact(expected[i]));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("fields --json lists exactly the fake's Pipedrive definitions, with readable names", "[e2e][labels]") {
+  Setup s;
+  for (const std::string type : {"persons", "organizations", "deals", "activities", "notes"}) {
+    INFO(type);
+    auto result = s.run({"-q", "fields", "pd", type, "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto listed = parse_exact(result.out);
+    auto items = s.server.dataset("pipedrive", "fields/" + type);
+    auto defs = definitions(s.server, type);
+    REQUIRE(listed.Size() == items.size());
+    for (rapidjson::SizeType i = 0; i < listed.Size(); ++i) {
+      auto item = parse_exact(items[i]);
+      const auto& field = listed[i];
+      CHECK(field.MemberCount() == 6);
+      CHECK(std::string(field["key"].GetString()) == item["field_code"].GetString());
+      CHECK(std::string(field["label"].GetString()) == item["field_name"].GetString());
+      CHECK(std::string(field["type"].GetString()) == item["field_type"].GetString());
+      CHECK(field["custom"].GetBool() == item["is_custom_field"].GetBool());
+      rapidjson::Value none(rapidjson::kArrayType);
+      CHECK(field["options"] == (item["options"].IsNull() ? none : item["options"]));
+      CHECK(std::string(field["name"].GetString()) ==
+            (field["custom"].GetBool() ? expected_name(defs, defs[i]) : defs[i].key));
+    }
+  }
+  auto users = s.run({"fields", "pd", "users", "--json"});
+  CHECK(users.exit_code == 0);
+  CHECK(users.out == "[]\n");
+  CHECK(users.err.find("no field metadata") != std::string::npos);
+}
+
+TEST_CASE("export --labels writes every Pipedrive record readable, v1 and v2", "[e2e][labels]") {
+  Setup s;
+  for (const auto& type : k_custom_types) {
+    INFO(type);
+    auto defs = definitions(s.server, type);
+    // v1 lists deleted options (options_deleted): seen once, they keep resolving in v2 answers,
+    // which leave them out.
+    auto v1 = s.run({"-q", "export", "pd", type, "--api-version", "v1", "--labels"});
+    REQUIRE(v1.exit_code == 0);
+    auto v1_raw = s.server.dataset("pipedrive", "v1/" + type);
+    auto v1_lines = lines_of(v1.out);
+    REQUIRE(v1_lines.size() == v1_raw.size());
+    auto v2 = s.run({"-q", "export", "pd", type, "--labels"});
+    REQUIRE(v2.exit_code == 0);
+    std::vector<std::string> expected;
+    for (const auto& record : s.server.dataset("pipedrive", type)) expected.push_back(labeled_v2(record, defs));
+    check_same_records(v2.out, expected);
+    // v1's flat custom values land in the same custom_fields object as v2's.
+    auto v2_lines = lines_of(v2.out);
+    for (size_t i = 0; i < v1_lines.size(); ++i) {
+      auto one = parse_exact(v1_lines[i]);
+      auto two = parse_exact(v2_lines[i]);
+      CHECK(one["custom_fields"] == two["custom_fields"]);
+      for (const auto& d : defs)
+        if (d.custom) CHECK_FALSE(one.HasMember(d.key.c_str()));
+    }
+  }
+}
+
+TEST_CASE("a fresh v2 connection keeps the ids of options the account deleted", "[e2e][labels]") {
+  Setup s;
+  auto result = s.run({"-q", "export", "pd", "persons", "--labels"});
+  REQUIRE(result.exit_code == 0);
+  // Interests' last option (id 146) is deleted upstream: nothing names it, so it stays an id.
+  CHECK(result.out.find("146") != std::string::npos);
+  CHECK(result.out.find("\"Opera\"") == std::string::npos);
+  CHECK(result.out.find("\"Golf\"") != std::string::npos);
+}
+
+TEST_CASE("names stay frozen across a rename, deleted options still resolve, --refresh-names renames",
+          "[e2e][labels]") {
+  Setup s;
+  auto defs = definitions(s.server, "deals");
+  auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
+  REQUIRE(deal_type != defs.end());
+  auto before = s.run({"-q", "export", "pd", "deals", "--labels"});
+  REQUIRE(before.exit_code == 0);
+  REQUIRE(before.out.find("\"Deal type\":\"Web\"") != std::string::npos);
+
+  const std::string admin = s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key;
+  post(admin + "/rename", "Kind of deal");
+  post(admin + "/options/121/delete");
+  auto after = s.run({"-q", "export", "pd", "deals", "--labels"});
+  REQUIRE(after.exit_code == 0);
+  CHECK(after.out == before.out);
+
+  auto fields = s.run({"-q", "fields", "pd", "deals", "--refresh-names"});
+  REQUIRE(fields.exit_code == 0);
+  CHECK(fields.out.find(deal_type->key + "\tKind of deal\tKind of deal\tenum\tcustom\t122=Referral; 123=Trade show; "
+                                          "124=Cold call; 125=Partner; 121=Web\n") !=
+        std::string::npos);
+  auto renamed = s.run({"-q", "export", "pd", "deals", "--labels"});
+  CHECK(renamed.out.find("\"Kind of deal\":\"Web\"") != std::string::npos);
+  CHECK(renamed.out.find("\"Deal type\"") == std::string::npos);
+}
+
+TEST_CASE("CSV is readable by default and --raw keeps the provider's columns", "[e2e][labels]") {
+  Setup s;
+  auto defs = definitions(s.server, "deals");
+  auto readable = s.run({"export", "pd", "deals", "-f", "csv"});
+  REQUIRE(readable.exit_code == 0);
+  CHECK(readable.err.find("deals: 150 records in 1 page, 1 field metadata request") != std::string::npos);
+  auto raw = s.run({"-q", "export", "pd", "deals", "-f", "csv", "--raw"});
+  REQUIRE(raw.exit_code == 0);
+  auto readable_header = parse_csv(readable.out).front();
+  auto raw_header = parse_csv(raw.out).front();
+  REQUIRE(readable_header.size() == raw_header.size());
+  auto any_starts = [](const std::vector<std::string>& header, const std::string& prefix) {
+    return std::ranges::any_of(header, [&](const auto& column) { return column.starts_with(prefix); });
+  };
+  for (const auto& d : defs)
+    if (d.custom) {
+      INFO(d.label);
+      CHECK(any_starts(raw_header, "custom_fields." + d.key));
+      CHECK_FALSE(any_starts(readable_header, "custom_fields." + d.key));
+      CHECK(any_starts(readable_header, "custom_fields." + expected_name(defs, d)));
+    }
+  CHECK(std::ranges::count(readable_header, "custom_fields.Title (551c6344)") == 1);
+  // Without labels nothing asks for field metadata.
+  auto before = s.server.stats();
+  REQUIRE(s.run({"-q", "export", "pd", "deals"}).exit_code == 0);
+  CHECK(parse_exact(s.server.stats())["requests"]["/pipedrive/api/v2/dealFields"].GetInt() ==
+        parse_exact(before)["requests"]["/pipedrive/api/v2/dealFields"].GetInt());
+}
+
+TEST_CASE("export --fields takes readable names and keys, and suggests names for a typo", "[e2e][labels]") {
+  Setup s;
+  auto defs = definitions(s.server, "deals");
+  auto external = std::ranges::find_if(defs, [](const auto& d) { return d.label == "External ID"; });
+  auto chosen = s.run({"-q", "export", "pd", "deals", "-f", "csv", "--max-records", "1", "--fields",
+                       "id,status,Deal type,custom_fields.Setup fee.currency," + external->key});
+  REQUIRE(chosen.exit_code == 0);
+  CHECK(lines_of(chosen.out).front() ==
+        "id,status,custom_fields.Deal type,custom_fields.Setup fee.currency,custom_fields.External ID\r");
+  auto raw = s.run({"-q", "export", "pd", "deals", "-f", "csv", "--raw", "--max-records", "1", "--fields",
+                    "id,Deal type"});
+  REQUIRE(raw.exit_code == 0);
+  auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
+  CHECK(lines_of(raw.out).front() == "id,custom_fields." + deal_type->key + "\r");
+
+  auto typo = s.run({"-q", "export", "pd", "deals", "-f", "csv", "--fields", "id,Deal tpye"});
+  CHECK(typo.exit_code == 2);
+  CHECK(typo.err ==
+        "crmexport: error: --fields: no field of this type is called 'Deal tpye': did you mean 'Deal type'? (`crmexport "
+        "fields CONNECTION TYPE` lists them)\n");
+  CHECK(typo.out.empty());
+}
+
+TEST_CASE("sync keeps a fields table and a labeled view per type that match the dataset", "[e2e][labels]") {
+  Setup s;
+  auto db = s.home / "mirror.db";
+  // v1's metadata names the deleted options; stored once, the view labels them too.
+  for (const std::string type : {"deals", "persons"})
+    REQUIRE(s.run({"-q", "fields", "pd", type, "--api-version", "v1"}).exit_code == 0);
+  auto synced = s.run({"sync", "pd", "deals", "persons", "--db", db, "--json"});
+  REQUIRE(synced.exit_code == 0);
+  auto report = parse_exact(synced.out);
+  CHECK(report["types"]["deals"]["field_requests"].GetInt() == 1);
+  CHECK(synced.err.find("deals: full, fetched 150, inserted 150, updated 0, deleted 0, 1 request + 1 for field "
+                        "metadata") != std::string::npos);
+
+  SQLite::Database database(db, SQLite::OPEN_READONLY);
+  for (const std::string type : {"deals", "persons"}) {
+    INFO(type);
+    auto defs = definitions(s.server, type);
+    SQLite::Statement rows(database, "SELECT key, name, label, custom FROM fields WHERE connection = 'pd' AND type = '" +
+                                         type + "' ORDER BY first_seen, rowid");
+    size_t i = 0;
+    for (; rows.executeStep(); ++i) {
+      REQUIRE(i < defs.size());
+      CHECK(rows.getColumn(0).getString() == defs[i].key);
+      CHECK(rows.getColumn(1).getString() == (defs[i].custom ? expected_name(defs, defs[i]) : defs[i].key));
+      CHECK(rows.getColumn(2).getString() == defs[i].label);
+      CHECK((rows.getColumn(3).getInt() != 0) == defs[i].custom);
+    }
+    CHECK(i == defs.size());
+
+    // Every custom column of the view holds the record's value, labeled as export --labels labels it.
+    auto records = s.server.dataset("pipedrive", type);
+    SQLite::Statement view(database, "SELECT * FROM pipedrive_" + type + "_labeled ORDER BY id");
+    size_t n = 0;
+    for (; view.executeStep(); ++n) {
+      auto expected = parse_exact(labeled_v2(records[n], defs));
+      for (int c = 0; c < view.getColumnCount(); ++c) {
+        std::string column = view.getColumnName(c);
+        const rapidjson::Value* value = nullptr;
+        if (expected["custom_fields"].HasMember(column.c_str())) value = &expected["custom_fields"][column.c_str()];
+        else if (column != "connection" && column != "deleted_at" && expected.HasMember(column.c_str())) value = &expected[column.c_str()];
+        if (!value) continue;
+        INFO(column << " of " << records[n]);
+        const auto cell = view.getColumn(c);
+        if (value->IsNull()) CHECK(cell.isNull());
+        else if (value->IsString()) CHECK(cell.getString() == value->GetString());
+        else if (value->IsInt64()) CHECK(cell.getInt64() == value->GetInt64());
+        else if (value->IsArray() || value->IsObject()) CHECK(parse_exact(cell.getString()) == *value);
+      }
+    }
+    CHECK(n == records.size());
+  }
+
+  // A field renamed upstream: the next sync records the new label, keeps the frozen name, and
+  // the view (rebuilt because the fields changed) still has the column under that name.
+  auto defs = definitions(s.server, "deals");
+  auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
+  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
+  SQLite::Database after(db, SQLite::OPEN_READONLY);
+  SQLite::Statement row(after, "SELECT name, label FROM fields WHERE type = 'deals' AND key = ?1");
+  row.bind(1, deal_type->key);
+  REQUIRE(row.executeStep());
+  CHECK(row.getColumn(0).getString() == "Deal type");
+  CHECK(row.getColumn(1).getString() == "Kind of deal");
+  CHECK(after.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE \"Deal type\" = 'Web'").getInt() > 0);
+}
+
+TEST_CASE("CSV falls back to raw with a warning when field metadata cannot be read; --labels fails",
+          "[e2e][labels]") {
+  // Every other request fails with 500, and no retries: the metadata request is the one to fail.
+  FakeServer server({"--records", "20", "--inject-500-every", "1"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "pipedrive", "pd", "fake-token", {"--no-verify"}).exit_code == 0);
+  auto csv = run_crmexport(home, {"--max-retries", "0", "export", "pd", "deals", "-f", "csv"});
+  REQUIRE(csv.exit_code == 0);
+  CHECK(csv.err.find("warning: deals: the field metadata could not be read (") != std::string::npos);
+  CHECK(parse_csv(csv.out).size() == 21);
+  CHECK(lines_of(csv.out).front().find("custom_fields.551c6344c57b06fa010f06fea7e39c5d96e68dc9") !=
+        std::string::npos);
+
+  auto asked = run_crmexport(home, {"-q", "--max-retries", "0", "export", "pd", "deals", "--labels"});
+  CHECK(asked.exit_code == 5);
+  CHECK(asked.out.empty());
+}

@@ -1,0 +1,20 @@
+#pragma once
+// Keap's custom fields: the model endpoints (GET /crm/rest/{v1,v2}/{contacts,companies,
+// opportunities}/model) and the `custom_fields: [{id, content}]` records carry when asked
+// (v2 `fields=custom_fields`, v1 `optional_properties=custom_fields`).
+
+#include "tests/fake/json_util.hpp"
+
+#include <cstdint>
+#include <string_view>
+
+namespace crm_fake::keap {
+
+// Which record type: "contacts", "companies" or "opportunities"; other names have no custom fields.
+bool has_custom_fields(std::string_view collection);
+// `"custom_fields":[...]` for one record; ids as strings in v2, numbers in v1.
+void write_custom_fields(JsonWriter& w, std::string_view collection, bool v2, std::uint64_t seed, std::int64_t id);
+// The model answer: {"custom_fields":[...],"optional_properties":[...]}.
+void write_model(JsonWriter& w, std::string_view collection, bool v2);
+
+}  // namespace crm_fake::keap

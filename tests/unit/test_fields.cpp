@@ -1,0 +1,184 @@
+// Readable names and relabeled records (lib/fields), without a network.
+#include <catch2/catch.hpp>
+
+#include "lib/fields/columns.hpp"
+#include "lib/fields/naming.hpp"
+#include "lib/fields/relabel.hpp"
+#include "lib/json/page.hpp"
+#include "lib/json/tree.hpp"
+
+using namespace crmexport;
+using namespace crmexport::fields;
+
+namespace {
+
+Field custom(std::string key, std::string label, std::vector<Option> options = {}, bool multiple = false) {
+  Field f;
+  f.key = std::move(key);
+  f.label = std::move(label);
+  f.custom = true;
+  f.options = std::move(options);
+  f.multiple = multiple;
+  return f;
+}
+
+Field builtin(std::string key, std::string label, std::vector<Option> options = {}) {
+  Field f = custom(std::move(key), std::move(label), std::move(options));
+  f.custom = false;
+  return f;
+}
+
+std::string relabeled(const FieldsSpec& spec, std::vector<Field> fields, const std::string& record) {
+  auto named = assign_names(std::move(fields), {}, false);
+  Relabeler relabeler(spec, named.fields);
+  auto out = relabeler.relabel(record);
+  REQUIRE(out);
+  return *out;
+}
+
+}  // namespace
+
+TEST_CASE("a JSON tree writes back numbers and text exactly", "[fields]") {
+  const std::string record =
+      R"({"a":9007199254740993,"b":1500.750,"c":-0.0,"d":[1.0E+2,null,true,false],"e":{"f":"Zoë \"q\"\n"}})";
+  auto tree = json::parse_tree(record);
+  REQUIRE(tree);
+  CHECK(json::to_text(*tree) == record);
+  CHECK_FALSE(json::parse_tree("{\"a\":"));
+}
+
+TEST_CASE("labels become safe names: trimmed, one space, no dots or commas", "[fields]") {
+  CHECK(safe_name("  Lead   source\n", "k") == "Lead source");
+  CHECK(safe_name("Amount, net.", "k") == "Amount_ net_");
+  CHECK(safe_name(" \t ", "abc") == "abc");
+}
+
+TEST_CASE("names collide with built-ins and earlier names, and are frozen once given", "[fields]") {
+  std::vector<Field> first{builtin("title", "Title"), custom("aaaaaaaa11", "Title"), custom("bbbbbbbb22", "Source"),
+                           custom("cccccccc33", "source ")};
+  auto named = assign_names(first, {}, false);
+  REQUIRE(named.current == 4);
+  CHECK(named.fields[0].name == "title");
+  CHECK(named.fields[1].name == "Title (aaaaaaaa)");
+  CHECK(named.fields[2].name == "Source");
+  CHECK(named.fields[3].name == "source (cccccccc)");
+
+  // Relabeled upstream, one field deleted, one option deleted: names stay, the deleted field
+  // and option still resolve, a new field may not take a frozen name.
+  std::vector<Field> stored = named.fields;
+  stored[2].options = {{"7", "Web"}};
+  std::vector<Field> second{builtin("title", "Title"), custom("aaaaaaaa11", "Deal title"),
+                            custom("bbbbbbbb22", "Origin", {{"8", "Fair"}}), custom("dddddddd44", "source")};
+  auto again = assign_names(second, stored, false);
+  REQUIRE(again.current == 4);
+  CHECK(again.fields[1].name == "Title (aaaaaaaa)");
+  CHECK(again.fields[2].name == "Source");
+  REQUIRE(again.fields[2].options.size() == 2);
+  CHECK(again.fields[2].options[1].label == "Web");
+  CHECK(again.fields[3].name == "source (dddddddd)");
+  REQUIRE(again.fields.size() == 5);
+  CHECK(again.fields[4].key == "cccccccc33");
+
+  auto fresh = assign_names(second, stored, true);
+  CHECK(fresh.fields[1].name == "Deal title");
+  CHECK(fresh.fields[2].name == "Origin");
+}
+
+TEST_CASE("custom_fields objects get names and labels; numbers keep their characters", "[fields]") {
+  FieldsSpec spec;
+  spec.placement = Placement::member_object;
+  auto out = relabeled(spec,
+                       {builtin("status", "Status", {{"\"open\"", "Open"}}),
+                        builtin("label_ids", "Labels", {{"1", "Hot"}, {"2", "Cold"}}),
+                        custom("k1", "Kind", {{"141", "Web"}, {"142", "Fair"}}),
+                        custom("k2", "Tags", {{"1", "A"}, {"2", "B"}}, true), custom("k3", "Big"),
+                        custom("k4", "Fee")},
+                       R"({"id":1,"status":"open","label_ids":[2,9],"custom_fields":{"k1":142,"k2":[2,1,7],)"
+                       R"("k3":9007199254740993,"k4":{"value":1500.750,"currency":"EUR"},"zz":3}})");
+  // label_ids is declared single-option here, so the array as a whole names no option and stays.
+  CHECK(out ==
+        R"({"id":1,"status":"Open","label_ids":[2,9],"custom_fields":{"Kind":"Fair","Tags":["B","A",7],)"
+        R"("Big":9007199254740993,"Fee":{"value":1500.750,"currency":"EUR"},"zz":3}})");
+}
+
+TEST_CASE("flat custom values move into custom_fields, money and comma lists included", "[fields]") {
+  FieldsSpec spec;
+  spec.placement = Placement::flat;
+  spec.multiple = Multiple::comma_separated;
+  spec.currency_suffix = "_currency";
+  auto out = relabeled(spec,
+                       {builtin("visible_to", "Visible to", {{"3", "Entire company"}}),
+                        custom("k1", "Tags", {{"11", "A"}, {"12", "B"}}, true), custom("k2", "Fee"),
+                        custom("k3", "Empty fee")},
+                       R"({"id":1,"k1":"12,11,99","visible_to":"3","k2":20,"k2_currency":"EUR","k3":null,)"
+                       R"("k3_currency":null,"name":"x"})");
+  CHECK(out == R"({"id":1,"visible_to":"Entire company","name":"x","custom_fields":{"Tags":["B","A","99"],)"
+               R"("Fee":{"value":20,"currency":"EUR"},"Empty fee":null}})");
+}
+
+TEST_CASE("id/content lists become objects; properties keep names and get labels", "[fields]") {
+  FieldsSpec list;
+  list.placement = Placement::id_content_list;
+  CHECK(relabeled(list, {custom("7", "Shoe size"), custom("8", "Color", {{"\"r\"", "Red"}})},
+                  R"({"id":"1","custom_fields":[{"id":7,"content":42.50},{"id":8,"content":"r"},{"id":9,"content":1}]})") ==
+        R"({"id":"1","custom_fields":{"Shoe size":42.50,"Color":"Red","9":1}})");
+
+  FieldsSpec properties;
+  properties.placement = Placement::properties;
+  properties.container = "properties";
+  properties.multiple = Multiple::semicolon;
+  CHECK(relabeled(properties,
+                  {builtin("dealstage", "Stage", {{"\"won\"", "Closed won"}}),
+                   custom("tags", "Tags", {{"\"a\"", "Alpha"}, {"\"c\"", "Gamma"}}, true)},
+                  R"({"id":"5","properties":{"dealstage":"won","tags":"c;a","other":"x","empty":""}})") ==
+        R"({"id":"5","properties":{"dealstage":"Closed won","tags":["Gamma","Alpha"],"other":"x","empty":""}})");
+
+  FieldsSpec pipes;
+  pipes.placement = Placement::member_object;
+  pipes.multiple = Multiple::double_pipe;
+  CHECK(relabeled(pipes, {custom("4", "Colors", {{"\"A\"", "Apple"}, {"\"C\"", "Cherry"}}, true)},
+                  R"({"custom_fields":{"4":"||A||C||"}})") == R"({"custom_fields":{"Colors":["Apple","Cherry"]}})");
+}
+
+TEST_CASE("CSV columns from --fields resolve by name or key, unknown ones are refused", "[fields]") {
+  FieldsSpec spec;
+  auto named = assign_names({builtin("id", "ID"), builtin("title", "Title"), custom("abc123", "Lead source")}, {},
+                            false);
+  std::vector<std::string> wanted{"id", "title", "Lead source", "custom_fields.abc123", "custom_fields"};
+  auto labeled = resolve_columns(wanted, spec, named.fields, true);
+  REQUIRE(labeled);
+  CHECK(*labeled == std::vector<std::string>{"id", "title", "custom_fields.Lead source", "custom_fields.Lead source",
+                                             "custom_fields"});
+  auto raw = resolve_columns(wanted, spec, named.fields, false);
+  REQUIRE(raw);
+  CHECK((*raw)[2] == "custom_fields.abc123");
+  std::vector<std::string> typo{"Lead sorce"};
+  auto refused = resolve_columns(typo, spec, named.fields, true);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == ErrorKind::usage);
+  CHECK(refused.error().message.find("did you mean 'Lead source'?") != std::string::npos);
+}
+
+TEST_CASE("side-loaded values join their records by id, in the order listed", "[fields]") {
+  FieldsSpec spec;
+  spec.placement = Placement::side_loaded;
+  spec.side_loaded = {"fieldValues", "contact", "field", "value"};
+  spec.multiple = Multiple::double_pipe;
+  auto named = assign_names({builtin("email", "Email"), custom("1", "Color", {{"\"r\"", "Red"}}),
+                             custom("2", "Sports", {{"\"g\"", "Golf"}, {"\"s\"", "Sailing"}}, true),
+                             custom("3", "email")},
+                            {}, false);
+  Relabeler relabeler(spec, named.fields);
+  std::vector<std::string> at{"contacts"};
+  auto page = json::parse_page(
+      R"({"fieldValues":[{"contact":"2","field":"2","value":"||s||g||x||"},{"contact":"1","field":"1","value":"r"},)"
+      R"({"contact":"2","field":"3","value":"a@b.c"},{"contact":"2","field":"9","value":null}],)"
+      R"("contacts":[{"id":"1","n":1.50},{"id":"2"},{"id":"3"}]})",
+      at);
+  REQUIRE(page);
+  REQUIRE(relabeler.relabel_page(*page));
+  CHECK(page->records == std::vector<std::string>{
+                             R"({"id":"1","n":1.50,"custom_fields":{"Color":"Red"}})",
+                             R"j({"id":"2","custom_fields":{"Sports":["Sailing","Golf","x"],"email (3)":"a@b.c","9":null}})j",
+                             R"({"id":"3","custom_fields":{}})"});
+}
