@@ -5,6 +5,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "lib/json/parse.hpp"
+
 namespace crmexport::json {
 namespace {
 
@@ -105,11 +107,17 @@ Node* Node::member(std::string_view key) {
 const Node* Node::member(std::string_view key) const { return const_cast<Node*>(this)->member(key); }
 
 Result<Node> parse_tree(std::string_view text) {
+  // Through Guarded like every outside text, so 1e309 and the nesting cap hold here as where the
+  // page was split.
   TreeBuilder builder;
-  rapidjson::MemoryStream stream(text.data(), text.size());
-  rapidjson::Reader reader;
-  if (reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, builder).IsError())
-    return fail(ErrorKind::provider, "a record is not valid JSON");
+  auto attempt = [&](std::string_view input, const HugeNumbers* huge) {
+    builder = TreeBuilder();
+    Guarded<TreeBuilder> guarded(builder, huge);
+    rapidjson::MemoryStream stream(input.data(), input.size());
+    rapidjson::Reader reader;
+    return reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, guarded);
+  };
+  if (with_huge_numbers(text, attempt).IsError()) return fail(ErrorKind::provider, "a record is not valid JSON");
   return std::move(builder.root);
 }
 

@@ -255,7 +255,7 @@ TEST_CASE("export --fields takes readable names and keys, and suggests names for
 
   auto typo = s.run({"-q", "export", "pd", "deals", "-f", "csv", "--fields", "id,Deal tpye"});
   CHECK(typo.exit_code == 2);
-  CHECK(typo.err ==
+  CHECK(untimed(typo.err) ==
         "crmexport: error: --fields: no field of this type is called 'Deal tpye': did you mean 'Deal type'? (`crmexport "
         "fields CONNECTION TYPE` lists them)\n");
   CHECK(typo.out.empty());
