@@ -1,18 +1,24 @@
 // `crmexport export CONNECTION TYPE...`: every record of each type, to stdout or files.
+#include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <exception>
+#include <mutex>
 #include <utility>
 
 #include "cmd/commands.hpp"
 #include "cmd/output_plan.hpp"
 #include "cmd/readable.hpp"
+#include "cmd/run_limits.hpp"
 #include "lib/auth/oauth.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 #include "lib/engine/export.hpp"
+#include "lib/engine/parallel.hpp"
 #include "lib/output/atomic_file.hpp"
 #include "lib/output/stream_io.hpp"
 
@@ -34,6 +40,7 @@ struct ExportArgs {
   bool labels = false;  // --labels
   bool raw = false;     // --raw
   engine::ExportOptions options;
+  RunLimits limits;
 };
 
 std::vector<std::string> split_fields(const std::string& list) {
@@ -120,27 +127,87 @@ Error with_auth_hint(Error error, const store::Connection& connection) {
   return error;
 }
 
-// Where an interrupted export stands, in one line: for stdout, the cursor after the last page
+// Where an interrupted type stands, in one line: for stdout, the cursor after the last page
 // written; for a file (whose temporary file goes), the cursor this run began with.
-Error interrupted_report(const std::vector<const providers::TypeSpec*>& types, size_t index,
-                         const Destination& destination, const std::string& started_at,
+Error interrupted_report(const providers::TypeSpec& type, const Destination& destination, const std::string& started_at,
                          const engine::ExportResult& result) {
   Error error = interrupted_error();
-  const auto& type = types[index]->name;
   const std::string resume_at = destination.path ? started_at : result.resume_cursor.value_or("");
   std::string kept = destination.path
                          ? fmt::format("nothing was written to {} (its temporary file is removed)", *destination.path)
                          : fmt::format("{} record{} of it went to stdout", result.records, result.records == 1 ? "" : "s");
-  error.message = fmt::format("{}: {} before the end; {}; {}", type, error.message, kept,
+  error.message = fmt::format("{}: {} before the end; {}; {}", type.name, error.message, kept,
                               resume_at.empty() ? "run the export again"
                                                 : fmt::format("resume with --cursor '{}'", resume_at));
-  if (index > 0) error.message += fmt::format(" (the types before {} were written completely)", type);
-  if (index + 1 < types.size()) {
-    std::string rest;
-    for (size_t i = index + 1; i < types.size(); ++i) rest += (rest.empty() ? "" : ", ") + types[i]->name;
-    error.message += fmt::format("; not started: {}", rest);
-  }
   return error;
+}
+
+// What every type of one export shares.
+struct ExportPlan {
+  engine::Session& session;
+  store::Store& store;
+  std::mutex& store_lock;  // the store (frozen field names) has one user at a time
+  const store::Connection& connection;
+  const providers::ApiVersion& version;
+  output::Format format;
+  const output::WriterOptions& writer_options;
+  bool labels;           // readable records wanted (--labels, or CSV without --raw)
+  bool labels_asked;     // --labels itself: then missing metadata is an error, not a warning
+  const engine::ExportOptions& options;
+};
+
+// One type from its first (or resumed) page to its file or stdout; a failure is thrown. A run
+// that stopped before the end leaves its resume line in `cursor`, printed after every type ends.
+void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const Destination& destination,
+                std::string& cursor) {
+  log::TypeScope log_type(type.name);
+  ReadablePlan readable;
+  {
+    std::lock_guard lock(plan.store_lock);
+    readable = plan_readable(plan.session, plan.store, type, plan.labels, plan.labels_asked,
+                             plan.version.fields_name_properties ? std::vector<std::string>{}
+                                                                 : plan.writer_options.fields);
+  }
+  auto writer_options = plan.writer_options;
+  if (!plan.version.fields_name_properties) writer_options.fields = readable.columns;
+  auto options = plan.options;
+  options.labels = readable.labels;
+  if (readable.labels)  // values some APIs send only when asked (ActiveCampaign's fieldValues)
+    for (const auto& param : type.fields->label_params) options.params.push_back(param);
+  try {
+    std::optional<output::AtomicFile> file;
+    if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
+    std::FILE* stream = file ? file->stream() : stdout;
+    auto writer = output::make_writer(plan.format, stream, writer_options);
+    engine::Progress progress(type.name, engine::progress_wanted());
+
+    auto result = engine::export_type(plan.session, type, options, *writer, progress);
+    progress.finish();
+    if (result && result->interrupted) {
+      if (!file) writer->finish();  // stdout stays well-formed (a JSON array closed, spooled CSV written)
+      throw Fatal(interrupted_report(type, destination, plan.options.cursor, *result));
+    }
+    if (!result) throw Fatal(with_auth_hint(std::move(result.error()), plan.connection));
+    writer->finish();
+    if (file) file->commit();
+    log::info("{}: {} record{} in {} page{}{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
+              result->pages, result->pages == 1 ? "" : "s",
+              spent_text(plan.session.provider(), result->requests, result->tokens),
+              readable.requests ? fmt::format(", {} field metadata request{}", readable.requests,
+                                              readable.requests == 1 ? "" : "s")
+                                : "",
+              destination.path ? " -> " + *destination.path : "");
+    if (result->resume_cursor)
+      cursor = fmt::format("{}: stopped before the end as asked{}; resume with --cursor '{}'", type.name,
+                           result->budget_stopped ? " (--max-requests/--max-tokens)" : "", *result->resume_cursor);
+  } catch (const output::WriteFailed& failed) {
+    // The writers see a stream; the file's name is known here. By now its temporary file is gone.
+    if (!destination.path || failed.action() != output::k_write_output) throw;
+    throw Fatal(ErrorKind::runtime,
+                fmt::format("cannot write {}: {}; the file was not created or changed{}", *destination.path,
+                            std::strerror(failed.error_number()),
+                            failed.error_number() == ENOSPC ? " (free some space, or write elsewhere with -o)" : ""));
+  }
 }
 
 void run(const Context& context, ExportArgs& args) {
@@ -193,55 +260,47 @@ void run(const Context& context, ExportArgs& args) {
   bool labels = args.labels || (plan.format == output::Format::csv && !args.raw);
 
   auto session = open_session(context, connection);
-  for (size_t i = 0; i < types.size(); ++i) {
-    const auto& type = *types[i];
-    const auto& destination = plan.destinations[i];
-    log::TypeScope log_type(type.name);
-    auto readable = plan_readable(*session, store, type, labels, args.labels,
-                                  version.fields_name_properties ? std::vector<std::string>{} : writer_options.fields);
-    auto type_writer_options = writer_options;
-    if (!version.fields_name_properties) type_writer_options.fields = readable.columns;
-    auto options = args.options;
-    options.labels = readable.labels;
-    if (readable.labels)  // values some APIs send only when asked (ActiveCampaign's fieldValues)
-      for (const auto& param : type.fields->label_params) options.params.push_back(param);
+  auto budget = make_budget(provider, args.limits);
+  session->set_budget(budget.get());
+  std::mutex store_lock;
+  const ExportPlan export_plan{*session, store,  store_lock, connection, version,
+                               plan.format, writer_options, labels, args.labels, args.options};
+  // Several types at once only into files: on stdout their records would interleave.
+  int jobs = plan.destinations.size() > 1 && plan.destinations.front().path ? args.limits.jobs : 1;
+  // What each type's worker hands back: an exception ends the run once every worker is done,
+  // and no type starts after one failed (a refused token or a spent budget fails them all).
+  std::vector<std::exception_ptr> failures(types.size());
+  std::vector<std::string> cursors(types.size());
+  std::vector<char> written(types.size(), 0);
+  std::atomic<bool> failed{false};
+  engine::run_parallel(types.size(), jobs, [&](size_t i) {
+    if (failed) return;
     try {
-      std::optional<output::AtomicFile> file;
-      if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
-      std::FILE* stream = file ? file->stream() : stdout;
-      auto writer = output::make_writer(plan.format, stream, type_writer_options);
-      engine::Progress progress(type.name, engine::progress_wanted());
-
-      auto result = engine::export_type(*session, type, options, *writer, progress);
-      progress.finish();
-      if (result && result->interrupted) {
-        if (!file) writer->finish();  // stdout stays well-formed (a JSON array closed, spooled CSV written)
-        throw Fatal(interrupted_report(types, i, destination, args.options.cursor, *result));
-      }
-      if (!result) {
-        auto error = with_auth_hint(std::move(result.error()), connection);
-        if (i > 0) error.message += fmt::format(" (the types before {} were written completely)", type.name);
-        throw Fatal(std::move(error));
-      }
-      writer->finish();
-      if (file) file->commit();
-      log::info("{}: {} record{} in {} page{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
-                result->pages, result->pages == 1 ? "" : "s",
-                readable.requests ? fmt::format(", {} field metadata request{}", readable.requests,
-                                                readable.requests == 1 ? "" : "s")
-                                  : "",
-                destination.path ? " -> " + *destination.path : "");
-      if (result->resume_cursor)
-        log::write("", fmt::format("{}: stopped before the end as asked; resume with --cursor '{}'", type.name,
-                                   *result->resume_cursor));
-    } catch (const output::WriteFailed& failed) {
-      // The writers see a stream; the file's name is known here. By now its temporary file is gone.
-      if (!destination.path || failed.action() != output::k_write_output) throw;
-      throw Fatal(ErrorKind::runtime,
-                  fmt::format("cannot write {}: {}; the file was not created or changed{}{}", *destination.path,
-                              std::strerror(failed.error_number()),
-                              failed.error_number() == ENOSPC ? " (free some space, or write elsewhere with -o)" : "",
-                              i > 0 ? fmt::format(" (the types before {} were written completely)", type.name) : ""));
+      export_one(export_plan, *types[i], plan.destinations[i], cursors[i]);
+      written[i] = 1;
+    } catch (...) {
+      failures[i] = std::current_exception();
+      failed = true;
+    }
+  });
+  for (const auto& cursor : cursors)
+    if (!cursor.empty()) log::write("", cursor);
+  std::vector<std::string> complete, not_started;
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (written[i]) complete.push_back(types[i]->name);
+    else if (!failures[i]) not_started.push_back(types[i]->name);
+  }
+  for (const auto& failure : failures) {
+    if (!failure) continue;
+    try {
+      std::rethrow_exception(failure);
+    } catch (Fatal& fatal) {
+      Error error = fatal.error();
+      if (!complete.empty())
+        error.message += fmt::format(" ({} {} written completely)", fmt::join(complete, ", "),
+                                     complete.size() == 1 ? "was" : "were");
+      if (!not_started.empty()) error.message += fmt::format("; not started: {}", fmt::join(not_started, ", "));
+      throw Fatal(std::move(error));
     }
   }
 }
@@ -277,6 +336,7 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_option("--order", args->orders,
                       "FIELD:asc|desc: the provider's sort order, as orders[FIELD] (repeatable, in order)");
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
+  add_run_limit_options(*command, args->limits);
   command->callback([&context, args] { run(context, *args); });
 }
 

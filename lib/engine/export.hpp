@@ -34,6 +34,9 @@ struct ExportResult {
   // SIGINT/SIGTERM stopped the run between pages; resume_cursor then says where the records
   // handed to the writer end, and the writer was not finished.
   bool interrupted = false;
+  bool budget_stopped = false;               // stopped by --max-requests or --max-tokens
+  long requests = 0;                         // sent for this type, retries included
+  long tokens = 0;                           // their cost, where the provider charges tokens
 };
 
 // Calls writer.end_page() after each page; the caller calls writer.finish() on success. An

@@ -36,9 +36,10 @@ Result<http::Query> build_query(const providers::TypeSpec& type, const PageQuery
   return query;
 }
 
-Result<json::Page> fetch_planned(Session& session, const providers::PlannedRequest& planned) {
+Result<json::Page> fetch_planned(Session& session, const providers::PlannedRequest& planned,
+                                 const providers::TypeSpec& type, http::RequestMeter* meter) {
   for (int attempt = 0;; ++attempt) {
-    auto response = session.send(planned);
+    auto response = session.send(planned, meter, type.request_cost);
     if (!response) return std::unexpected(response.error());
     auto page = json::parse_page(response->body, planned.records_at);
     if (page || attempt == k_malformed_retries) {
@@ -63,9 +64,10 @@ Result<void> check_params(const providers::PagePlanner& planner, const http::Que
 // One planned page: ask for the planner's requests until it has what it needs, then assemble.
 // Answers that parse but do not fit together (a next cursor that is an object) are asked for
 // again like a page that does not parse.
-Result<providers::AssembledPage> fetch_assembled(Session& session, const providers::PagePlanner& planner,
+Result<providers::AssembledPage> fetch_assembled(Session& session, const providers::TypeSpec& type,
                                                  const providers::ReadAsk& ask, std::span<const json::Page> prelude,
-                                                 std::string_view position) {
+                                                 std::string_view position, http::RequestMeter* meter) {
+  const auto& planner = *type.planner;
   for (int attempt = 0;; ++attempt) {
     std::vector<json::Page> answers;
     for (;;) {
@@ -73,7 +75,7 @@ Result<providers::AssembledPage> fetch_assembled(Session& session, const provide
       if (!requests) return std::unexpected(requests.error());
       if (requests->empty()) break;
       for (const auto& planned : *requests) {
-        auto page = fetch_planned(session, planned);
+        auto page = fetch_planned(session, planned, type, meter);
         if (!page) return std::unexpected(page.error());
         answers.push_back(std::move(*page));
       }
@@ -93,9 +95,9 @@ struct FetchedPage {
 // A page whose body does not parse, or whose envelope names no usable next position (a cursor
 // that is an object), is asked for again like any malformed answer, then fails the run.
 Result<FetchedPage> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query,
-                               std::string_view position, int page_size) {
+                               std::string_view position, int page_size, http::RequestMeter* meter) {
   for (int attempt = 0;; ++attempt) {
-    auto response = session.get(type.path, query);
+    auto response = session.get(type.path, query, meter, type.request_cost);
     if (!response) return std::unexpected(response.error());
     auto page = json::parse_page(response->body, type.records_at, type.records_member);
     Result<std::optional<std::string>> next = std::nullopt;
@@ -115,10 +117,17 @@ int effective_page_size(const providers::TypeSpec& type, int requested) {
   return requested > 0 ? std::min(requested, type.max_page_size) : type.max_page_size;
 }
 
-Result<void> read_planned_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
-                                std::string start, const PageHandler& on_page) {
+// Whether the run's caps leave room for one more page of this type (one request; a planned page
+// that needs more is stopped by the client's hard cap instead).
+bool budget_allows_page(Session& session, const providers::TypeSpec& type) {
+  const auto* budget = session.budget();
+  return !budget || budget->affords(1, type.request_cost);
+}
+
+Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
+                                   std::string start, const PageHandler& on_page) {
   const auto& planner = *type.planner;
-  if (auto checked = check_params(planner, request.params); !checked) return checked;
+  if (auto checked = check_params(planner, request.params); !checked) return std::unexpected(checked.error());
   providers::ReadAsk ask{effective_page_size(type, request.page_size),
                          request.since,
                          request.params,
@@ -127,7 +136,7 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
                          request.archived};
   std::vector<json::Page> prelude;
   for (const auto& planned : planner.prelude(ask)) {
-    auto page = fetch_planned(session, planned);
+    auto page = fetch_planned(session, planned, type, request.meter);
     if (!page) return std::unexpected(page.error());
     prelude.push_back(std::move(*page));
   }
@@ -135,7 +144,8 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
   std::unordered_set<std::string> seen{position};
   for (long number = 1;; ++number) {
     if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
-    auto assembled = fetch_assembled(session, planner, ask, prelude, position);
+    if (!budget_allows_page(session, type)) return ReadEnd{position};
+    auto assembled = fetch_assembled(session, type, ask, prelude, position, request.meter);
     if (!assembled) return std::unexpected(assembled.error());
     json::Page page;
     page.envelope.SetObject();
@@ -143,7 +153,7 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
     PageRead read{position, page, assembled->next, number};
     auto flow = on_page(read);
     if (!flow) return std::unexpected(flow.error());
-    if (*flow == Flow::stop || !assembled->next) return {};
+    if (*flow == Flow::stop || !assembled->next) return ReadEnd{};
     if (!seen.insert(*assembled->next).second)
       return fail(ErrorKind::provider,
                   fmt::format("{}: the provider sent the position '{}' again after {} pages; stopping "
@@ -155,8 +165,8 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
 
 }  // namespace
 
-Result<void> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request, std::string start,
-                        const PageHandler& on_page) {
+Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
+                           std::string start, const PageHandler& on_page) {
   if (type.planner) return read_planned_pages(session, type, request, std::move(start), on_page);
   int page_size = effective_page_size(type, request.page_size);
   std::string position = std::move(start);
@@ -165,14 +175,15 @@ Result<void> read_pages(Session& session, const providers::TypeSpec& type, const
     if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
     auto query = build_query(type, request, position, page_size);
     if (!query) return std::unexpected(query.error());
-    auto fetched = fetch_page(session, type, *query, position, page_size);
+    if (!budget_allows_page(session, type)) return ReadEnd{position};
+    auto fetched = fetch_page(session, type, *query, position, page_size, request.meter);
     if (!fetched) return std::unexpected(fetched.error());
     const auto& next = fetched->next;
 
     PageRead read{position, fetched->page, next, number};
     auto flow = on_page(read);
     if (!flow) return std::unexpected(flow.error());
-    if (*flow == Flow::stop || !next) return {};
+    if (*flow == Flow::stop || !next) return ReadEnd{};
     if (!seen.insert(*next).second)
       return fail(ErrorKind::provider,
                   fmt::format("{}: the provider sent the cursor '{}' again after {} pages; stopping "

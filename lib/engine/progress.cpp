@@ -3,11 +3,16 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <mutex>
 
 #include "lib/core/log.hpp"
 #include "lib/core/terminal.hpp"
 
 namespace crmexport::engine {
+namespace {
+// Types read at once share stderr: one line is drawn at a time, whole.
+std::mutex g_draw_mutex;
+}  // namespace
 
 bool progress_wanted() { return terminal::stderr_is_terminal() && log::level() != log::Level::quiet; }
 
@@ -31,12 +36,14 @@ void Progress::draw(long records, long pages) {
   // A dumb terminal (TERM=dumb: editors' shells, some CI logs) shows escape sequences as text:
   // spaces cover what is left of the previous line there.
   auto line = terminal::controls_allowed() ? "\r\033[K" + text : fmt::format("\r{:<79}", text);
+  std::lock_guard lock(g_draw_mutex);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 void Progress::finish() {
   if (!m_enabled) return;
   draw(m_records, m_pages);
+  std::lock_guard lock(g_draw_mutex);
   std::fputc('\n', stderr);
 }
 

@@ -17,6 +17,8 @@ struct Request {
   // SIGINT/SIGTERM abort the transfer (lib/core/interrupt.hpp) unless false: a token request runs
   // to its end, since a refresh aborted after the provider rotated the token would lose the connection.
   bool interruptible = true;
+  std::string lane = {};  // the rate-limit lane it counts in ("": the general one; see RateWindow)
+  long cost = 0;     // what the provider charges for it in its own unit (Pipedrive: tokens)
 };
 
 struct Response {

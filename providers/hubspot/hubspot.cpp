@@ -94,14 +94,21 @@ Provider make() {
   p.verify_path = "/account-info/v3/details";
   // The 10-second window (FACTS §4): when Remaining reaches 0, wait one interval before the next
   // request rather than spend one on a certain 429; a TEN_SECONDLY_ROLLING 429 waits the same.
+  // The budgets themselves (FACTS §4): 100 per 10 s for the lowest tier until
+  // X-HubSpot-RateLimit-Max says more; search has its own 5 a second outside that bucket.
+  p.rate_limits.windows = {{"", 100, http::Duration(10'000)}, {"search", 5, http::Duration(1000)}};
+  p.rate_limits.limit_header = "x-hubspot-ratelimit-max";
   p.rate_limits.remaining_header = "x-hubspot-ratelimit-remaining";
   p.rate_limits.reset_header = "x-hubspot-ratelimit-interval-milliseconds";
   p.rate_limits.reset_unit = http::Duration(1);
   p.errors.message = error_message;
   p.errors.rate_limit_is_final = is_daily_limit;
+  // 423 Locked: wait at least 2 s; 477: the account is moving between data centres, wait what
+  // Retry-After says (up to 24 h, so past the 5-minute cap the run stops with the wait) [FACTS §6].
+  p.errors.more_retryable = {{423, http::Duration(2000)}, {477, http::Duration(1000)}};
 
   ApiVersion v3{"v3",
-                "CRM v3 objects with every property (batch/read), search for --since, pipelines and owners",
+                "CRM v3 objects with every property, search for --since, pipelines and owners",
                 {
                     object("contacts", "contacts", "lastmodifieddate"),
                     object("companies", "companies", "hs_lastmodifieddate"),

@@ -2,11 +2,22 @@
 
 #include <rapidjson/document.h>
 
+#include "lib/json/fields.hpp"
 #include "lib/json/parse.hpp"
 
 namespace crmexport::providers::pipedrive {
 
+bool daily_budget_spent(const http::Response& response) {
+  if (response.status != 429) return false;
+  auto remaining = response.header("x-ratelimit-remaining");
+  auto left = remaining ? json::parse_int(*remaining) : std::nullopt;
+  return left && *left > 0;
+}
+
 std::string error_message(const http::Response& response) {
+  if (daily_budget_spent(response))
+    return "the company's daily Pipedrive API token budget is spent; it resets at midnight in Pipedrive's server "
+           "time zone, so run again after that (or buy a top-up)";
   rapidjson::Document body;
   if (json::parse_dom(body, response.body) != json::Parsed::ok || !body.IsObject()) return {};
   auto text = [&](const char* key) -> std::string {

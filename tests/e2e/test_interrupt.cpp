@@ -120,8 +120,8 @@ TEST_CASE("SIGTERM during an export to files removes the temporary file and keep
   REQUIRE(wait_for_exit(pid) == 143);
   const auto message = untimed(read_file(scratch / "err"));
   CHECK(message == "crmexport: error: persons: interrupted by SIGTERM before the end; nothing was written to " + folder +
-                       "persons.ndjson (its temporary file is removed); run the export again (the types before "
-                       "persons were written completely)\n");
+                       "persons.ndjson (its temporary file is removed); run the export again (stages was written "
+                       "completely)\n");
   CHECK(temporaries_in(out_dir.path()).empty());
   CHECK_FALSE(fs::exists(out_dir / "persons.ndjson"));
   CHECK(lines_of(read_file(out_dir / "stages.ndjson")) == s.server.dataset("pipedrive", "stages"));

@@ -32,6 +32,10 @@ struct FakeOptions {
   // HubSpot: 1 adds two enumeration properties per object type (a select and a multiple
   // checkbox); off by default so the default dataset stays as it was.
   int hubspot_option_properties = 0;
+  int hubspot_search_per_second = 5;
+  // Pipedrive's daily token budget (FACTS Pipedrive §4), charged at each endpoint's
+  // x-token-cost; 0: no budget.
+  std::int64_t pipedrive_daily_tokens = 0;
   // OAuth2 (every provider's fake token endpoint): the registered client, the first refresh
   // token, and how long issued access tokens live.
   std::string client_id = "fake-client";
