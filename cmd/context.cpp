@@ -8,6 +8,8 @@
 
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
+#include "lib/http/curl_transport.hpp"
+#include "lib/http/transport_pool.hpp"
 #include "providers/registry.hpp"
 
 namespace crmexport::cmd {
@@ -108,9 +110,11 @@ std::unique_ptr<engine::Session> open_session(const Context& context, const stor
   const auto& provider = provider_named(connection.provider);
   auto store_path = context.store_path.empty() ? value_or_throw(store::Store::default_path())
                                                : std::filesystem::path(context.store_path);
-  return value_or_throw(engine::Session::open(connection, provider, context.retry_policy(),
-                                              std::make_unique<http::CurlTransport>(context.transport_limits()),
-                                              nullptr, store_path));
+  // One libcurl handle per request in flight (several types read at once), each with the run's limits.
+  auto transport = std::make_unique<http::TransportPool>(
+      [limits = context.transport_limits()] { return std::make_unique<http::CurlTransport>(limits); });
+  return value_or_throw(
+      engine::Session::open(connection, provider, context.retry_policy(), std::move(transport), nullptr, store_path));
 }
 
 const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,

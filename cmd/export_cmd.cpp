@@ -283,8 +283,11 @@ void run(const Context& context, ExportArgs& args) {
       failed = true;
     }
   });
-  for (const auto& cursor : cursors)
-    if (!cursor.empty()) log::write("", cursor);
+  for (size_t i = 0; i < types.size(); ++i)
+    if (!cursors[i].empty()) {
+      log::TypeScope log_type(types[i]->name);
+      log::write("", cursors[i]);
+    }
   std::vector<std::string> complete, not_started;
   for (size_t i = 0; i < types.size(); ++i) {
     if (written[i]) complete.push_back(types[i]->name);

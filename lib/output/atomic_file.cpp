@@ -11,8 +11,11 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <random>
+#include <set>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -67,6 +70,22 @@ std::optional<pid_t> temporary_owner(std::string_view name) {
 
 bool process_alive(pid_t pid) { return pid != ::getpid() && (::kill(pid, 0) == 0 || errno == EPERM); }
 
+// The temporary names this process made: several types write into one folder at once (--jobs),
+// and a file another thread created a moment ago may carry an mtime before k_process_start
+// (file times are coarser than the clock), so age alone cannot tell it from a dead run's.
+std::mutex g_ours_mutex;
+std::set<std::string> g_ours;
+
+void note_ours(const std::filesystem::path& path) {
+  std::lock_guard lock(g_ours_mutex);
+  g_ours.insert(path.filename().string());
+}
+
+bool is_ours(const std::string& name) {
+  std::lock_guard lock(g_ours_mutex);
+  return g_ours.contains(name);
+}
+
 // A run killed with kill -9 (or a power cut) leaves its temporary file behind. The next run in the
 // folder removes those whose process is gone (or whose pid is now ours, as happens in containers)
 // and that are older than this process: never a file a live export is writing.
@@ -75,7 +94,7 @@ void remove_stale_temporaries(const std::filesystem::path& folder) {
   for (const auto& entry : std::filesystem::directory_iterator(folder.empty() ? "." : folder, error)) {
     const std::string name = entry.path().filename().string();
     const auto owner = temporary_owner(name);
-    if (!owner || process_alive(*owner) || !entry.is_regular_file(error)) continue;
+    if (!owner || process_alive(*owner) || is_ours(name) || !entry.is_regular_file(error)) continue;
     const auto modified = entry.last_write_time(error);
     if (error || modified >= k_process_start) continue;
     if (::unlink(entry.path().c_str()) == 0)
@@ -100,6 +119,7 @@ AtomicFile AtomicFile::create(const std::filesystem::path& final_path) {
   for (int attempt = 0; fd < 0 && attempt < 8; ++attempt) {
     temporary_path = final_path.parent_path() / fmt::format(".{}{}{}-{}", final_path.filename().string(),
                                                             k_temporary_marker, ::getpid(), random_suffix());
+    note_ours(temporary_path);  // before it exists, so no other thread's scan can take it for stale
     fd = ::open(temporary_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0 && errno != EEXIST) break;
   }

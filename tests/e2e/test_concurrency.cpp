@@ -39,7 +39,7 @@ std::vector<std::string> mirror_rows(const std::string& db, const std::string& t
 
 // The summary line crmexport printed for a type.
 std::string summary_of(const std::string& err, const std::string& type) {
-  for (const auto& line : lines_of(err))
+  for (const auto& line : lines_of(untimed(err)))
     if (line.starts_with("crmexport: " + type + ": ")) return line;
   FAIL("no summary for " << type << " in: " << err);
   return "";
@@ -126,7 +126,7 @@ TEST_CASE("a --max-tokens cap limits what a Pipedrive run spends, and is refused
   REQUIRE(add_connection(home, hubspot, "hubspot", "hs").exit_code == 0);
   auto refused = run_crmexport(home, {"export", "hs", "owners", "--max-tokens", "10"});
   CHECK(refused.exit_code == 2);
-  CHECK(refused.err == "crmexport: error: HubSpot charges requests, not tokens; use --max-requests instead of "
+  CHECK(untimed(refused.err) == "crmexport: error: HubSpot charges requests, not tokens; use --max-requests instead of "
                        "--max-tokens\n");
 }
 

@@ -182,7 +182,7 @@ TEST_CASE("messages to a file or pipe start with an RFC 3339 time, and --log-for
   auto lines = lines_of(text.err);
   std::erase(lines, "");
   REQUIRE(lines.size() == 2);
-  CHECK(std::regex_match(lines[0], std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ crmexport: persons: 10 records in 1 page)")));
+  CHECK(std::regex_match(lines[0], std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ crmexport: persons: 10 records in 1 page, 1 request, 10 tokens)")));
   CHECK(std::regex_match(lines[1], std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ crmexport: persons: stopped before the end as asked; resume with --cursor '.+')")));
 
   auto json = run_crmexport(home, {"export", "pd", "persons", "--max-pages", "1", "--page-size", "10", "--log-format",
@@ -204,7 +204,7 @@ TEST_CASE("messages to a file or pipe start with an RFC 3339 time, and --log-for
   }
   rapidjson::Document first;
   first.Parse(objects[0].c_str());
-  CHECK(std::string(first["message"].GetString()) == "persons: 10 records in 1 page");
+  CHECK(std::string(first["message"].GetString()) == "persons: 10 records in 1 page, 1 request, 10 tokens");
 
   // The error that ends a run is its one line and carries its exit code (and the global flag
   // works after the command).
@@ -237,7 +237,7 @@ TEST_CASE("on a terminal: no timestamps, and cursor controls only when TERM is n
   auto xterm = on_terminal("xterm");
   REQUIRE(xterm.exit_code == 0);
   CHECK_THAT(xterm.out, Catch::Contains("\r\033[Kcrmexport: persons: 30 records, 1 pages"));
-  CHECK_THAT(xterm.out, Catch::Contains("\ncrmexport: persons: 30 records in 1 page -> "));
+  CHECK_THAT(xterm.out, Catch::Contains("\ncrmexport: persons: 30 records in 1 page, 1 request, 10 tokens -> "));
   CHECK_FALSE(std::regex_search(xterm.out, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
   auto dumb = on_terminal("dumb");
   REQUIRE(dumb.exit_code == 0);

@@ -109,8 +109,9 @@ TEST_CASE("SIGTERM during an export to files removes the temporary file and keep
   TempDir out_dir;
   const std::string folder = out_dir.path() + "/";
   TempDir scratch;
-  // stages (1 page) finishes first; persons is then interrupted part-way.
-  int pid = spawn(s.argv({"stages", "persons", "--page-size", "20", "-o", folder}), scratch / "out", scratch / "err");
+  // One type at a time: stages finishes first; persons is then interrupted part-way.
+  int pid = spawn(s.argv({"stages", "persons", "--page-size", "20", "--jobs", "1", "-o", folder}), scratch / "out",
+                  scratch / "err");
   wait_until([&] {
     for (const auto& name : temporaries_in(out_dir.path()))
       if (name.starts_with(".persons.ndjson.tmp-") && fs::file_size(out_dir / name) > 0) return true;

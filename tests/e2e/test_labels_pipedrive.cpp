@@ -214,7 +214,7 @@ TEST_CASE("CSV is readable by default and --raw keeps the provider's columns", "
   auto defs = definitions(s.server, "deals");
   auto readable = s.run({"export", "pd", "deals", "-f", "csv"});
   REQUIRE(readable.exit_code == 0);
-  CHECK(readable.err.find("deals: 150 records in 1 page, 1 field metadata request") != std::string::npos);
+  CHECK(readable.err.find("deals: 150 records in 1 page, 1 request, 10 tokens, 1 field metadata request") != std::string::npos);
   auto raw = s.run({"-q", "export", "pd", "deals", "-f", "csv", "--raw"});
   REQUIRE(raw.exit_code == 0);
   auto readable_header = parse_csv(readable.out).front();
@@ -271,7 +271,7 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
   REQUIRE(synced.exit_code == 0);
   auto report = parse_exact(synced.out);
   CHECK(report["types"]["deals"]["field_requests"].GetInt() == 1);
-  CHECK(synced.err.find("deals: full, fetched 150, inserted 150, updated 0, deleted 0, 1 request + 1 for field "
+  CHECK(synced.err.find("deals: full, fetched 150, inserted 150, updated 0, deleted 0, 1 request, 10 tokens + 1 for field "
                         "metadata") != std::string::npos);
 
   SQLite::Database database(db, SQLite::OPEN_READONLY);

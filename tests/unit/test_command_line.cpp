@@ -80,7 +80,8 @@ TEST_CASE("completion offers what may come next, starting with the word being ty
   CHECK(complete({"export", "work", "--api-version", ""}) == Names{"v2", "v1"});
   CHECK(complete({"export", "work", "-o", ""}) == Names{std::string(cmd::k_complete_files)});
   CHECK(complete({"export", "work", "--log-format", "j"}) == Names{"json"});
-  CHECK(complete({"export", "work", "--m"}) == Names{"--max-records", "--max-pages", "--max-retries"});
+  CHECK(complete({"export", "work", "--m"}) ==
+        Names{"--max-records", "--max-pages", "--max-requests", "--max-tokens", "--max-retries"});
   CHECK(complete({"auth", "add", "hub"}) == Names{"hubspot"});
   CHECK(complete({"exp", "work"}).empty());  // nothing follows an unknown command
 }
