@@ -1,4 +1,5 @@
 # The README's two commands: `make demo` and `make test`. Both install what is missing first.
+# `make bench` runs the side-by-side benchmark (docs/BENCHMARKS.md); BENCH_FLAGS=--quick for a short run.
 BUILD ?= build
 JOBS ?= $(shell nproc)
 
@@ -20,7 +21,7 @@ test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	@bench/run.sh $(BUILD)
+	@bench/run.sh $(BENCH_FLAGS) $(BUILD)
 
 clean:
 	rm -rf $(BUILD)
