@@ -20,6 +20,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 from pathlib import Path
 
@@ -36,6 +37,7 @@ QUICK = {"a": 100_000, "b": 10_000, "c": 2_000, "d_small": 1_000, "d_big": 100_0
 PIPEDRIVE_TYPES = ["persons", "organizations", "deals", "activities", "pipelines", "stages", "notes", "users"]
 LATENCY_MS = 200  # scenario (c): a real CRM's answer time
 PIPEDRIVE_BURST = 40  # crm-fake's default: requests per rolling 2 s per token (Growth plan)
+FAKE_KEEP_ALIVE_MAX = 1000  # crm-fake closes a connection after this many requests (as servers do)
 UNLIMITED = 1_000_000_000  # scenarios (a), (b), (d) measure clients, not a rate limit
 
 ID_PREFIX = re.compile(rb'^\{"id":"?(\d+)')
@@ -217,7 +219,8 @@ class Clients:
         return measure(fake, ["/usr/bin/python3", str(CLIENTS / script), *args], env=self.env)
 
     def curl_floor(self, fake, targets, auth_header):
-        """curl over one connection fetching exactly these page targets, bodies to /dev/null."""
+        """curl fetching exactly these page targets over one connection (a new one only when the fake
+        closes it), bodies to /dev/null."""
         config = self.workdir / "floor.curl"
         with open(config, "w") as f:
             f.write(f'header = "{auth_header}"\n')
@@ -230,8 +233,8 @@ class Clients:
         if len(answers) != len(targets) or any(code != "200" for code, _ in answers):
             raise BenchError("the curl floor did not get 200 for every page")
         connects = sum(int(n) for _, n in answers)
-        if connects != 1:
-            raise BenchError(f"the curl floor opened {connects} connections, not one")
+        if connects > -(-len(targets) // FAKE_KEEP_ALIVE_MAX):
+            raise BenchError(f"the curl floor opened {connects} connections for {len(targets)} pages")
         remove(config)
         return result
 
@@ -335,21 +338,26 @@ def scenario_b(ctx, records):
     return rows
 
 
-def scenario_c(ctx, records):
-    """(c) all eight Pipedrive types, 200 ms per answer, the default burst limit."""
+def scenario_c(ctx, records, variants):
+    """(c) all eight Pipedrive types, 200 ms per answer, the default burst limit; one row per
+    variant of crmexport's options."""
+    rows = []
     with connected_fake(ctx, f"pipedrive-latency-{records}", "pipedrive",
                         ["--records", str(records), "--latency-ms", str(LATENCY_MS),
                          "--burst", str(PIPEDRIVE_BURST)]) as fake:
-        out = ctx.workdir / "all-types"
-        log(f"crmexport, 8 types x {records} records, {LATENCY_MS} ms latency")
-        result = ctx.clients.export(fake, "pipedrive", PIPEDRIVE_TYPES, f"{out}/")
-        total = sum(check_against_dump(out / f"{t}.ndjson", "ndjson", fake.dump_file("pipedrive", f"{t}.ndjson"))
-                    for t in PIPEDRIVE_TYPES)
-        remove(out)
-    r = row("crmexport", result, total)
-    r["sequential_floor_s"] = r["requests"] * LATENCY_MS / 1000
-    r["rate_floor_s"] = r["requests"] / (PIPEDRIVE_BURST / 2)
-    return r
+        for label, options in variants:
+            time.sleep(2.5)  # an empty burst window: each variant starts as a fresh cron run would
+            out = ctx.workdir / "all-types"
+            log(f"{label}, 8 types x {records} records, {LATENCY_MS} ms latency")
+            result = ctx.clients.export(fake, "pipedrive", PIPEDRIVE_TYPES, f"{out}/", extra=options)
+            total = sum(check_against_dump(out / f"{t}.ndjson", "ndjson", fake.dump_file("pipedrive", f"{t}.ndjson"))
+                        for t in PIPEDRIVE_TYPES)
+            remove(out)
+            r = row(label, result, total)
+            r["sequential_floor_s"] = r["requests"] * LATENCY_MS / 1000
+            r["rate_floor_s"] = r["requests"] / (PIPEDRIVE_BURST / 2)
+            rows.append(r)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -370,7 +378,9 @@ def machine():
         "node": text(["node", "--version"]), "python": platform.python_version(),
         "curl": text(["curl", "--version"]).split("\n")[0].split(" (")[0],
         "commit": text(["git", "-C", str(BENCH_DIR), "rev-parse", "--short", "HEAD"]),
-        "dirty": bool(text(["git", "-C", str(BENCH_DIR), "status", "--porcelain", "--untracked-files=no"])),
+        # What was measured: the C++ sources and the build, not the bench scripts or docs.
+        "dirty": bool(text(["git", "-C", str(BENCH_DIR.parent), "status", "--porcelain", "--untracked-files=no",
+                            "--", "lib", "cmd", "providers", "tests", "CMakeLists.txt"])),
     }
 
 
@@ -389,7 +399,7 @@ def report(results, counts, started, finished, loads):
     md = [f"## Run {started:%Y-%m-%d %H:%M}–{finished:%H:%M} UTC ({results['mode']})", "",
           f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Debian {m['debian']}, "
           f"kernel {m['kernel']}; node {m['node']}, Python {m['python']}, {m['curl']}; crmexport at "
-          f"{m['commit']}{' (uncommitted changes)' if m['dirty'] else ''}. Load average (1 min) "
+          f"{m['commit']}{' (with uncommitted source changes)' if m['dirty'] else ''}. Load average (1 min) "
           f"{loads[0]:.2f} at the start, {loads[1]:.2f} at the end.", "",
           f"Every client's output was checked record by record (count and ids, each once): against "
           f"crm-fake's dump for runs of up to {results['dump_limit']:,} records, against the dataset's "
@@ -430,14 +440,16 @@ def report(results, counts, started, finished, loads):
                         f"{ours['wall_s'] / sdk['wall_s']:.2f}×", verdict(ours["wall_s"] <= 0.6 * sdk["wall_s"])])
 
     if "c" in results:
-        r = results["c"]
+        rows = results["c"]
         md += [f"### (c) all eight Pipedrive types, {counts['c']:,} records each, {LATENCY_MS} ms latency, "
                f"burst {PIPEDRIVE_BURST} per 2 s", "",
                table(["client", "records", "wall s", "CPU s", "requests", "429s", "sequential floor s",
                       "rate-limit floor s"],
                      [[r["client"], r["records"], f"{r['wall_s']:.2f}", f"{r['cpu_s']:.2f}", r["requests"],
-                       r["throttled"], f"{r['sequential_floor_s']:.1f}", f"{r['rate_floor_s']:.1f}"]]), "",
-               f"crmexport options: {results.get('c_options') or '(defaults)'}", ""]
+                       r["throttled"], f"{r['sequential_floor_s']:.1f}", f"{r['rate_floor_s']:.1f}"] for r in rows]), ""]
+        if len(rows) == 1:
+            md += ["This crmexport has no `--jobs`: it reads the types one after another.", ""]
+        r = rows[0]
         targets.append(["(c) wall ≤ 1.2× rate-limit floor", f"{r['wall_s']:.2f} s vs {r['rate_floor_s']:.1f} s",
                         f"{r['wall_s'] / r['rate_floor_s']:.2f}×", verdict(r["wall_s"] <= 1.2 * r["rate_floor_s"])])
         targets.append(["(c) 0 429s", str(r["throttled"]), "", verdict(r["throttled"] == 0)])
@@ -504,8 +516,10 @@ def main():
         if "b" in wanted:
             results["b"] = scenario_b(ctx, counts["b"])
         if "c" in wanted:
-            results["c"] = scenario_c(ctx, counts["c"])
-            results["c_options"] = "--jobs default" if "--jobs" in help_text else "no --jobs option (types in turn)"
+            variants = [("crmexport", [])]
+            if "--jobs" in help_text:  # today's behaviour beside the concurrent default
+                variants.append(("crmexport --jobs 1", ["--jobs", "1"]))
+            results["c"] = scenario_c(ctx, counts["c"], variants)
     except BenchError as e:
         log(f"failed: {e}")
         return 1
