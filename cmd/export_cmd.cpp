@@ -1,13 +1,18 @@
 // `crmexport export CONNECTION TYPE...`: every record of each type, to stdout or files.
+#include <fmt/ranges.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <exception>
 #include <utility>
 
 #include "cmd/commands.hpp"
 #include "cmd/output_plan.hpp"
+#include "cmd/run_limits.hpp"
 #include "lib/core/log.hpp"
 #include "lib/engine/export.hpp"
+#include "lib/engine/parallel.hpp"
 #include "lib/output/atomic_file.hpp"
 
 namespace crmexport::cmd {
@@ -26,6 +31,7 @@ struct ExportArgs {
   std::string api_version;
   std::string associations;
   engine::ExportOptions options;
+  RunLimits limits;
 };
 
 std::vector<std::string> split_fields(const std::string& list) {
@@ -102,6 +108,31 @@ Error with_auth_hint(Error error, const store::Connection& connection) {
   return error;
 }
 
+// One type from its first (or resumed) page to its file or stdout; a failure is thrown. A run
+// that stopped before the end leaves its resume line in `cursor`, printed after every type ends.
+void export_one(engine::Session& session, const store::Connection& connection, const providers::TypeSpec& type,
+                const Destination& destination, output::Format format, const output::WriterOptions& writer_options,
+                const engine::ExportOptions& options, std::string& cursor) {
+  std::optional<output::AtomicFile> file;
+  if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
+  std::FILE* stream = file ? file->stream() : stdout;
+  auto writer = output::make_writer(format, stream, writer_options);
+  engine::Progress progress(type.name, engine::progress_wanted());
+
+  auto result = engine::export_type(session, type, options, *writer, progress);
+  progress.finish();
+  if (!result) throw Fatal(with_auth_hint(std::move(result.error()), connection));
+  writer->finish();
+  if (file) file->commit();
+  log::info("{}: {} record{} in {} page{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
+            result->pages, result->pages == 1 ? "" : "s",
+            spent_text(session.provider(), result->requests, result->tokens),
+            destination.path ? " -> " + *destination.path : "");
+  if (result->resume_cursor)
+    cursor = fmt::format("{}: stopped before the end as asked{}; resume with --cursor '{}'", type.name,
+                         result->budget_stopped ? " (--max-requests/--max-tokens)" : "", *result->resume_cursor);
+}
+
 void run(const Context& context, ExportArgs& args) {
   auto store = context.open_store();
   auto connection = resolve_connection(store, args.connection);
@@ -146,29 +177,43 @@ void run(const Context& context, ExportArgs& args) {
   for (auto& param : filter_order) args.options.params.push_back(std::move(param));
 
   auto session = open_session(context, connection);
-  for (size_t i = 0; i < types.size(); ++i) {
-    const auto& type = *types[i];
-    const auto& destination = plan.destinations[i];
-    std::optional<output::AtomicFile> file;
-    if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
-    std::FILE* stream = file ? file->stream() : stdout;
-    auto writer = output::make_writer(plan.format, stream, writer_options);
-    engine::Progress progress(type.name, engine::progress_wanted());
-
-    auto result = engine::export_type(*session, type, args.options, *writer, progress);
-    progress.finish();
-    if (!result) {
-      auto error = with_auth_hint(std::move(result.error()), connection);
-      if (i > 0) error.message += fmt::format(" (the types before {} were written completely)", type.name);
+  auto budget = make_budget(provider, args.limits);
+  session->set_budget(budget.get());
+  // Several types at once only into files: on stdout their records would interleave.
+  int jobs = plan.destinations.size() > 1 && plan.destinations.front().path ? args.limits.jobs : 1;
+  // What each type's worker hands back: an exception ends the run once every worker is done,
+  // and no type starts after one failed (a refused token or a spent budget fails them all).
+  std::vector<std::exception_ptr> failures(types.size());
+  std::vector<std::string> cursors(types.size());
+  std::vector<char> written(types.size(), 0);
+  std::atomic<bool> failed{false};
+  engine::run_parallel(types.size(), jobs, [&](size_t i) {
+    if (failed) return;
+    try {
+      export_one(*session, connection, *types[i], plan.destinations[i], plan.format, writer_options, args.options,
+                 cursors[i]);
+      written[i] = 1;
+    } catch (...) {
+      failures[i] = std::current_exception();
+      failed = true;
+    }
+  });
+  for (const auto& cursor : cursors)
+    if (!cursor.empty()) log::write("", cursor);
+  std::vector<std::string> complete;
+  for (size_t i = 0; i < types.size(); ++i)
+    if (written[i]) complete.push_back(types[i]->name);
+  for (const auto& failure : failures) {
+    if (!failure) continue;
+    try {
+      std::rethrow_exception(failure);
+    } catch (Fatal& fatal) {
+      Error error = fatal.error();
+      if (!complete.empty())
+        error.message += fmt::format(" ({} {} written completely)", fmt::join(complete, ", "),
+                                     complete.size() == 1 ? "was" : "were");
       throw Fatal(std::move(error));
     }
-    writer->finish();
-    if (file) file->commit();
-    log::info("{}: {} record{} in {} page{}{}", type.name, result->records, result->records == 1 ? "" : "s",
-              result->pages, result->pages == 1 ? "" : "s", destination.path ? " -> " + *destination.path : "");
-    if (result->resume_cursor)
-      log::write("", fmt::format("{}: stopped before the end as asked; resume with --cursor '{}'", type.name,
-                                 *result->resume_cursor));
   }
 }
 
@@ -200,6 +245,7 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_option("--order", args->orders,
                       "FIELD:asc|desc: the provider's sort order, as orders[FIELD] (repeatable, in order)");
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
+  add_run_limit_options(*command, args->limits);
   command->callback([&context, args] { run(context, *args); });
 }
 

@@ -3,10 +3,15 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <atomic>
 #include <cstdio>
+#include <mutex>
+#include <optional>
 
 #include "cmd/commands.hpp"
+#include "cmd/run_limits.hpp"
 #include "lib/core/log.hpp"
+#include "lib/engine/parallel.hpp"
 #include "lib/engine/sync.hpp"
 
 namespace crmexport::cmd {
@@ -20,12 +25,16 @@ struct SyncArgs {
   std::string api_version;
   bool json = false;
   engine::SyncOptions options;
+  RunLimits limits;
 };
 
-std::string summary_line(const engine::SyncReport& r) {
-  return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}, {} request{}, {:.1f} s", r.type,
-                     r.mode, r.resumed ? " (resumed)" : "", r.fetched, r.inserted, r.updated, r.deleted, r.requests,
-                     r.requests == 1 ? "" : "s", r.seconds);
+std::string summary_line(const providers::Provider& provider, const engine::SyncReport& r) {
+  return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}{}, {:.1f} s{}", r.type, r.mode,
+                     r.resumed ? " (resumed)" : "", r.fetched, r.inserted, r.updated, r.deleted,
+                     spent_text(provider, r.requests, r.tokens), r.seconds,
+                     r.budget_stopped ? "; stopped before the end (--max-requests/--max-tokens): the next sync "
+                                        "resumes it"
+                                      : "");
 }
 
 std::string summary_json(const std::string& connection, const std::string& db,
@@ -61,6 +70,10 @@ std::string summary_json(const std::string& connection, const std::string& db,
     w.Int64(r.deleted);
     w.Key("requests");
     w.Int64(r.requests);
+    w.Key("tokens");
+    w.Int64(r.tokens);
+    w.Key("complete");
+    w.Bool(!r.budget_stopped);
     w.Key("pages");
     w.Int64(r.pages);
     w.Key("seconds");
@@ -90,18 +103,34 @@ void run(const Context& context, SyncArgs& args) {
 
   auto mirror = value_or_throw(mirror::Mirror::open(args.db));
   auto session = open_session(context, connection);
-  std::vector<engine::SyncReport> reports;
-  for (const auto* type : types) {
-    auto report = engine::sync_type(*session, mirror, *type, version.name, args.options);
+  auto budget = make_budget(provider, args.limits);
+  session->set_budget(budget.get());
+  std::mutex mirror_lock;
+  args.options.mirror_lock = &mirror_lock;
+  std::vector<std::optional<engine::SyncReport>> done(types.size());
+  std::vector<std::optional<Error>> failures(types.size());
+  std::atomic<bool> failed{false};
+  // No type starts after one failed; those already reading finish, each page saved as it comes.
+  engine::run_parallel(types.size(), args.limits.jobs, [&](size_t i) {
+    if (failed) return;
+    auto report = engine::sync_type(*session, mirror, *types[i], version.name, args.options);
     if (!report) {
-      auto error = std::move(report.error());
-      error.message +=
-          fmt::format("; pages already read are saved, and the next sync resumes {} from there", type->name);
-      throw Fatal(std::move(error));
+      failures[i] = std::move(report.error());
+      failed = true;
+      return;
     }
-    log::info("{}", summary_line(*report));
-    reports.push_back(std::move(*report));
+    log::info("{}", summary_line(provider, *report));
+    done[i] = std::move(*report);
+  });
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (!failures[i]) continue;
+    auto error = std::move(*failures[i]);
+    error.message +=
+        fmt::format("; pages already read are saved, and the next sync resumes {} from there", types[i]->name);
+    throw Fatal(std::move(error));
   }
+  std::vector<engine::SyncReport> reports;
+  for (auto& report : done) reports.push_back(std::move(*report));
   if (args.json) {
     std::fputs((summary_json(connection.name, args.db, reports) + "\n").c_str(), stdout);
     std::fflush(stdout);
@@ -123,6 +152,7 @@ void register_sync_command(CLI::App& app, Context& context) {
       ->check(CLI::PositiveNumber);
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->add_flag("--json", args->json, "print the summary as one JSON object on stdout");
+  add_run_limit_options(*command, args->limits);
   command->callback([&context, args] { run(context, *args); });
 }
 

@@ -42,6 +42,7 @@ struct PlannedRequest {
   http::Query query;
   std::string body;                     // JSON, sent with Content-Type: application/json when not empty
   std::vector<std::string> records_at;  // where the answer's records are, as TypeSpec::records_at
+  std::string lane;                     // the rate-limit lane it counts in (see http::RateWindow)
 };
 
 // What the user asked of one read, as a planner sees it.
@@ -99,6 +100,9 @@ struct TypeSpec {
   // Parameters that list recently deleted records instead of live ones (Pipedrive deals:
   // status=deleted); empty when the API has no such list. Incremental syncs read it to mark deletions.
   paging::Query deleted_params;
+  // What one list request costs in the provider's daily budget (Pipedrive: x-token-cost tokens
+  // in its OpenAPI spec); 0 where the provider charges requests, not tokens.
+  long request_cost = 0;
 };
 
 struct ApiVersion {
@@ -142,6 +146,7 @@ struct Provider {
   std::vector<ApiVersion> versions;       // the first is the default
   std::string verify_path;                // one cheap authenticated GET, for `auth add` and `auth test`
   http::RateLimitRules rate_limits;
+  std::string cost_unit;  // what TypeSpec::request_cost counts ("tokens"); empty: nothing beyond requests
   http::ProviderErrorRules errors;
   std::optional<FilterOrderSpelling> filter_order;  // nullopt: --filter/--order refused (use --param)
   // The account is the base URL and the provider refuses a second set of credentials for it:

@@ -1,6 +1,7 @@
 #pragma once
 // How a request gets its credentials. The HTTP client calls it; providers only say which kind.
 #include <string>
+#include <string_view>
 
 #include "lib/core/error.hpp"
 #include "lib/http/message.hpp"
@@ -12,8 +13,10 @@ class Authenticator {
   virtual ~Authenticator() = default;
   // Adds credentials to the request, first renewing a token that is about to expire.
   virtual Result<void> apply(http::Request& request) = 0;
-  // After a 401: true when fresh credentials were obtained and the request is worth one more try.
-  virtual Result<bool> recover_from_unauthorized() = 0;
+  // After a 401 of a request that carried `refused` (the credential header apply() added): true
+  // when fresh credentials were obtained and the request is worth one more try. Both may be
+  // called from several threads at once.
+  virtual Result<bool> recover_from_unauthorized(std::string_view refused) = 0;
 };
 
 // A static secret in one header: Pipedrive's x-api-token, Keap's X-Keap-API-Key,
@@ -27,7 +30,7 @@ class HeaderTokenAuthenticator : public Authenticator {
     request.headers.emplace_back(m_header, m_prefix + m_token);
     return {};
   }
-  Result<bool> recover_from_unauthorized() override { return false; }
+  Result<bool> recover_from_unauthorized(std::string_view) override { return false; }
 
  private:
   std::string m_header;

@@ -36,13 +36,17 @@ bool OAuthAuthenticator::expiring(const OAuthSecret& secret) const {
 }
 
 Result<void> OAuthAuthenticator::apply(http::Request& request) {
+  std::lock_guard lock(m_mutex);
   if (expiring(m_secret))
     if (auto renewed = renew(false); !renewed) return renewed;
   request.headers.emplace_back(m_facts.header, m_facts.prefix + m_secret.access_token);
   return {};
 }
 
-Result<bool> OAuthAuthenticator::recover_from_unauthorized() {
+Result<bool> OAuthAuthenticator::recover_from_unauthorized(std::string_view refused) {
+  std::lock_guard lock(m_mutex);
+  // Another thread renewed after this request went: its token is the one to try.
+  if (!refused.empty() && refused != m_facts.prefix + m_secret.access_token) return true;
   if (auto renewed = renew(true); !renewed) return std::unexpected(renewed.error());
   return true;
 }

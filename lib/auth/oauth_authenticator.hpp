@@ -3,6 +3,7 @@
 // 401, through the TokenVault so that concurrent processes and crashes never lose a rotated
 // refresh token.
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "lib/auth/authenticator.hpp"
@@ -18,7 +19,7 @@ class OAuthAuthenticator : public Authenticator {
                      http::Transport& transport, http::Clock& clock, std::string reauthorise);
 
   Result<void> apply(http::Request& request) override;
-  Result<bool> recover_from_unauthorized() override;
+  Result<bool> recover_from_unauthorized(std::string_view refused) override;
 
   long refreshes() const { return m_refreshes; }  // token requests this process made
 
@@ -34,6 +35,8 @@ class OAuthAuthenticator : public Authenticator {
   http::Transport& m_transport;
   http::Clock& m_clock;
   std::string m_reauthorise;
+  // Single flight: one thread renews while the others wait, then use its token.
+  std::mutex m_mutex;
   long m_refreshes = 0;
 };
 

@@ -49,10 +49,19 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   };
   if (!type.planner && (options.archived || !options.associations.empty()))
     log::warn("{}: --archived and --associations do not apply to this type and are ignored", type.name);
-  PageQuery query{options.page_size,  options.since,        options.params,
-                  options.properties, options.associations, options.archived};
-  if (auto read = read_pages(session, type, query, start->position, on_page); !read)
-    return std::unexpected(read.error());
+  http::RequestMeter meter;
+  PageQuery query{options.page_size,  options.since,        options.params, options.properties,
+                  options.associations, options.archived, &meter};
+  auto read = read_pages(session, type, query, start->position, on_page);
+  result.requests = meter.requests;
+  result.tokens = meter.tokens;
+  if (!read) return std::unexpected(read.error());
+  if (read->budget_stop) {
+    // The page at this position was not asked; `skip` is still set when that is the resumed
+    // first page, whose records an earlier run partly wrote.
+    result.resume_cursor = format_resume({*read->budget_stop, skip});
+    result.budget_stopped = true;
+  }
   // A count that differs at the end means the account changed during the export: say so, since
   // offset paging may then have skipped or repeated records (see the provider's docs).
   if (total_at_start && !result.resume_cursor && *total_at_start != result.records)

@@ -27,6 +27,9 @@ struct ExportResult {
   long records = 0;
   long pages = 0;
   std::optional<std::string> resume_cursor;  // set when the run stopped before the end
+  bool budget_stopped = false;               // stopped by --max-requests or --max-tokens
+  long requests = 0;                         // sent for this type, retries included
+  long tokens = 0;                           // their cost, where the provider charges tokens
 };
 
 // Calls writer.end_page() after each page; the caller calls writer.finish() on success.

@@ -35,9 +35,10 @@ Result<http::Query> build_query(const providers::TypeSpec& type, const PageQuery
   return query;
 }
 
-Result<json::Page> fetch_planned(Session& session, const providers::PlannedRequest& planned) {
+Result<json::Page> fetch_planned(Session& session, const providers::PlannedRequest& planned,
+                                 const providers::TypeSpec& type, http::RequestMeter* meter) {
   for (int attempt = 0;; ++attempt) {
-    auto response = session.send(planned);
+    auto response = session.send(planned, meter, type.request_cost);
     if (!response) return std::unexpected(response.error());
     auto page = json::parse_page(response->body, planned.records_at);
     if (page || attempt == k_malformed_retries) {
@@ -60,16 +61,17 @@ Result<void> check_params(const providers::PagePlanner& planner, const http::Que
 }
 
 // One planned page: ask for the planner's requests until it has what it needs, then assemble.
-Result<providers::AssembledPage> fetch_assembled(Session& session, const providers::PagePlanner& planner,
+Result<providers::AssembledPage> fetch_assembled(Session& session, const providers::TypeSpec& type,
                                                  const providers::ReadAsk& ask, std::span<const json::Page> prelude,
-                                                 std::string_view position) {
+                                                 std::string_view position, http::RequestMeter* meter) {
+  const auto& planner = *type.planner;
   std::vector<json::Page> answers;
   for (;;) {
     auto requests = planner.requests(ask, prelude, position, answers);
     if (!requests) return std::unexpected(requests.error());
     if (requests->empty()) break;
     for (const auto& planned : *requests) {
-      auto page = fetch_planned(session, planned);
+      auto page = fetch_planned(session, planned, type, meter);
       if (!page) return std::unexpected(page.error());
       answers.push_back(std::move(*page));
     }
@@ -77,9 +79,10 @@ Result<providers::AssembledPage> fetch_assembled(Session& session, const provide
   return planner.assemble(ask, prelude, position, answers);
 }
 
-Result<json::Page> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query) {
+Result<json::Page> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query,
+                              http::RequestMeter* meter) {
   for (int attempt = 0;; ++attempt) {
-    auto response = session.get(type.path, query);
+    auto response = session.get(type.path, query, meter, type.request_cost);
     if (!response) return std::unexpected(response.error());
     auto page = json::parse_page(response->body, type.records_at);
     if (page || attempt == k_malformed_retries) {
@@ -95,10 +98,17 @@ int effective_page_size(const providers::TypeSpec& type, int requested) {
   return requested > 0 ? std::min(requested, type.max_page_size) : type.max_page_size;
 }
 
-Result<void> read_planned_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
-                                std::string start, const PageHandler& on_page) {
+// Whether the run's caps leave room for one more page of this type (one request; a planned page
+// that needs more is stopped by the client's hard cap instead).
+bool budget_allows_page(Session& session, const providers::TypeSpec& type) {
+  const auto* budget = session.budget();
+  return !budget || budget->affords(1, type.request_cost);
+}
+
+Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
+                                   std::string start, const PageHandler& on_page) {
   const auto& planner = *type.planner;
-  if (auto checked = check_params(planner, request.params); !checked) return checked;
+  if (auto checked = check_params(planner, request.params); !checked) return std::unexpected(checked.error());
   providers::ReadAsk ask{effective_page_size(type, request.page_size),
                          request.since,
                          request.params,
@@ -107,14 +117,15 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
                          request.archived};
   std::vector<json::Page> prelude;
   for (const auto& planned : planner.prelude(ask)) {
-    auto page = fetch_planned(session, planned);
+    auto page = fetch_planned(session, planned, type, request.meter);
     if (!page) return std::unexpected(page.error());
     prelude.push_back(std::move(*page));
   }
   std::string position = std::move(start);
   std::unordered_set<std::string> seen{position};
   for (long number = 1;; ++number) {
-    auto assembled = fetch_assembled(session, planner, ask, prelude, position);
+    if (!budget_allows_page(session, type)) return ReadEnd{position};
+    auto assembled = fetch_assembled(session, type, ask, prelude, position, request.meter);
     if (!assembled) return std::unexpected(assembled.error());
     json::Page page;
     page.envelope.SetObject();
@@ -122,7 +133,7 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
     PageRead read{position, page, assembled->next, number};
     auto flow = on_page(read);
     if (!flow) return std::unexpected(flow.error());
-    if (*flow == Flow::stop || !assembled->next) return {};
+    if (*flow == Flow::stop || !assembled->next) return ReadEnd{};
     if (!seen.insert(*assembled->next).second)
       return fail(ErrorKind::provider,
                   fmt::format("{}: the provider sent the position '{}' again after {} pages; stopping "
@@ -134,8 +145,8 @@ Result<void> read_planned_pages(Session& session, const providers::TypeSpec& typ
 
 }  // namespace
 
-Result<void> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request, std::string start,
-                        const PageHandler& on_page) {
+Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
+                           std::string start, const PageHandler& on_page) {
   if (type.planner) return read_planned_pages(session, type, request, std::move(start), on_page);
   int page_size = effective_page_size(type, request.page_size);
   std::string position = std::move(start);
@@ -143,7 +154,8 @@ Result<void> read_pages(Session& session, const providers::TypeSpec& type, const
   for (long number = 1;; ++number) {
     auto query = build_query(type, request, position, page_size);
     if (!query) return std::unexpected(query.error());
-    auto page = fetch_page(session, type, *query);
+    if (!budget_allows_page(session, type)) return ReadEnd{position};
+    auto page = fetch_page(session, type, *query, request.meter);
     if (!page) return std::unexpected(page.error());
     auto next = type.paging->next(*page, position, page_size);
     if (!next) return std::unexpected(next.error());
@@ -151,7 +163,7 @@ Result<void> read_pages(Session& session, const providers::TypeSpec& type, const
     PageRead read{position, *page, *next, number};
     auto flow = on_page(read);
     if (!flow) return std::unexpected(flow.error());
-    if (*flow == Flow::stop || !*next) return {};
+    if (*flow == Flow::stop || !*next) return ReadEnd{};
     if (!seen.insert(**next).second)
       return fail(ErrorKind::provider,
                   fmt::format("{}: the provider sent the cursor '{}' again after {} pages; stopping "

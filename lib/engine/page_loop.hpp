@@ -21,6 +21,14 @@ struct PageQuery {
   std::vector<std::string> properties;    // the record properties to ask for; empty: all
   std::vector<std::string> associations;  // related types whose ids to include
   bool archived = false;                  // archived records instead of live ones
+  http::RequestMeter* meter = nullptr;    // where this type's requests and tokens are counted
+};
+
+// How a read ended when it did not fail.
+struct ReadEnd {
+  // Set when the run's --max-requests or --max-tokens would not cover the next page: the
+  // position that page starts at, for the resume cursor. Nothing of that page was asked.
+  std::optional<std::string> budget_stop;
 };
 
 // One page as read: what was asked (position), what came (page), where the next starts.
@@ -37,8 +45,8 @@ using PageHandler = std::function<Result<Flow>(PageRead&)>;
 
 // Reads from `start` (a paging position, "" for the first page) until the last page, or until
 // the handler says stop or fails.
-Result<void> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& query, std::string start,
-                        const PageHandler& on_page);
+Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& query,
+                           std::string start, const PageHandler& on_page);
 
 // A type with a PagePlanner is read by sending the planner's requests and handing it the parsed
 // answers; the PageRead's page then has an empty envelope. Everything else is the same.

@@ -4,10 +4,15 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <mutex>
 
 #include "lib/core/log.hpp"
 
 namespace crmexport::engine {
+namespace {
+// Types read at once share stderr: one line is drawn at a time, whole.
+std::mutex g_draw_mutex;
+}  // namespace
 
 bool progress_wanted() { return isatty(STDERR_FILENO) && log::level() != log::Level::quiet; }
 
@@ -29,12 +34,14 @@ void Progress::draw(long records, long pages) {
   double rate = seconds > 0 ? static_cast<double>(records) / seconds : 0.0;
   auto line =
       fmt::format("\r\033[Kcrmexport: {}: {} records, {} pages, {:.0f} records/s", m_label, records, pages, rate);
+  std::lock_guard lock(g_draw_mutex);
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 void Progress::finish() {
   if (!m_enabled) return;
   draw(m_records, m_pages);
+  std::lock_guard lock(g_draw_mutex);
   std::fputc('\n', stderr);
 }
 

@@ -5,6 +5,7 @@
 
 #include "lib/auth/oauth_authenticator.hpp"
 #include "lib/http/curl_transport.hpp"
+#include "lib/http/transport_pool.hpp"
 #include "lib/http/url.hpp"
 
 namespace crmexport::engine {
@@ -79,34 +80,41 @@ Result<std::unique_ptr<Session>> Session::open(const store::Connection& connecti
                             "--base-url {}",
                             connection.name, provider.title, provider.base_url_hint));
   std::unique_ptr<Session> session(new Session(provider, connection.name, std::move(base_url)));
-  session->m_transport = transport ? std::move(transport) : std::make_unique<http::CurlTransport>();
+  session->m_transport = transport ? std::move(transport) : std::make_unique<http::TransportPool>([] {
+    return std::make_unique<http::CurlTransport>();
+  });
   session->m_clock = clock ? std::move(clock) : std::make_unique<http::SystemClock>();
   auto authenticator = make_authenticator(connection, provider, *session->m_transport, *session->m_clock, store_path);
   if (!authenticator) return std::unexpected(authenticator.error());
   session->m_authenticator = std::move(*authenticator);
-  session->m_client =
-      std::make_unique<http::Client>(*session->m_transport, *session->m_clock, *session->m_authenticator, retry,
-                                     provider.rate_limits, provider.errors);
+  session->m_pacer = std::make_unique<http::Pacer>(provider.rate_limits, *session->m_clock, retry.max_wait, provider.title);
+  session->m_client = std::make_unique<http::Client>(*session->m_transport, *session->m_clock,
+                                                     *session->m_authenticator, retry, *session->m_pacer,
+                                                     provider.errors);
   return session;
 }
 
-Result<http::Response> Session::get(std::string_view path, const http::Query& query) {
+Result<http::Response> Session::get(std::string_view path, const http::Query& query, http::RequestMeter* meter,
+                                    long cost) {
   http::Request request;
   request.url = http::make_url(m_base_url, path, query);
   request.headers.emplace_back("Accept", "application/json");
-  return m_client->send(std::move(request));
+  request.cost = cost;
+  return m_client->send(std::move(request), meter);
 }
 
-Result<http::Response> Session::send(const providers::PlannedRequest& planned) {
+Result<http::Response> Session::send(const providers::PlannedRequest& planned, http::RequestMeter* meter, long cost) {
   http::Request request;
   request.method = planned.method;
+  request.lane = planned.lane;
+  request.cost = cost;
   request.url = http::make_url(m_base_url, planned.path, planned.query);
   request.headers.emplace_back("Accept", "application/json");
   if (!planned.body.empty()) {
     request.headers.emplace_back("Content-Type", "application/json");
     request.body = planned.body;
   }
-  return m_client->send(std::move(request));
+  return m_client->send(std::move(request), meter);
 }
 
 Result<void> Session::verify() {

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <chrono>
+#include <mutex>
 
 #include "lib/core/log.hpp"
 #include "lib/engine/page_loop.hpp"
@@ -11,6 +12,15 @@
 
 namespace crmexport::engine {
 namespace {
+
+// The mirror has one writer at a time: types read concurrently take turns at the database, each
+// page still one transaction (the resume-after-kill guarantee does not change).
+template <typename Call>
+auto one_writer(const SyncOptions& options, Call&& call) {
+  std::unique_lock<std::mutex> lock;
+  if (options.mirror_lock) lock = std::unique_lock(*options.mirror_lock);
+  return call();
+}
 
 TimePoint now() { return std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()); }
 
@@ -35,7 +45,8 @@ Result<void> plan_run(mirror::Mirror& mirror, mirror::TypeState& state, const pr
     }
     if (options.since && !can_filter)
       log::info("{}: {} has no change filter for this type; reading every record", type.name, state.provider);
-    if (auto started = mirror.start_run(state, mode, since); !started) return started;
+    if (auto started = one_writer(options, [&] { return mirror.start_run(state, mode, since); }); !started)
+      return started;
   }
   report.mode = *state.run_mode == mirror::RunMode::full ? "full" : "incremental";
   report.since = state.run_since;
@@ -101,8 +112,9 @@ std::optional<TimePoint> page_high_water(const std::vector<mirror::Record>& reco
 }
 
 // Reads from the run's saved position to the end, saving each page with the position after it.
-Result<void> read_and_save(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
-                           const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report) {
+Result<ReadEnd> read_and_save(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
+                              const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report,
+                              http::RequestMeter& meter) {
   auto on_page = [&](PageRead& read) -> Result<Flow> {
     std::vector<mirror::Record> records;
     records.reserve(read.page.records.size());
@@ -114,7 +126,7 @@ Result<void> read_and_save(Session& session, mirror::Mirror& mirror, mirror::Typ
     // On the last page the position stays where it is: a run killed before finish_run reads
     // that page again, which changes nothing.
     const std::string& next = read.next ? *read.next : state.run_position;
-    auto counts = mirror.save_page(state, records, next, page_high_water(records));
+    auto counts = one_writer(options, [&] { return mirror.save_page(state, records, next, page_high_water(records)); });
     if (!counts) return std::unexpected(counts.error());
     report.fetched += static_cast<long>(records.size());
     report.inserted += counts->inserted;
@@ -125,14 +137,16 @@ Result<void> read_and_save(Session& session, mirror::Mirror& mirror, mirror::Typ
   PageQuery query;
   query.page_size = options.page_size;
   query.since = state.run_since;
+  query.meter = &meter;
   return read_pages(session, type, query, state.run_position, on_page);
 }
 
 // An incremental run cannot see deletions in the change filter's answer; where the provider
 // lists recently deleted records, mark those. (A full pass needs no such list: its sweep sees all.)
-Result<void> read_deleted(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
-                          const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report) {
-  if (type.deleted_params.empty() || *state.run_mode != mirror::RunMode::incremental) return {};
+Result<ReadEnd> read_deleted(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
+                             const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report,
+                             http::RequestMeter& meter) {
+  if (type.deleted_params.empty() || *state.run_mode != mirror::RunMode::incremental) return ReadEnd{};
   auto on_page = [&](PageRead& read) -> Result<Flow> {
     std::vector<mirror::RecordId> ids;
     for (auto& json : read.page.records) {
@@ -140,7 +154,7 @@ Result<void> read_deleted(Session& session, mirror::Mirror& mirror, mirror::Type
       if (!record) return std::unexpected(record.error());
       ids.push_back(std::move(record->id));
     }
-    auto marked = mirror.mark_deleted(state, ids);
+    auto marked = one_writer(options, [&] { return mirror.mark_deleted(state, ids); });
     if (!marked) return std::unexpected(marked.error());
     report.deleted += *marked;
     return Flow::more;
@@ -148,6 +162,7 @@ Result<void> read_deleted(Session& session, mirror::Mirror& mirror, mirror::Type
   PageQuery query;
   query.page_size = options.page_size;
   query.params = type.deleted_params;
+  query.meter = &meter;
   return read_pages(session, type, query, "", on_page);
 }
 
@@ -156,19 +171,30 @@ Result<void> read_deleted(Session& session, mirror::Mirror& mirror, mirror::Type
 Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const providers::TypeSpec& type,
                              const std::string& api_version, const SyncOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  const long requests_before = session.client().stats().requests;
+  http::RequestMeter meter;
   SyncReport report;
   report.type = type.name;
 
-  auto state = mirror.load(session.connection_name(), session.provider().name, type.name, api_version);
+  auto state = one_writer(options, [&] {
+    return mirror.load(session.connection_name(), session.provider().name, type.name, api_version);
+  });
   if (!state) return std::unexpected(state.error());
   if (auto planned = plan_run(mirror, *state, type, options, report); !planned) return std::unexpected(planned.error());
-  auto read = read_and_save(session, mirror, *state, type, options, report);
-  if (read) read = read_deleted(session, mirror, *state, type, options, report);
-  report.requests = session.client().stats().requests - requests_before;
+  auto read = read_and_save(session, mirror, *state, type, options, report, meter);
+  if (read && !read->budget_stop) read = read_deleted(session, mirror, *state, type, options, report, meter);
+  report.requests = meter.requests;
+  report.tokens = meter.tokens;
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (!read) return std::unexpected(read.error());
+  if (read->budget_stop) {
+    // The run stays open at the saved position (the deleted list, when stopped there, is read
+    // again in full next time): the next sync resumes it as after an interruption.
+    report.budget_stopped = true;
+    return report;
+  }
   // Only a full pass that reached the end (resumed or not) saw every live record.
-  auto deleted = mirror.finish_run(*state, *state->run_mode == mirror::RunMode::full);
+  auto deleted =
+      one_writer(options, [&] { return mirror.finish_run(*state, *state->run_mode == mirror::RunMode::full); });
   if (!deleted) return std::unexpected(deleted.error());
   report.deleted += *deleted;
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

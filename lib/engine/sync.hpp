@@ -5,6 +5,7 @@
 //   read_deleted  where the provider lists recently deleted records, mark them (incremental runs);
 //   finish_run    after a complete full pass, mark what was not seen as deleted; advance the
 //                 high-water mark.
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -19,9 +20,12 @@ namespace crmexport::engine {
 inline constexpr std::chrono::seconds k_sync_overlap{300};
 
 struct SyncOptions {
+  // (--max-requests and --max-tokens are the Session's budget, shared by every type.)
   bool full = false;               // --full: a new full pass, whatever the state says
   std::optional<TimePoint> since;  // --since: a new incremental run from this time
   int page_size = 0;               // 0: the type's maximum
+  // Held around every call to the mirror when several types sync at once (nullptr: one type at a time).
+  std::mutex* mirror_lock = nullptr;
 };
 
 struct SyncReport {
@@ -34,7 +38,9 @@ struct SyncReport {
   long updated = 0;
   long deleted = 0;
   long requests = 0;
+  long tokens = 0;
   long pages = 0;
+  bool budget_stopped = false;  // --max-requests/--max-tokens: the run stays open and the next sync resumes it
   double seconds = 0;
 };
 

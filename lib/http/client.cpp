@@ -25,41 +25,67 @@ Client::Client(Transport& transport, Clock& clock, auth::Authenticator& authenti
       m_clock(clock),
       m_authenticator(authenticator),
       m_retry(retry),
-      m_pacer(std::move(rate_limits)),
+      m_own_pacer(std::make_unique<Pacer>(std::move(rate_limits), clock, retry.max_wait)),
+      m_pacer(*m_own_pacer),
       m_errors(std::move(errors)),
       m_random(std::random_device{}()) {}
 
-Result<Response> Client::exchange(const Request& request) {
-  if (auto wait = m_pacer.wait_before_request(m_clock.now()); wait.count() > 0) {
-    log::debug("pacing: waiting {} for the provider's rate limit", seconds(wait));
-    m_clock.sleep_for(wait);
-  }
+Client::Client(Transport& transport, Clock& clock, auth::Authenticator& authenticator, RetryPolicy retry, Pacer& pacer,
+               ProviderErrorRules errors)
+    : m_transport(transport),
+      m_clock(clock),
+      m_authenticator(authenticator),
+      m_retry(retry),
+      m_pacer(pacer),
+      m_errors(std::move(errors)),
+      m_random(std::random_device{}()) {}
+
+Duration Client::backoff(int retry) {
+  std::lock_guard lock(m_random_mutex);
+  return backoff_delay(m_retry, retry, m_random);
+}
+
+// `credentials` gets the credential header the request carried, so a 401 can tell the
+// authenticator which token was refused.
+Result<Response> Client::exchange(const Request& request, RequestMeter* meter, std::string& credentials) {
+  if (auto paced = m_pacer.acquire(request.lane); !paced) return std::unexpected(paced.error());
+  auto grounded = [&](Error error) {
+    m_pacer.release();
+    return std::unexpected(std::move(error));
+  };
+  if (m_budget)
+    if (auto spent = m_budget->spend(request.cost); !spent) return grounded(spent.error());
   Request authorised = request;
-  if (auto applied = m_authenticator.apply(authorised); !applied) return std::unexpected(applied.error());
+  if (auto applied = m_authenticator.apply(authorised); !applied) return grounded(applied.error());
+  credentials = authorised.headers.size() > request.headers.size() ? authorised.headers.back().second : "";
   auto sent_at = m_clock.now();
-  ++m_stats.requests;
+  if (meter) {
+    ++meter->requests;
+    meter->tokens += request.cost;
+  }
   auto response = m_transport.send(authorised);
   auto elapsed = std::chrono::duration_cast<Duration>(m_clock.now() - sent_at);
   if (!response) {
     log::debug("{} -> {} ({})", describe(request), response.error().message, seconds(elapsed));
+    m_pacer.release();
     return response;
   }
   log::debug("{} -> {} ({}, {} bytes)", describe(request), response->status, seconds(elapsed), response->body.size());
-  m_pacer.observe(*response, sent_at, m_clock.now());
+  m_pacer.observe(*response, request.lane);
   return response;
 }
 
-Result<Response> Client::send(Request request) {
+Result<Response> Client::send(Request request, RequestMeter* meter) {
   bool reauthorised = false;
   for (int retry = 0;; ++retry) {
-    auto response = exchange(request);
+    std::string credentials;
+    auto response = exchange(request, meter, credentials);
     bool retries_left = retry < m_retry.max_retries;
 
     if (!response) {
       if (response.error().kind != ErrorKind::network || !retries_left) return response;
-      auto wait = backoff_delay(m_retry, retry, m_random);
+      auto wait = backoff(retry);
       log::debug("retrying in {} after: {}", seconds(wait), response.error().message);
-      ++m_stats.retries;
       m_clock.sleep_for(wait);
       continue;
     }
@@ -68,7 +94,7 @@ Result<Response> Client::send(Request request) {
 
     if (status == 401 && !reauthorised) {
       reauthorised = true;
-      auto recovered = m_authenticator.recover_from_unauthorized();
+      auto recovered = m_authenticator.recover_from_unauthorized(credentials);
       if (!recovered) return std::unexpected(recovered.error());
       if (*recovered) {
         log::debug("credentials renewed after 401; repeating the request");
@@ -79,9 +105,10 @@ Result<Response> Client::send(Request request) {
     Error error = describe_failure(request, *response);
     if (!is_retryable_status(status)) return std::unexpected(error);
 
-    Duration wait = backoff_delay(m_retry, retry, m_random);
+    Duration wait = backoff(retry);
+    bool shared = false;  // a wait every thread of the connection keeps, not only this one
     if (status == 429) {
-      ++m_stats.throttled;
+      if (meter) ++meter->throttled;
       if (m_errors.rate_limit_is_final && m_errors.rate_limit_is_final(*response)) return std::unexpected(error);
       auto retry_after = response->header("retry-after");
       if (auto told = retry_after ? parse_retry_after(*retry_after, m_clock.wall_now()) : std::nullopt)
@@ -89,17 +116,22 @@ Result<Response> Client::send(Request request) {
       else if (auto reset = m_pacer.reset_hint(*response))
         wait = std::max(*reset, Duration(250));
       if (wait > m_retry.max_wait) {
-        error.message += fmt::format(" (the provider asks to wait {}; try again later)", seconds(wait));
+        error.message += fmt::format(" (the provider asks to wait {}, longer than crmexport waits ({}); try again later)",
+                                     describe_wait(wait), describe_wait(m_retry.max_wait));
+        error.retry_after = wait;
         return std::unexpected(error);
       }
+      shared = true;
     }
     if (!retries_left) {
       error.message += fmt::format(" (gave up after {} retries)", m_retry.max_retries);
       return std::unexpected(error);
     }
     log::debug("HTTP {}: retrying in {}", status, seconds(wait));
-    ++m_stats.retries;
-    m_clock.sleep_for(wait);
+    if (shared)
+      m_pacer.pause(wait);  // the next acquire() waits it out, in this thread and every other
+    else
+      m_clock.sleep_for(wait);
   }
 }
 

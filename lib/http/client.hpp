@@ -2,9 +2,12 @@
 // Every request of an export goes through here: credentials, pacing, retries, and the turning
 // of a failed answer into an Error that says what to do.
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <random>
 
 #include "lib/auth/authenticator.hpp"
+#include "lib/http/budget.hpp"
 #include "lib/http/clock.hpp"
 #include "lib/http/rate_limit.hpp"
 #include "lib/http/retry.hpp"
@@ -20,32 +23,37 @@ struct ProviderErrorRules {
   std::function<bool(const Response&)> rate_limit_is_final;
 };
 
-struct ClientStats {
-  long requests = 0;
-  long retries = 0;
-  long throttled = 0;  // 429s received
-};
-
+// Safe to share between threads when the transport, the authenticator and the budget are.
 class Client {
  public:
+  // With a pacer of its own, made from `rate_limits` (one thread, or tests).
   Client(Transport& transport, Clock& clock, auth::Authenticator& authenticator, RetryPolicy retry,
          RateLimitRules rate_limits, ProviderErrorRules errors);
+  // Sharing the connection's pacer.
+  Client(Transport& transport, Clock& clock, auth::Authenticator& authenticator, RetryPolicy retry, Pacer& pacer,
+         ProviderErrorRules errors);
 
-  // Sends until a 2xx answer (returned) or a failure that retrying will not fix (Error).
-  Result<Response> send(Request request);
-  const ClientStats& stats() const { return m_stats; }
+  // Sends until a 2xx answer (returned) or a failure that retrying will not fix (Error). Every
+  // request sent (retries too) is counted in `meter` when given, and spent from the budget.
+  Result<Response> send(Request request, RequestMeter* meter = nullptr);
+  // The run's caps (--max-requests, --max-tokens); nullptr: none. Set before any thread sends.
+  void set_budget(RequestBudget* budget) { m_budget = budget; }
+  Pacer& pacer() { return m_pacer; }
 
  private:
-  Result<Response> exchange(const Request& request);
+  Result<Response> exchange(const Request& request, RequestMeter* meter, std::string& credentials);
   Error describe_failure(const Request& request, const Response& response) const;
+  Duration backoff(int retry);
 
   Transport& m_transport;
   Clock& m_clock;
   auth::Authenticator& m_authenticator;
   RetryPolicy m_retry;
-  Pacer m_pacer;
+  std::unique_ptr<Pacer> m_own_pacer;
+  Pacer& m_pacer;
   ProviderErrorRules m_errors;
-  ClientStats m_stats;
+  RequestBudget* m_budget = nullptr;
+  std::mutex m_random_mutex;
   std::mt19937_64 m_random;
 };
 

@@ -1,17 +1,110 @@
 #include "lib/http/rate_limit.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
+#include "lib/core/log.hpp"
 #include "lib/json/fields.hpp"
 
 namespace crmexport::http {
+namespace {
 
-Duration Pacer::wait_before_request(std::chrono::steady_clock::time_point now) const {
-  Duration wait{0};
-  if (m_last_sent && m_rules.min_interval.count() > 0)
-    wait = std::max(wait, std::chrono::duration_cast<Duration>(*m_last_sent + m_rules.min_interval - now));
-  if (m_window_opens) wait = std::max(wait, std::chrono::duration_cast<Duration>(*m_window_opens - now));
-  return std::max(wait, Duration(0));
+// Booked slots are this much further apart than the window: the provider counts arrivals, and
+// answers that come back at different speeds can bring two slots a window apart closer together.
+constexpr Duration k_window_slack{100};
+
+using TimePoint = std::chrono::steady_clock::time_point;
+
+}  // namespace
+
+Duration saturating_multiply(std::int64_t units, Duration unit) {
+  if (units <= 0 || unit.count() <= 0) return Duration(0);
+  if (units >= k_longest_wait.count() / unit.count()) return k_longest_wait;
+  return std::min(k_longest_wait, unit * units);
+}
+
+std::string describe_wait(Duration wait) {
+  auto ms = wait.count();
+  if (wait >= k_longest_wait) return "100 years or more";
+  if (ms < 60'000) return fmt::format("{:.1f}s", static_cast<double>(ms) / 1000.0);
+  auto seconds = ms / 1000;
+  if (seconds < 3600) return fmt::format("{}m {}s", seconds / 60, seconds % 60);
+  if (seconds < 48 * 3600) return fmt::format("{}h {}m", seconds / 3600, seconds % 3600 / 60);
+  return fmt::format("{}d {}h", seconds / 86400, seconds % 86400 / 3600);
+}
+
+Pacer::Pacer(RateLimitRules rules, Clock& clock, Duration max_wait, std::string provider_title)
+    : m_rules(std::move(rules)), m_clock(clock), m_max_wait(max_wait), m_title(std::move(provider_title)) {
+  for (const auto& window : m_rules.windows)
+    if (window.requests > 0 && window.per.count() > 0) m_windows.push_back(Window{window, {}});
+}
+
+Result<TimePoint> Pacer::book(std::string_view lane) {
+  std::lock_guard lock(m_mutex);
+  const TimePoint now = m_clock.now();
+  TimePoint slot = std::max(now, m_paused_until);
+  if (m_last_booked) {
+    slot = std::max(slot, *m_last_booked);  // first come, first served
+    if (m_rules.min_interval.count() > 0) slot = std::max(slot, *m_last_booked + m_rules.min_interval);
+  }
+  for (auto& window : m_windows) {
+    if (window.declared.lane != lane) continue;
+    auto size = static_cast<size_t>(window.declared.requests);
+    if (window.booked.size() >= size)
+      slot = std::max(slot, window.booked[window.booked.size() - size] + window.declared.per + k_window_slack);
+  }
+  auto wait = std::chrono::duration_cast<Duration>(slot - now);
+  if (wait > m_max_wait) {
+    bool paused = slot == m_paused_until;
+    return fail(ErrorKind::rate_limited,
+                fmt::format("{}'s rate limit asks to wait {}{}, longer than crmexport waits ({}); try again later",
+                            m_title, describe_wait(wait), paused ? m_pause_reason : "", describe_wait(m_max_wait)));
+  }
+  for (auto& window : m_windows) {
+    if (window.declared.lane != lane) continue;
+    window.booked.push_back(slot);
+    while (window.booked.size() > static_cast<size_t>(window.declared.requests)) window.booked.pop_front();
+  }
+  m_last_booked = slot;
+  return slot;
+}
+
+Result<void> Pacer::acquire(std::string_view lane) {
+  auto slot = book(lane);
+  if (!slot) return std::unexpected(slot.error());
+  for (;;) {
+    auto wait = std::chrono::duration_cast<Duration>(*slot - m_clock.now());
+    if (wait.count() > 0) {
+      if (wait >= k_announced_wait)
+        log::info("waiting {} for {}'s rate limit", describe_wait(wait), m_title);
+      else
+        log::debug("pacing: waiting {} for {}'s rate limit", describe_wait(wait), m_title);
+      m_clock.sleep_for(wait);
+    }
+    // A 429 that another thread received while this one slept pauses it too.
+    std::lock_guard lock(m_mutex);
+    if (m_paused_until <= *slot) {
+      ++m_in_flight;
+      return {};
+    }
+    auto pause = std::chrono::duration_cast<Duration>(m_paused_until - m_clock.now());
+    if (pause > m_max_wait)
+      return fail(ErrorKind::rate_limited,
+                  fmt::format("{}'s rate limit asks to wait {}{}, longer than crmexport waits ({}); try again later",
+                              m_title, describe_wait(pause), m_pause_reason, describe_wait(m_max_wait)));
+    *slot = m_paused_until;
+  }
+}
+
+void Pacer::pause(Duration wait) {
+  std::lock_guard lock(m_mutex);
+  wait = std::clamp(wait, Duration(0), k_longest_wait);
+  auto until = m_clock.now() + wait;
+  if (until > m_paused_until) {
+    m_paused_until = until;
+    m_pause_reason = "";
+  }
 }
 
 std::optional<Duration> Pacer::reset_hint(const Response& response) const {
@@ -19,13 +112,20 @@ std::optional<Duration> Pacer::reset_hint(const Response& response) const {
   auto value = response.header(m_rules.reset_header);
   auto units = value ? json::parse_int(*value) : std::nullopt;
   if (!units || *units < 0) return std::nullopt;
-  return m_rules.reset_unit * *units;
+  return saturating_multiply(*units, m_rules.reset_unit);
 }
 
-void Pacer::observe(const Response& response, std::chrono::steady_clock::time_point sent_at,
-                    std::chrono::steady_clock::time_point now) {
-  m_last_sent = sent_at;
-  m_window_opens.reset();
+void Pacer::release() {
+  std::lock_guard lock(m_mutex);
+  m_in_flight = std::max(0, m_in_flight - 1);
+}
+
+void Pacer::observe(const Response& response, std::string_view lane) {
+  std::lock_guard lock(m_mutex);
+  m_in_flight = std::max(0, m_in_flight - 1);
+  // Requests already sent were counted by the provider after this answer, or will be: a window
+  // with no more room than they take is as good as empty (another client of the same token
+  // may have used the rest).
   auto empty = [&](const std::string& header) {
     if (header.empty()) return false;
     auto text = response.header(header);
@@ -33,16 +133,37 @@ void Pacer::observe(const Response& response, std::chrono::steady_clock::time_po
     for (std::string_view rest = *text; !rest.empty();) {
       auto bar = rest.find('|');
       auto left = json::parse_int(rest.substr(0, bar));
-      if (left && *left <= 0) return true;
+      if (left && *left <= m_in_flight) return true;
       rest = bar == std::string_view::npos ? std::string_view() : rest.substr(bar + 1);
     }
     return false;
   };
+  if (lane.empty() && !m_rules.limit_header.empty())
+    if (auto text = response.header(m_rules.limit_header))
+      if (auto limit = json::parse_int(*text); limit && *limit > 0)
+        for (auto& window : m_windows)
+          if (window.declared.lane.empty()) {
+            window.declared.requests = static_cast<int>(std::min<std::int64_t>(*limit, 100'000));
+            break;
+          }
   bool none_left = empty(m_rules.remaining_header) || std::ranges::any_of(m_rules.more_remaining_headers, empty);
   if (!none_left) return;
   // None left: wait for the reset (or the provider's usual window) rather than spend a request
   // on a certain 429.
-  m_window_opens = now + reset_hint(response).value_or(m_rules.empty_window_wait);
+  auto hint = reset_hint(response);
+  auto until = m_clock.now() + hint.value_or(m_rules.empty_window_wait);
+  if (until > m_paused_until) {
+    m_paused_until = until;
+    m_pause_reason = hint ? fmt::format(" ({}: {})", m_rules.reset_header, *response.header(m_rules.reset_header)) : "";
+  }
+}
+
+std::vector<int> Pacer::window_sizes(std::string_view lane) const {
+  std::lock_guard lock(m_mutex);
+  std::vector<int> sizes;
+  for (const auto& window : m_windows)
+    if (window.declared.lane == lane) sizes.push_back(window.declared.requests);
+  return sizes;
 }
 
 }  // namespace crmexport::http

@@ -6,6 +6,8 @@
 #include <charconv>
 #include <string>
 
+#include "lib/http/rate_limit.hpp"
+
 namespace crmexport::http {
 
 Duration backoff_delay(const RetryPolicy& policy, int retry, std::mt19937_64& random) {
@@ -22,13 +24,16 @@ std::optional<Duration> parse_retry_after(std::string_view value, std::chrono::s
   if (value.empty()) return std::nullopt;
   long long seconds = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+  if (ec == std::errc::result_out_of_range && end == value.data() + value.size() && value.front() != '-')
+    return k_longest_wait;  // more digits than a 64-bit count: the server means "very long"
   if (ec == std::errc() && end == value.data() + value.size())
-    return seconds < 0 ? std::nullopt : std::optional(Duration(seconds * 1000));
+    return seconds < 0 ? std::nullopt : std::optional(saturating_multiply(seconds, Duration(1000)));
   // curl_getdate reads the three HTTP date formats.
   time_t when = curl_getdate(std::string(value).c_str(), nullptr);
   if (when == -1) return std::nullopt;
-  auto delta = std::chrono::system_clock::from_time_t(when) - now;
-  return std::max(Duration(0), std::chrono::duration_cast<Duration>(delta));
+  // Seconds, not system_clock ticks: a date centuries away must not overflow the subtraction.
+  auto delta = static_cast<std::int64_t>(when) - std::chrono::system_clock::to_time_t(now);
+  return saturating_multiply(delta, Duration(1000));
 }
 
 }  // namespace crmexport::http

@@ -92,6 +92,10 @@ Provider make() {
   p.verify_path = "/account-info/v3/details";
   // The 10-second window (FACTS §4): when Remaining reaches 0, wait one interval before the next
   // request rather than spend one on a certain 429; a TEN_SECONDLY_ROLLING 429 waits the same.
+  // The budgets themselves (FACTS §4): 100 per 10 s for the lowest tier until
+  // X-HubSpot-RateLimit-Max says more; search has its own 5 a second outside that bucket.
+  p.rate_limits.windows = {{"", 100, http::Duration(10'000)}, {"search", 5, http::Duration(1000)}};
+  p.rate_limits.limit_header = "x-hubspot-ratelimit-max";
   p.rate_limits.remaining_header = "x-hubspot-ratelimit-remaining";
   p.rate_limits.reset_header = "x-hubspot-ratelimit-interval-milliseconds";
   p.rate_limits.reset_unit = http::Duration(1);

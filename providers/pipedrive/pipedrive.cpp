@@ -12,8 +12,14 @@ constexpr int k_v2_max_limit = 500;
 // lists, and start/next_start paging stays correct if the server caps lower.
 constexpr int k_v1_max_limit = 500;
 
+// Tokens per list request: x-token-cost in the OpenAPI documents (FACTS §4).
+constexpr long k_v2_list_cost = 10;
+constexpr long k_v2_pipeline_cost = 5;  // pipelines, stages
+constexpr long k_v1_list_cost = 20;     // notes, users; assumed for the legacy v1 lists the spec no longer lists
+
 TypeSpec v2(std::string name, std::string description, bool has_updated_since) {
   TypeSpec t;
+  t.request_cost = name == "pipelines" || name == "stages" ? k_v2_pipeline_cost : k_v2_list_cost;
   t.name = name;
   t.description = std::move(description);
   t.path = "/api/v2/" + name;
@@ -27,6 +33,7 @@ TypeSpec v2(std::string name, std::string description, bool has_updated_since) {
 
 TypeSpec v1(std::string name, std::string description, std::string updated_field, bool has_updated_since) {
   TypeSpec t;
+  t.request_cost = k_v1_list_cost;
   t.name = name;
   t.description = std::move(description);
   t.path = "/api/v1/" + name;
@@ -63,10 +70,15 @@ Provider make() {
   p.token_auth = {"x-api-token", ""};
   p.oauth = oauth_facts();
   p.verify_path = "/api/v1/users/me";
-  // Burst limit over a rolling 2 s window, reported per response (FACTS §4). Retry-After on a
+  // Burst limit over a rolling 2 s window (FACTS §4): every thread keeps the lowest plan's 20
+  // until x-ratelimit-limit tells this token's (Growth 40, OAuth up to 480). Retry-After on a
   // 429 is unconfirmed, so the reset header is what the client waits on.
+  p.rate_limits.windows = {{"", 20, http::Duration(2000)}};
+  p.rate_limits.limit_header = "x-ratelimit-limit";
   p.rate_limits.remaining_header = "x-ratelimit-remaining";
   p.rate_limits.reset_header = "x-ratelimit-reset";
+  p.cost_unit = "tokens";
+  p.errors.rate_limit_is_final = daily_budget_spent;
   p.errors.message = error_message;
 
   // Notes and users exist only in v1 (FACTS §1), so the default API mixes both.

@@ -48,7 +48,20 @@ std::optional<std::string> presented_token(const httplib::Request& req, bool leg
   return std::nullopt;
 }
 
+// x-token-cost of each list in the OpenAPI documents (FACTS Pipedrive §4): v2 lists 10,
+// pipelines and stages 5, archived deals 20; v1 lists 20; anything else (a get) 2.
+std::int64_t token_cost(const std::string& path) {
+  auto ends = [&](std::string_view tail) { return path.ends_with(tail); };
+  if (path.find("/api/v2/") != std::string::npos) {
+    if (ends("/deals/archived")) return 20;
+    if (ends("/pipelines") || ends("/stages")) return 5;
+    return 10;
+  }
+  return ends("/me") ? 2 : 20;
+}
+
 void set_rate_headers(httplib::Response& res, const RateDecision& decision) {
+  for (const char* name : {"x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"}) res.headers.erase(name);
   res.set_header("x-ratelimit-limit", std::to_string(decision.limit));
   res.set_header("x-ratelimit-remaining", std::to_string(decision.remaining));
   res.set_header("x-ratelimit-reset", std::to_string(decision.reset_seconds));
@@ -90,6 +103,13 @@ httplib::Server::Handler guarded(ServerState& state, bool legacy_query_token, En
     if (!decision.allowed) {
       state.count_throttled();
       send_coded_error(res, 429, "Request over limit");
+      return;
+    }
+    // Once the day's tokens are spent every request gets 429 until the reset, while the burst
+    // headers still show room (FACTS §4).
+    if (!state.spend_daily_tokens(token_cost(req.path))) {
+      state.count_throttled();
+      send_coded_error(res, 429, "Daily token budget exceeded");
       return;
     }
 

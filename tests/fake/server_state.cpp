@@ -35,6 +35,14 @@ void ServerState::count_throttled() {
 
 RateDecision ServerState::admit(const std::string& token) { return m_rate_limiter.admit(token); }
 
+bool ServerState::spend_daily_tokens(std::int64_t cost) {
+  const std::lock_guard lock(m_stats_mutex);
+  const auto budget = m_options.pipedrive_daily_tokens;
+  if (budget > 0 && m_daily_tokens + cost > budget) return false;
+  m_daily_tokens += cost;
+  return true;
+}
+
 Injection ServerState::next_injection() {
   Injection injection = Injection::none;
   {
@@ -72,6 +80,8 @@ std::string ServerState::stats_json() const {
   w.Int64(m_throttled);
   write_key(w, "injected");
   w.Int64(m_injected);
+  write_key(w, "pipedrive_tokens");
+  w.Int64(m_daily_tokens);
   write_key(w, "requests");
   w.StartObject();
   for (const auto& [path, count] : m_by_path) {

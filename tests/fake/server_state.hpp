@@ -29,6 +29,8 @@ class ServerState {
 
   // Applies the per-token burst limit.
   RateDecision admit(const std::string& token);
+  // Charges Pipedrive's daily token budget; false (and nothing charged) once it is spent.
+  bool spend_daily_tokens(std::int64_t cost);
 
   // Whether this authenticated API request gets an injected failure instead of its answer.
   // Never two in a row, so a client that retries once always gets through.
@@ -51,6 +53,7 @@ class ServerState {
   std::int64_t m_throttled = 0;
   std::int64_t m_injected = 0;
   std::map<std::string, std::int64_t> m_by_path;
+  std::int64_t m_daily_tokens = 0;
 
   std::mutex m_injection_mutex;
   std::int64_t m_authenticated = 0;

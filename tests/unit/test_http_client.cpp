@@ -132,7 +132,7 @@ TEST_CASE("a 401 gets one retry when the authenticator renews its credentials", 
       r.headers.emplace_back("Authorization", "Bearer token-" + std::to_string(renewals));
       return {};
     }
-    Result<bool> recover_from_unauthorized() override { return ++renewals == 1; }
+    Result<bool> recover_from_unauthorized(std::string_view) override { return ++renewals == 1; }
   } renewing;
   ScriptedTransport transport;
   FakeClock clock;
@@ -162,7 +162,7 @@ TEST_CASE("a final 429 or a wait beyond the budget stops at once", "[http]") {
   auto waited = long_wait.get();
   REQUIRE_FALSE(waited);
   CHECK(waited.error().kind == ErrorKind::rate_limited);
-  CHECK_THAT(waited.error().message, Catch::Contains("asks to wait 86400.0s"));
+  CHECK_THAT(waited.error().message, Catch::Contains("asks to wait 24h 0m"));
   CHECK(long_wait.clock.sleeps().empty());
 }
 

@@ -217,18 +217,16 @@ TEST_CASE("Keap's gateway fault bodies become clear messages", "[keap]") {
 
 TEST_CASE("an empty window in any throttle header, pipe-delimited too, pauses before the next request",
           "[http][keap]") {
-  http::Pacer pacer(providers::keap::provider().rate_limits);
-  auto t0 = std::chrono::steady_clock::time_point{};
-  pacer.observe(
-      http::Response{
-          200, {{"x-keap-product-throttle-available", "5"}, {"x-keap-tenant-throttle-available", "12|3400"}}, ""},
-      t0, t0);
-  CHECK(pacer.wait_before_request(t0).count() == 0);
-  pacer.observe(
-      http::Response{
-          200, {{"x-keap-product-throttle-available", "5"}, {"x-keap-tenant-throttle-available", "0|3400"}}, ""},
-      t0, t0);
-  CHECK(pacer.wait_before_request(t0) == providers::keap::provider().rate_limits.empty_window_wait);
+  crmexport::testing::FakeClock clock;
+  http::Pacer pacer(providers::keap::provider().rate_limits, clock, std::chrono::minutes(5));
+  pacer.observe(http::Response{
+      200, {{"x-keap-product-throttle-available", "5"}, {"x-keap-tenant-throttle-available", "12|3400"}}, ""});
+  REQUIRE(pacer.acquire());
+  CHECK(clock.sleeps().empty());
+  pacer.observe(http::Response{
+      200, {{"x-keap-product-throttle-available", "5"}, {"x-keap-tenant-throttle-available", "0|3400"}}, ""});
+  REQUIRE(pacer.acquire());
+  CHECK(clock.sleeps() == std::vector{providers::keap::provider().rate_limits.empty_window_wait});
 }
 
 namespace {
