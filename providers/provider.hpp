@@ -42,7 +42,7 @@ struct PlannedRequest {
   http::Query query;
   std::string body;                     // JSON, sent with Content-Type: application/json when not empty
   std::vector<std::string> records_at;  // where the answer's records are, as TypeSpec::records_at
-  std::string lane;                     // the rate-limit lane it counts in (see http::RateWindow)
+  std::string lane = {};                // the rate-limit lane it counts in (see http::RateWindow)
 };
 
 // What the user asked of one read, as a planner sees it.

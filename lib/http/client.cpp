@@ -3,6 +3,8 @@
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lib/core/log.hpp"
 
 namespace crmexport::http {
@@ -48,7 +50,8 @@ Duration Client::backoff(int retry) {
 // `credentials` gets the credential header the request carried, so a 401 can tell the
 // authenticator which token was refused.
 Result<Response> Client::exchange(const Request& request, RequestMeter* meter, std::string& credentials) {
-  if (auto paced = m_pacer.acquire(request.lane); !paced) return std::unexpected(paced.error());
+  auto slot = m_pacer.acquire(request.lane);
+  if (!slot) return std::unexpected(slot.error());
   auto grounded = [&](Error error) {
     m_pacer.release();
     return std::unexpected(std::move(error));
@@ -71,7 +74,7 @@ Result<Response> Client::exchange(const Request& request, RequestMeter* meter, s
     return response;
   }
   log::debug("{} -> {} ({}, {} bytes)", describe(request), response->status, seconds(elapsed), response->body.size());
-  m_pacer.observe(*response, request.lane);
+  m_pacer.observe(*response, request.lane, *slot);
   return response;
 }
 
@@ -103,22 +106,28 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
       }
     }
     Error error = describe_failure(request, *response);
-    if (!is_retryable_status(status)) return std::unexpected(error);
+    auto extra = std::ranges::find(m_errors.more_retryable, status, &ProviderErrorRules::Retryable::status);
+    bool provider_retryable = extra != m_errors.more_retryable.end();
+    if (!is_retryable_status(status) && !provider_retryable) return std::unexpected(error);
 
     Duration wait = backoff(retry);
+    if (provider_retryable) wait = std::max(wait, extra->at_least);
     bool shared = false;  // a wait every thread of the connection keeps, not only this one
-    if (status == 429) {
-      if (meter) ++meter->throttled;
-      if (m_errors.rate_limit_is_final && m_errors.rate_limit_is_final(*response)) return std::unexpected(error);
+    if (status == 429 || provider_retryable) {
+      if (meter && status == 429) ++meter->throttled;
+      if (status == 429 && m_errors.rate_limit_is_final && m_errors.rate_limit_is_final(*response)) return std::unexpected(error);
       auto retry_after = response->header("retry-after");
-      if (auto told = retry_after ? parse_retry_after(*retry_after, m_clock.wall_now()) : std::nullopt)
-        wait = *told;
-      else if (auto reset = m_pacer.reset_hint(*response))
+      auto told = retry_after ? parse_retry_after(*retry_after, m_clock.wall_now()) : std::nullopt;
+      auto reset = status == 429 ? m_pacer.reset_hint(*response) : std::nullopt;
+      if (told)
+        wait = std::max(*told, provider_retryable ? extra->at_least : Duration(0));
+      else if (reset)
         wait = std::max(*reset, Duration(250));
       if (wait > m_retry.max_wait) {
         error.message += fmt::format(" (the provider asks to wait {}, longer than crmexport waits ({}); try again later)",
                                      describe_wait(wait), describe_wait(m_retry.max_wait));
         error.retry_after = wait;
+        error.kind = ErrorKind::rate_limited;  // exit 4: the provider said when to come back
         return std::unexpected(error);
       }
       shared = true;

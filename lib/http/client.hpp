@@ -21,6 +21,13 @@ struct ProviderErrorRules {
   std::function<std::string(const Response&)> message;
   // A 429 that waiting will not cure within a run (e.g. a daily quota): stop at once.
   std::function<bool(const Response&)> rate_limit_is_final;
+  // Statuses of the provider's own that are worth waiting out (besides 408, 429 and 5xx), with
+  // the shortest wait; a Retry-After on them is honoured like a 429's.
+  struct Retryable {
+    int status;
+    Duration at_least;
+  };
+  std::vector<Retryable> more_retryable = {};
 };
 
 // Safe to share between threads when the transport, the authenticator and the budget are.

@@ -14,7 +14,7 @@ struct Request {
   std::string url;
   Headers headers;
   std::string body;
-  std::string lane;  // the rate-limit lane it counts in ("": the general one; see RateWindow)
+  std::string lane = {};  // the rate-limit lane it counts in ("": the general one; see RateWindow)
   long cost = 0;     // what the provider charges for it in its own unit (Pipedrive: tokens)
 };
 

@@ -51,8 +51,9 @@ Result<TimePoint> Pacer::book(std::string_view lane) {
   for (auto& window : m_windows) {
     if (window.declared.lane != lane) continue;
     auto size = static_cast<size_t>(window.declared.requests);
-    if (window.booked.size() >= size)
-      slot = std::max(slot, window.booked[window.booked.size() - size] + window.declared.per + k_window_slack);
+    if (window.booked.size() >= size)  // the earliest of the last `size` (answers can move them out of order)
+      slot = std::max(slot, *std::min_element(window.booked.end() - static_cast<long>(size), window.booked.end()) +
+                                window.declared.per + k_window_slack);
   }
   auto wait = std::chrono::duration_cast<Duration>(slot - now);
   if (wait > m_max_wait) {
@@ -70,7 +71,7 @@ Result<TimePoint> Pacer::book(std::string_view lane) {
   return slot;
 }
 
-Result<void> Pacer::acquire(std::string_view lane) {
+Result<TimePoint> Pacer::acquire(std::string_view lane) {
   auto slot = book(lane);
   if (!slot) return std::unexpected(slot.error());
   for (;;) {
@@ -86,7 +87,7 @@ Result<void> Pacer::acquire(std::string_view lane) {
     std::lock_guard lock(m_mutex);
     if (m_paused_until <= *slot) {
       ++m_in_flight;
-      return {};
+      return *slot;
     }
     auto pause = std::chrono::duration_cast<Duration>(m_paused_until - m_clock.now());
     if (pause > m_max_wait)
@@ -120,9 +121,14 @@ void Pacer::release() {
   m_in_flight = std::max(0, m_in_flight - 1);
 }
 
-void Pacer::observe(const Response& response, std::string_view lane) {
+void Pacer::observe(const Response& response, std::string_view lane, std::optional<TimePoint> slot) {
   std::lock_guard lock(m_mutex);
   m_in_flight = std::max(0, m_in_flight - 1);
+  if (slot)
+    for (auto& window : m_windows)
+      if (window.declared.lane == lane)
+        if (auto booked = std::ranges::find(window.booked, *slot); booked != window.booked.end())
+          *booked = std::max(*booked, m_clock.now());
   // Requests already sent were counted by the provider after this answer, or will be: a window
   // with no more room than they take is as good as empty (another client of the same token
   // may have used the rest).

@@ -54,12 +54,16 @@ class Pacer {
   // Waits longer than `max_wait` are not slept: acquire() fails with the provider's wait instead.
   Pacer(RateLimitRules rules, Clock& clock, Duration max_wait, std::string provider_title = "the provider");
 
-  // Waits until a request of `lane` may go and books its slot; a rate_limited Error when the
-  // wait would be longer than max_wait. Waits of k_announced_wait or more are said on stderr.
-  Result<void> acquire(std::string_view lane = {});
+  // Waits until a request of `lane` may go and books its slot (returned: hand it to observe());
+  // a rate_limited Error when the wait would be longer than max_wait. Waits of
+  // k_announced_wait or more are said on stderr.
+  Result<std::chrono::steady_clock::time_point> acquire(std::string_view lane = {});
   // Learns from an answer's headers: the window's size, and a pause for every thread when what
-  // is left would not cover the requests already on their way. Ends the request's flight.
-  void observe(const Response& response, std::string_view lane = {});
+  // is left would not cover the requests already on their way. Ends the request's flight, and
+  // moves its slot to now: the provider counted it at some moment before its answer, so later
+  // windows are measured from the answer (a request delayed on its way cannot crowd a window).
+  void observe(const Response& response, std::string_view lane = {},
+               std::optional<std::chrono::steady_clock::time_point> slot = std::nullopt);
   // Ends the flight of a request that got no answer.
   void release();
   // Every thread waits until `wait` from now has passed (after a 429).

@@ -101,9 +101,12 @@ Provider make() {
   p.rate_limits.reset_unit = http::Duration(1);
   p.errors.message = error_message;
   p.errors.rate_limit_is_final = is_daily_limit;
+  // 423 Locked: wait at least 2 s; 477: the account is moving between data centres, wait what
+  // Retry-After says (up to 24 h, so past the 5-minute cap the run stops with the wait) [FACTS §6].
+  p.errors.more_retryable = {{423, http::Duration(2000)}, {477, http::Duration(1000)}};
 
   ApiVersion v3{"v3",
-                "CRM v3 objects with every property (batch/read), search for --since, pipelines and owners",
+                "CRM v3 objects with every property, search for --since, pipelines and owners",
                 {
                     object("contacts", "contacts", "lastmodifieddate"),
                     object("companies", "companies", "hs_lastmodifieddate"),

@@ -1,8 +1,10 @@
-// Why batch/read: a page of up to 100 ids is listed with one small GET, then read with every
-// property in one POST whose body carries the property list. Asking for hundreds of properties
-// on the GET would exceed the URL length HubSpot accepts (414, FACTS HubSpot §6); splitting the
-// list across several GETs would cost a request per slice and page. batch/read takes 100 ids
-// (FACTS §3), the list GET's own maximum.
+// Why one request per page: HubSpot's limits count requests (FACTS HubSpot §4), so the list GET
+// asks for every property itself when the URL stays short enough, and search carries them in
+// its body when the body stays under its cap. Only an account whose property names do not fit
+// (hundreds of custom properties) lists ids and reads them with batch/read, two requests a page.
+// HubSpot documents no URL limit; users hit 414 past roughly 8 KB of query (FACTS §6), so a
+// path and query of at most 6,000 bytes leaves a quarter for the base URL and for the guess.
+// Search bodies are capped at 3,000 characters (FACTS §5). batch/read takes 100 ids (FACTS §3).
 //
 // Why this search state: search stops at 10,000 results per query (FACTS §3, §5) and sorts by
 // one property. So the export reads windows sorted by modification time; when a window reaches
@@ -17,9 +19,9 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <charconv>
 #include <unordered_map>
 
+#include "lib/http/url.hpp"
 #include "lib/json/fields.hpp"
 #include "lib/json/member.hpp"
 #include "providers/hubspot/wire.hpp"
@@ -30,6 +32,8 @@ namespace {
 constexpr int k_list_max = 100;          // GET /crm/v3/objects limit (FACTS §3)
 constexpr int k_batch_max = 100;         // batch/read inputs (FACTS §3)
 constexpr int64_t k_search_cap = 10000;  // results per search query (FACTS §3)
+constexpr size_t k_safe_target = 6000;   // path and query of a GET (see the file comment)
+constexpr size_t k_search_body_max = 3000;  // FACTS §5
 
 std::vector<std::string> split(std::string_view text, char separator) {
   std::vector<std::string> out;
@@ -65,13 +69,6 @@ struct SearchPosition {
   }
 };
 
-std::optional<int64_t> to_int(std::string_view text) {
-  int64_t value = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc() || end != text.data() + text.size()) return std::nullopt;
-  return value;
-}
-
 Result<SearchPosition> parse_search_position(std::string_view text, const ReadAsk& ask) {
   SearchPosition p;
   if (text.empty()) {
@@ -86,7 +83,7 @@ Result<SearchPosition> parse_search_position(std::string_view text, const ReadAs
   if (text.starts_with("t;")) {
     auto parts = split(text.substr(2), ';');
     if (parts.size() != 3) return bad();
-    auto bound = to_int(parts[0]);
+    auto bound = json::parse_int(parts[0]);
     if (!bound) return bad();
     p.ties = true;
     p.bound = *bound;
@@ -104,9 +101,9 @@ Result<SearchPosition> parse_search_position(std::string_view text, const ReadAs
     parts.emplace_back(text.substr(start, at - start));
     start = at + 1;
   }
-  auto bound = to_int(parts[0]);
-  auto read = to_int(parts[2]);
-  auto last = to_int(parts[3]);
+  auto bound = json::parse_int(parts[0]);
+  auto read = json::parse_int(parts[2]);
+  auto last = json::parse_int(parts[3]);
   if (!bound || !read || !last || (parts[1] != "gt" && parts[1] != "gte")) return bad();
   p.bound = *bound;
   p.strict = parts[1] == "gt";
@@ -144,63 +141,39 @@ class ObjectsPlanner : public PagePlanner {
       return fail(ErrorKind::usage,
                   "HubSpot's search does not return associations; export --associations without --since, or "
                   "--since without --associations");
-    if (answers.size() > 1) return std::vector<PlannedRequest>{};
-    if (answers.size() == 1) {
-      auto names = property_names(ask, prelude);
-      if (!names) return std::unexpected(names.error());
-      std::vector<std::string> ids;
-      auto skip = ask.since ? parse_search_position(position, ask) : Result<SearchPosition>(SearchPosition{});
-      if (!skip) return std::unexpected(skip.error());
-      for (const auto& record : answers[0].records) {
-        auto id = record_id(record);
-        if (!id) return fail(ErrorKind::provider, fmt::format("HubSpot {}: a record without an id", m_type));
-        if (!skip->ties || std::ranges::find(skip->ids, *id) == skip->ids.end()) ids.push_back(*id);
-      }
-      std::vector<PlannedRequest> batches;
-      for (size_t start = 0; start < ids.size(); start += k_batch_max) {
-        std::vector<std::string> chunk(ids.begin() + static_cast<long>(start),
-                                       ids.begin() + static_cast<long>(std::min(ids.size(), start + k_batch_max)));
-        http::Query query;
-        if (ask.archived) query.emplace_back("archived", "true");
-        batches.push_back(PlannedRequest{
-            "POST", "/crm/v3/objects/" + m_type + "/batch/read", query, batch_read_body(*names, chunk), {"results"}});
-      }
-      return batches;
+    auto first = first_request(ask, prelude, position);
+    if (!first) return std::unexpected(first.error());
+    if (answers.empty()) return std::vector<PlannedRequest>{std::move(first->request)};
+    if (answers.size() > 1 || first->complete) return std::vector<PlannedRequest>{};
+    auto names = property_names(ask, prelude);
+    if (!names) return std::unexpected(names.error());
+    std::vector<std::string> ids;
+    auto skip = ask.since ? parse_search_position(position, ask) : Result<SearchPosition>(SearchPosition{});
+    if (!skip) return std::unexpected(skip.error());
+    for (const auto& record : answers[0].records) {
+      auto id = record_id(record);
+      if (!id) return fail(ErrorKind::provider, fmt::format("HubSpot {}: a record without an id", m_type));
+      if (!skip->ties || std::ranges::find(skip->ids, *id) == skip->ids.end()) ids.push_back(*id);
     }
-    if (ask.since) {
-      auto p = parse_search_position(position, ask);
-      if (!p) return std::unexpected(p.error());
-      std::vector<Filter> filters;
-      std::string sort = m_modified;
-      if (p->ties) {
-        filters.push_back({m_modified, "EQ", std::to_string(p->bound)});
-        if (!p->last_id.empty()) filters.push_back({"hs_object_id", "GT", p->last_id});
-        sort = "hs_object_id";
-      } else {
-        filters.push_back({m_modified, p->strict ? "GT" : "GTE", std::to_string(p->bound)});
-      }
-      return std::vector<PlannedRequest>{
-          PlannedRequest{"POST",
-                         "/crm/v3/objects/" + m_type + "/search",
-                         {},
-                         search_body(filters, sort, {m_modified}, search_limit(ask, *p), p->ties ? "" : p->after),
-                         {"results"}}};
+    std::vector<PlannedRequest> batches;
+    for (size_t start = 0; start < ids.size(); start += k_batch_max) {
+      std::vector<std::string> chunk(ids.begin() + static_cast<long>(start),
+                                     ids.begin() + static_cast<long>(std::min(ids.size(), start + k_batch_max)));
+      http::Query query;
+      if (ask.archived) query.emplace_back("archived", "true");
+      batches.push_back(PlannedRequest{
+          "POST", "/crm/v3/objects/" + m_type + "/batch/read", query, batch_read_body(*names, chunk), {"results"}});
     }
-    http::Query query{{"limit", std::to_string(std::min(ask.page_size, k_list_max))}};
-    if (!position.empty()) query.emplace_back("after", std::string(position));
-    // One known property keeps the listing small; batch/read brings the rest.
-    query.emplace_back("properties", "hs_object_id");
-    if (!ask.associations.empty())
-      query.emplace_back("associations", fmt::format("{}", fmt::join(ask.associations, ",")));
-    if (ask.archived) query.emplace_back("archived", "true");
-    query.insert(query.end(), ask.params.begin(), ask.params.end());
-    return std::vector<PlannedRequest>{PlannedRequest{"GET", "/crm/v3/objects/" + m_type, query, "", {"results"}}};
+    return batches;
   }
 
-  Result<AssembledPage> assemble(const ReadAsk& ask, std::span<const json::Page>, std::string_view position,
+  Result<AssembledPage> assemble(const ReadAsk& ask, std::span<const json::Page> prelude, std::string_view position,
                                  std::span<const json::Page> answers) const override {
+    auto first = first_request(ask, prelude, position);
+    if (!first) return std::unexpected(first.error());
+    bool complete = first->complete;  // the first answer carried every property
     std::unordered_map<std::string, const std::string*> full;
-    for (size_t i = 1; i < answers.size(); ++i)
+    for (size_t i = complete ? 0 : 1; i < answers.size(); ++i)
       for (const auto& record : answers[i].records)
         if (auto id = record_id(record)) full[*id] = &record;
 
@@ -234,7 +207,7 @@ class ObjectsPlanner : public PagePlanner {
       std::string record = *found->second;
       auto associations = json::member_text(listed, "associations");
       if (!associations) return std::unexpected(associations.error());
-      if (*associations) record = json::with_member(record, "associations", **associations);
+      if (*associations && !complete) record = json::with_member(record, "associations", **associations);
       page.records.push_back(std::move(record));
     }
     auto after = json::text_at(answers[0].envelope, "/paging/next/after");
@@ -277,6 +250,55 @@ class ObjectsPlanner : public PagePlanner {
   }
 
  private:
+  // A page's first request, and whether its answer is already the whole page.
+  struct FirstRequest {
+    PlannedRequest request;
+    bool complete = false;
+  };
+
+  // Every property on the request itself when it fits (see the file comment); else only what
+  // paging needs, and batch/read brings the rest.
+  Result<FirstRequest> first_request(const ReadAsk& ask, std::span<const json::Page> prelude,
+                                     std::string_view position) const {
+    auto names = property_names(ask, prelude);
+    if (!names) return std::unexpected(names.error());
+    if (ask.since) {
+      auto p = parse_search_position(position, ask);
+      if (!p) return std::unexpected(p.error());
+      std::vector<Filter> filters;
+      std::string sort = m_modified;
+      if (p->ties) {
+        filters.push_back({m_modified, "EQ", std::to_string(p->bound)});
+        if (!p->last_id.empty()) filters.push_back({"hs_object_id", "GT", p->last_id});
+        sort = "hs_object_id";
+      } else {
+        filters.push_back({m_modified, p->strict ? "GT" : "GTE", std::to_string(p->bound)});
+      }
+      auto body = [&](const std::vector<std::string>& properties) {
+        return search_body(filters, sort, properties, search_limit(ask, *p), p->ties ? "" : p->after);
+      };
+      // The position needs each record's modification time, so it must be among the properties.
+      bool has_modified = std::ranges::find(*names, m_modified) != names->end();
+      std::string whole = has_modified ? body(*names) : std::string();
+      bool complete = has_modified && whole.size() <= k_search_body_max;
+      PlannedRequest search{"POST", "/crm/v3/objects/" + m_type + "/search", {},
+                            complete ? std::move(whole) : body({m_modified}), {"results"}, "search"};
+      return FirstRequest{std::move(search), complete};
+    }
+    http::Query query{{"limit", std::to_string(std::min(ask.page_size, k_list_max))}};
+    if (!position.empty()) query.emplace_back("after", std::string(position));
+    query.emplace_back("properties", fmt::format("{}", fmt::join(*names, ",")));
+    if (!ask.associations.empty())
+      query.emplace_back("associations", fmt::format("{}", fmt::join(ask.associations, ",")));
+    if (ask.archived) query.emplace_back("archived", "true");
+    query.insert(query.end(), ask.params.begin(), ask.params.end());
+    const std::string path = "/crm/v3/objects/" + m_type;
+    bool complete = http::make_url("", path, query).size() <= k_safe_target;
+    if (!complete)  // one known property keeps the listing small
+      std::ranges::find(query, "properties", &http::Query::value_type::first)->second = "hs_object_id";
+    return FirstRequest{PlannedRequest{"GET", path, query, "", {"results"}}, complete};
+  }
+
   Result<std::vector<std::string>> property_names(const ReadAsk& ask, std::span<const json::Page> prelude) const {
     if (!ask.properties.empty()) return ask.properties;
     std::vector<std::string> names;

@@ -109,19 +109,47 @@ TEST_CASE("HubSpot --fields narrows to the named properties; CSV columns follow 
   CHECK(lines_of(csv.out).front() == "id,properties.dealname,properties.amount\r");
 }
 
-TEST_CASE("a HubSpot type with 400 custom properties exports every value and never gets a 414", "[e2e][hubspot]") {
-  Setup s({"--records", "150", "--hubspot-custom-properties", "400"});
+TEST_CASE("a HubSpot export with every property makes one request per page", "[e2e][hubspot]") {
+  Setup s({"--records", "250"});
+  auto result = s.exportt({"contacts"});
+  REQUIRE(result.exit_code == 0);
+  CHECK(lines_of(result.out) == s.server.dataset("hubspot", "contacts"));
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts") == 3);  // 100 + 100 + 50
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1properties~1contacts") == 1);
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts~1batch~1read") == 0);
+  CHECK(s.stat("/total") == 1 + 1 + 3);  // the connection's check, the property list, the pages
+
+  auto since = s.exportt({"contacts", "--since", "2000-01-01"});
+  REQUIRE(since.exit_code == 0);
+  CHECK(sorted(lines_of(since.out)) == sorted(s.server.dataset("hubspot", "contacts")));
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts~1search") == 2);  // 200 + 50, properties in the body
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts~1batch~1read") == 0);
+}
+
+TEST_CASE("a HubSpot type with 500 custom properties falls back to batch/read and never gets a 414",
+          "[e2e][hubspot]") {
+  Setup s({"--records", "150", "--hubspot-custom-properties", "500"});
   auto expected = s.server.dataset("hubspot", "contacts");
   // Every custom property is in the dataset, so comparing whole records compares every value.
-  CHECK(std::ranges::count(std::string_view(expected.front()), '_') >= 400);
+  CHECK(std::ranges::count(std::string_view(expected.front()), '_') >= 500);
   auto result = s.exportt({"contacts"});
   REQUIRE(result.exit_code == 0);
   CHECK(lines_of(result.out) == expected);
   CHECK(s.stat("/requests/~1hubspot (answered 414)") == 0);
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts") == 2);
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts~1batch~1read") == 2);
+
+  // --since: the properties do not fit search's 3,000-character body either.
+  auto since = s.exportt({"contacts", "--since", "2000-01-01"});
+  REQUIRE(since.exit_code == 0);
+  CHECK(sorted(lines_of(since.out)) == sorted(expected));
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts~1search") == 1);
+  CHECK(s.stat("/requests/~1hubspot~1crm~1v3~1objects~1contacts~1batch~1read") == 2 + 2);
 
   // The trap is real: the same property list on a GET is refused.
   std::string names;
-  for (int i = 1; i <= 400; ++i) names += (names.empty() ? "" : ",") + fmt::format("custom_field_{:03}", i);
+  // 470 names: past the fake's 8000 bytes, short of cpp-httplib's own 8192.
+  for (int i = 1; i <= 470; ++i) names += (names.empty() ? "" : ",") + fmt::format("custom_field_{:03}", i);
   crmexport::http::CurlTransport transport;
   auto refused =
       transport.send(crmexport::http::Request{"GET",
@@ -162,8 +190,8 @@ TEST_CASE("HubSpot --since past the 10,000-result search cap returns each record
 }
 
 TEST_CASE("a HubSpot DAILY 429 stops the export at once with exit 4 and says when it resets", "[e2e][hubspot]") {
-  // auth add spends 1 request; the export spends properties, list, batch/read, then is refused.
-  Setup s({"--records", "120", "--hubspot-daily-limit", "4"});
+  // auth add spends 1 request; the export spends properties and the first page, then is refused.
+  Setup s({"--records", "120", "--hubspot-daily-limit", "3"});
   auto result = s.exportt({"contacts"});
   CHECK(result.exit_code == 4);
   CHECK(result.err.find("daily HubSpot API limit is spent") != std::string::npos);
@@ -213,7 +241,7 @@ TEST_CASE("a HubSpot export stopped early resumes with --cursor, nothing lost or
 TEST_CASE("HubSpot over OAuth2: access tokens expiring mid-export are renewed, nothing lost", "[e2e][hubspot][oauth]") {
   // FACTS HubSpot §2: 30-minute access tokens refreshed ahead of expiry at the v3 token endpoint,
   // client credentials as form fields. --access-ttl 1 crosses many expiries in one export.
-  FakeServer server({"--records", "400", "--access-ttl", "1", "--latency-ms", "40"});
+  FakeServer server({"--records", "400", "--access-ttl", "1", "--latency-ms", "120"});
   TempDir home;
   RunOptions oauth;
   oauth.stdin_text = R"({"client_id":"fake-client","client_secret":"fake-secret","refresh_token":"fake-refresh"})";

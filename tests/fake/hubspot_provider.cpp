@@ -28,10 +28,10 @@ constexpr std::int64_t k_search_cap = 10000;     // results per search query (FA
 constexpr std::size_t k_search_body_max = 3000;  // FACTS §5
 constexpr int k_batch_max = 100;                 // batch/read inputs (FACTS §3)
 constexpr int k_legacy_max = 250;                // v1 deals/engagements limit (FACTS §3)
-// HubSpot answers 414 to long URLs (FACTS §6) without documenting the length. 4096 bytes of
-// path and query is a guess on the low side of common server limits (and below cpp-httplib's
-// own 8192), so a client that passes here passes a laxer real limit too.
-constexpr std::size_t k_max_target = 4096;
+// HubSpot answers 414 to long URLs (FACTS §6) without documenting the length; users report it
+// once the query passes roughly 8 KB ("longer than 8000 symbols"). 8000 bytes of path and query,
+// below cpp-httplib's own 8192.
+constexpr std::size_t k_max_target = 8000;
 
 void send_json(httplib::Response& res, int status, const rapidjson::StringBuffer& body) {
   res.status = status;
@@ -52,6 +52,19 @@ void send_error(httplib::Response& res, int status, std::string_view category, s
 }
 
 // Both 429 bodies (FACTS §4).
+// Search's own throttle: its message, no policy (FACTS §4).
+void send_search_429(httplib::Response& res) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  write_string_field(w, "status", "error");
+  write_string_field(w, "message", "You have reached your secondly limit.");
+  write_string_field(w, "errorType", "RATE_LIMIT");
+  write_string_field(w, "correlationId", "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee");
+  w.EndObject();
+  send_json(res, 429, buffer);
+}
+
 void send_429(httplib::Response& res, bool daily) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -102,6 +115,7 @@ class HubSpotProvider : public FakeProvider {
       : m_options(options),
         m_account(options),
         m_limiter(options.hubspot_burst, std::chrono::milliseconds(options.hubspot_interval_ms)),
+        m_search_limiter(options.hubspot_search_per_second, std::chrono::milliseconds(1000)),
         m_oauth(hubspot_oauth_config(), options) {}
 
   std::string prefix() const override { return std::string(k_prefix); }
@@ -253,6 +267,10 @@ class HubSpotProvider : public FakeProvider {
         send_429(res, false);
         return false;
       }
+    } else if (!m_search_limiter.admit(auth).allowed) {
+      state.count_throttled();
+      send_search_429(res);
+      return false;
     }
     switch (state.next_injection()) {
       case Injection::too_many_requests:
@@ -617,6 +635,7 @@ class HubSpotProvider : public FakeProvider {
   FakeOptions m_options;
   Account m_account;
   RateLimiter m_limiter;
+  RateLimiter m_search_limiter;  // search's 5 a second, outside the ten-second bucket (FACTS §4)
   OAuthFake m_oauth;
   std::atomic<std::int64_t> m_daily_used{0};
 };

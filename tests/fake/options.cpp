@@ -45,6 +45,7 @@ A fake CRM HTTP server (Pipedrive under /pipedrive, ActiveCampaign under /active
   --hubspot-interval-ms N     HubSpot's rolling interval (default 10000)
   --hubspot-daily-limit N     HubSpot requests per day before a DAILY 429 (default 250000)
   --hubspot-custom-properties N  custom properties per HubSpot object type (default 5)
+  --hubspot-search-per-second N  HubSpot search requests a second per token (default 5)
   --pipedrive-daily-tokens N  Pipedrive's daily token budget; once spent every request gets 429
                               (default 0: no budget)
   --churn-every N             ActiveCampaign: after every Nth contacts list, delete two contacts
@@ -98,6 +99,7 @@ ParsedOptions parse_options(int argc, char** argv) {
       {"--hubspot-interval-ms", number_into(o.hubspot_interval_ms, 1, k_int_max)},
       {"--hubspot-daily-limit", number_into(o.hubspot_daily_limit, std::int64_t{0}, k_i64_max)},
       {"--hubspot-custom-properties", number_into(o.hubspot_custom_properties, 0, 2000)},
+      {"--hubspot-search-per-second", number_into(o.hubspot_search_per_second, 1, k_int_max)},
       {"--pipedrive-daily-tokens", number_into(o.pipedrive_daily_tokens, std::int64_t{0}, k_i64_max)},
       {"--churn-every", number_into(o.churn_every, std::int64_t{0}, k_i64_max)},
   };

@@ -29,6 +29,7 @@ struct FakeOptions {
   int hubspot_interval_ms = 10000;
   std::int64_t hubspot_daily_limit = 250000;
   int hubspot_custom_properties = 5;
+  int hubspot_search_per_second = 5;
   // Pipedrive's daily token budget (FACTS Pipedrive §4), charged at each endpoint's
   // x-token-cost; 0: no budget.
   std::int64_t pipedrive_daily_tokens = 0;

@@ -193,3 +193,24 @@ TEST_CASE("Retry-After parsing", "[http]") {
   CHECK(http::parse_retry_after("soon", now) == std::nullopt);
   CHECK(http::parse_retry_after("-5", now) == std::nullopt);
 }
+
+TEST_CASE("a provider's own waitable statuses are retried: 423 after at least 2 s, 477 as Retry-After says",
+          "[http]") {
+  Rig rig;
+  rig.errors.more_retryable = {{423, milliseconds(2000)}, {477, milliseconds(1000)}};
+  rig.transport.answer(423, R"({"message":"locked"})");
+  rig.transport.answer(477, "", {{"retry-after", "3"}});
+  rig.transport.answer(200, "ok");
+  REQUIRE(rig.get());
+  CHECK(rig.clock.sleeps() == std::vector{milliseconds(2000), milliseconds(3000)});
+
+  Rig moving;
+  moving.errors.more_retryable = {{477, milliseconds(1000)}};
+  moving.transport.answer(477, "", {{"retry-after", "86400"}});
+  auto waited = moving.get();
+  REQUIRE_FALSE(waited);
+  CHECK(waited.error().http_status == 477);
+  CHECK(waited.error().kind == ErrorKind::rate_limited);
+  CHECK_THAT(waited.error().message, Catch::Contains("asks to wait 24h 0m"));
+  CHECK(moving.clock.sleeps().empty());
+}

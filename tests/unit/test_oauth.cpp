@@ -318,3 +318,27 @@ TEST_CASE("a second vault waits for the first one's refresh and then sees its to
   other.join();
   CHECK(seen_by_b == "R2");
 }
+
+TEST_CASE("threads sharing an expiring OAuth token refresh it once, and a stale 401 does not refresh again",
+          "[oauth]") {
+  Rig rig(30);  // inside the margin: the first apply() renews
+  rig.answer_token("A2", "R2");
+  std::vector<std::string> sent(8);
+  {
+    std::vector<std::jthread> threads;
+    for (size_t i = 0; i < sent.size(); ++i)
+      threads.emplace_back([&, i] {
+        http::Request request;  // Catch's assertions are not thread-safe: check afterwards
+        if (rig.authenticator->apply(request)) sent[i] = request.headers.back().second;
+      });
+  }
+  CHECK(sent == std::vector<std::string>(8, "Bearer A2"));
+  CHECK(rig.authenticator->refreshes() == 1);
+  CHECK(rig.transport.sent().size() == 1);
+  CHECK(rig.saves == 1);
+  // A request that went with A1 before the renewal gets a 401: A2 is already here, no refresh.
+  auto recovered = rig.authenticator->recover_from_unauthorized("Bearer A1");
+  REQUIRE(recovered);
+  CHECK(*recovered);
+  CHECK(rig.authenticator->refreshes() == 1);
+}
