@@ -152,7 +152,9 @@ TEST_CASE("an access token expiring mid-export is renewed, nothing lost, the las
 }
 
 TEST_CASE("two concurrent exports from one OAuth connection both finish, and a third works", "[e2e][keap][oauth]") {
-  FakeServer server({"--records", "2000", "--access-ttl", "1", "--latency-ms", "80", "--burst", "1000"});
+  // 20 pages at 130 ms each: every run outlives two 1-second tokens (the latency was 80 ms while
+  // crm-fake added Nagle's ~40 ms to each answer).
+  FakeServer server({"--records", "2000", "--access-ttl", "1", "--latency-ms", "130", "--burst", "1000"});
   TempDir home;
   REQUIRE(add_oauth(home, server, "ko").exit_code == 0);
   const long before = token_requests(server);
