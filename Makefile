@@ -1,4 +1,5 @@
 # The README's two commands: `make demo` and `make test`. Both install what is missing first.
+# `make bench` runs the side-by-side benchmark (docs/BENCHMARKS.md); BENCH_FLAGS=--quick for a short run.
 BUILD ?= build
 SANITIZE_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
@@ -30,7 +31,7 @@ test-sanitize: setup
 	@cd $(SANITIZE_BUILD) && $(SANITIZE_ENV) ctest --output-on-failure -j $(JOBS)
 
 bench: build
-	@bench/run.sh $(BUILD)
+	@bench/run.sh $(BENCH_FLAGS) $(BUILD)
 
 package: build
 	@cmake --build $(BUILD) --target package
