@@ -268,7 +268,9 @@ TEST_CASE("a sync killed at 20 random moments ends, once run again, exactly as t
   // in pages of 50: 60 pages, so the kills land all over the run. Even rounds start from an empty
   // database; odd rounds kill a --full pass over a complete one, whose resumed sweep must not
   // mark anything deleted.
-  Setup s({"--records", "750", "--burst", "100000"});
+  // 20 ms an answer: the fake now answers a reused connection at once, and a sync over 45 pages
+  // must last long enough for random kills to land inside it.
+  Setup s({"--records", "750", "--burst", "100000", "--latency-ms", "20"});
   const std::vector<std::string> types = {"persons", "pipelines", "notes"};
   auto sync_args = [&](bool full) {
     std::vector<std::string> args = {"sync", "pd"};
