@@ -52,7 +52,7 @@ TEST_CASE("the token comes from CRMEXPORT_TOKEN when not piped, and never from a
   CHECK(as_argument.exit_code == 2);
 }
 
-TEST_CASE("auth list masks secrets; test and remove work by name", "[e2e][auth]") {
+TEST_CASE("auth list masks secrets, test and remove work by name", "[e2e][auth]") {
   FakeServer server({"--records", "5", "--token", "pd-0123456789abcdef"});
   TempDir home;
   REQUIRE(add_connection(home, server, "pipedrive", "work", "pd-0123456789abcdef").exit_code == 0);

@@ -149,7 +149,7 @@ TEST_CASE(
   CHECK(lines_of(accounts.out) == by_name);
 }
 
-TEST_CASE("export since a time sends filters updated_after for contacts and deals; other types export everything",
+TEST_CASE("export since a time sends filters updated_after for contacts and deals, other types export everything",
           "[e2e][activecampaign]") {
   Setup s;
   const std::string since = "2025-06-01T00:00:00Z";

@@ -97,7 +97,7 @@ TEST_CASE("HubSpot --archived and --associations export the archived and associa
         std::string::npos);
 }
 
-TEST_CASE("HubSpot --fields narrows to the named properties; CSV columns follow them", "[e2e][hubspot]") {
+TEST_CASE("HubSpot --fields narrows to the named properties, CSV columns follow them", "[e2e][hubspot]") {
   Setup s;
   auto ndjson = s.exportt({"deals", "--fields", "dealname,amount", "--max-records", "1"});
   REQUIRE(ndjson.exit_code == 0);

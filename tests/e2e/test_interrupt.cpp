@@ -72,7 +72,7 @@ void make_old(const std::string& path) {
 
 }  // namespace
 
-TEST_CASE("SIGINT and SIGTERM stop an export to stdout at a page boundary; the cursor gives exactly the rest",
+TEST_CASE("SIGINT and SIGTERM stop an export to stdout at a page boundary, the cursor gives exactly the rest",
           "[e2e][interrupt]") {
   Setup s;
   for (const auto& [signal_number, code, name] : {std::tuple{SIGINT, 130, "SIGINT"}, {SIGTERM, 143, "SIGTERM"}}) {
@@ -129,7 +129,7 @@ TEST_CASE("SIGTERM during an export to files removes the temporary file and keep
   CHECK(read_file(scratch / "out").empty());
 }
 
-TEST_CASE("temporary files of dead runs neither block nor stay; a live run's file is left alone",
+TEST_CASE("temporary files of dead runs neither block nor stay, a live run's file is left alone",
           "[e2e][interrupt]") {
   Setup s;
   TempDir out_dir;

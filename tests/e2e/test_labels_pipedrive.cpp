@@ -328,7 +328,7 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
   CHECK(after.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE \"Deal type\" = 'Web'").getInt() > 0);
 }
 
-TEST_CASE("CSV falls back to raw with a warning when field metadata cannot be read; --labels fails",
+TEST_CASE("CSV falls back to raw with a warning when field metadata cannot be read, --labels fails",
           "[e2e][labels]") {
   // Every other request fails with 500, and no retries: the metadata request is the one to fail.
   FakeServer server({"--records", "20", "--inject-500-every", "1"});

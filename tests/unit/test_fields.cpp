@@ -84,7 +84,7 @@ TEST_CASE("names collide with built-ins and earlier names, and are frozen once g
   CHECK(fresh.fields[2].name == "Origin");
 }
 
-TEST_CASE("custom_fields objects get names and labels; numbers keep their characters", "[fields]") {
+TEST_CASE("custom_fields objects get names and labels, numbers keep their characters", "[fields]") {
   FieldsSpec spec;
   spec.placement = Placement::member_object;
   auto out = relabeled(spec,
@@ -116,7 +116,7 @@ TEST_CASE("flat custom values move into custom_fields, money and comma lists inc
                R"("Fee":{"value":20,"currency":"EUR"},"Empty fee":null}})");
 }
 
-TEST_CASE("id/content lists become objects; properties keep names and get labels", "[fields]") {
+TEST_CASE("id/content lists become objects, properties keep names and get labels", "[fields]") {
   FieldsSpec list;
   list.placement = Placement::id_content_list;
   CHECK(relabeled(list, {custom("7", "Shoe size"), custom("8", "Color", {{"\"r\"", "Red"}})},

@@ -172,7 +172,7 @@ TEST_CASE("HubSpot --since finishes the cap's last timestamp by id, skipping wha
   CHECK(tie_page->next == "w;" + std::to_string(t2_ms) + ";gt;0;-1;;");
 }
 
-TEST_CASE("HubSpot's DAILY 429 is final and says when it resets; TEN_SECONDLY is not", "[unit][hubspot]") {
+TEST_CASE("HubSpot's DAILY 429 is final and says when it resets, TEN_SECONDLY is not", "[unit][hubspot]") {
   http::Response daily{
       429, {}, R"({"status":"error","message":"You have reached your daily limit.","policyName":"DAILY"})"};
   http::Response burst{429, {}, R"({"status":"error","message":"x","policyName":"TEN_SECONDLY_ROLLING"})"};

@@ -147,7 +147,7 @@ TEST_CASE("after a 401, an expired token another process saved is refreshed with
   CHECK(rig.stored.refresh_token == "R10");
 }
 
-TEST_CASE("a refused refresh is an auth error naming the re-authorise command; nothing is saved", "[oauth]") {
+TEST_CASE("a refused refresh is an auth error naming the re-authorise command, nothing is saved", "[oauth]") {
   Rig rig(-10);
   const auto before = rig.stored.to_json();
   rig.transport.answer(400, R"({"error":"invalid_request","error_description":"Invalid Refresh Token"})");

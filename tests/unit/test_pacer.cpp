@@ -90,7 +90,7 @@ TEST_CASE("threads sharing a pacer never exceed a rolling window, and use it", "
   CHECK(last < milliseconds(8000 + 4 * 100 + 100));
 }
 
-TEST_CASE("lanes are budgets of their own; the limit header resizes the general one", "[http][pacer]") {
+TEST_CASE("lanes are budgets of their own, the limit header resizes the general one", "[http][pacer]") {
   ThreadClock clock;
   RecordingTransport transport(clock);
   http::RateLimitRules rules;

@@ -15,7 +15,7 @@ TEST_CASE("a registered secret is redacted as sent, percent-encoded and form-enc
   redact::clear_secrets();
 }
 
-TEST_CASE("a secret inside a longer one is not cut in two; very short values are not secrets", "[redact]") {
+TEST_CASE("a secret inside a longer one is not cut in two, very short values are not secrets", "[redact]") {
   redact::clear_secrets();
   redact::add_secret("abcdef");
   redact::add_secret("xxabcdefyy");

@@ -4,7 +4,7 @@
 
 using namespace crmexport;
 
-TEST_CASE("ill-formed UTF-8 becomes U+FFFD per maximal subsequence; well-formed text is kept", "[utf8]") {
+TEST_CASE("ill-formed UTF-8 becomes U+FFFD per maximal subsequence, well-formed text is kept", "[utf8]") {
   const std::string r = "\xEF\xBF\xBD";
   CHECK(json::is_valid_utf8("Zoë Ågren 李雷 😀"));
   CHECK(json::to_valid_utf8("Zoë Ågren 李雷 😀") == "Zoë Ågren 李雷 😀");
