@@ -37,6 +37,9 @@ struct ExportResult {
   bool budget_stopped = false;               // stopped by --max-requests or --max-tokens
   long requests = 0;                         // sent for this type, retries included
   long tokens = 0;                           // their cost, where the provider charges tokens
+  // The provider's own count of the type's records, where a page reports one (ActiveCampaign
+  // meta.total, Keap count, HubSpot search total): for progress totals and the manifest's check.
+  std::optional<long> provider_total;
 };
 
 // Calls writer.end_page() after each page; the caller calls writer.finish() on success. An
