@@ -5,10 +5,11 @@ set -euo pipefail
 
 # ca-certificates: libcurl only recommends it, and without it no HTTPS request to a CRM succeeds.
 # dpkg-dev (dpkg-shlibdeps) for the .deb's dependencies; man-db, zsh and fish for the tests of the
-# man page and the completion scripts.
+# man page and the completion scripts. libpq-dev for the PostgreSQL mirror and store; postgresql
+# for the tests, which start throw-away clusters of their own (tests/support/postgres.hpp).
 packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
           libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time
-          ca-certificates dpkg-dev man-db zsh fish)
+          ca-certificates dpkg-dev man-db zsh fish libpq-dev postgresql)
 
 missing=()
 for p in "${packages[@]}"; do
