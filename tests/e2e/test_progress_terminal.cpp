@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
+#include <regex>
 
 #include "support/fake_server.hpp"
 #include "support/terminal.hpp"
@@ -152,4 +153,20 @@ TEST_CASE("HubSpot's search total reaches the status line through the planned pa
   REQUIRE(run.exit_code == 0);
   CHECK(lines_of(read_file(out + "companies.ndjson")).size() == 60);
   CHECK(contains(run.screen, "companies: 20/60 records (33%), 1 page, "));
+}
+
+TEST_CASE("a type's status line says when it retries, and why", "[e2e][progress]") {
+  FakeServer server{{"--records", "60", "--latency-ms", "100", "--inject-500-every", "3"}};
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  auto out = home / "out/";
+  TerminalOptions options;
+  options.env.emplace("TERM", "xterm");
+  auto run = run_in_terminal(
+      {CRMEXPORT_BIN, "--store", home / "store.db", "export", "ac", "deals", "-o", out, "--page-size", "20"}, options);
+  INFO(run.screen);
+  REQUIRE(run.exit_code == 0);
+  CHECK(lines_of(read_file(out + "deals.ndjson")) == server.dataset("activecampaign", "deals"));
+  CHECK(contains(run.screen, " s after HTTP 500"));
+  CHECK(std::regex_search(run.screen, std::regex(R"(deals: (connecting…|\d+/60 records \(\d+%\).*;) retrying in \d+ s after HTTP 500)")));
 }
