@@ -23,14 +23,23 @@ bool stdout_shares_stderr_terminal() {
   return out.st_dev == err.st_dev && out.st_ino == err.st_ino && out.st_rdev == err.st_rdev;
 }
 
-int stderr_columns() {
+namespace {
+// One side of the terminal's size: TIOCGWINSZ, else the environment variable, else `fallback`.
+int terminal_size(bool columns, const char* variable, int fallback) {
   winsize size{};
-  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0) return size.ws_col;
-  if (const char* columns = std::getenv("COLUMNS")) {
-    int value = std::atoi(columns);
+  if (ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0) {
+    int value = columns ? size.ws_col : size.ws_row;
     if (value > 0) return value;
   }
-  return 80;
+  if (const char* text = std::getenv(variable)) {
+    int value = std::atoi(text);
+    if (value > 0) return value;
+  }
+  return fallback;
 }
+}  // namespace
+
+int stderr_columns() { return terminal_size(true, "COLUMNS", 80); }
+int stderr_rows() { return terminal_size(false, "LINES", 24); }
 
 }  // namespace crmexport::terminal

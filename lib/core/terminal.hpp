@@ -12,5 +12,7 @@ bool controls_allowed();
 bool stdout_shares_stderr_terminal();
 // Columns of the terminal on stderr (TIOCGWINSZ; COLUMNS, then 80, when it does not say).
 int stderr_columns();
+// Rows of that terminal (LINES, then 24, when it does not say).
+int stderr_rows();
 
 }  // namespace crmexport::terminal

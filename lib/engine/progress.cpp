@@ -69,6 +69,15 @@ std::string render_status(const StatusLine& line, int columns) {
   return cut_to_columns(std::move(text), std::max(1, columns - 1));
 }
 
+std::vector<std::string> fit_status_block(std::vector<std::string> lines, int rows) {
+  auto room = static_cast<size_t>(std::max(1, rows - 1));
+  if (lines.size() <= room) return lines;
+  auto hidden = lines.size() - (room - 1);
+  lines.resize(room - 1);
+  lines.push_back(fmt::format("… and {} more", hidden));
+  return lines;
+}
+
 // The lines of every type being read, in the order they began. One per process: stderr is one.
 class StatusBoard {
  public:
@@ -118,7 +127,7 @@ class StatusBoard {
       }
       lines.push_back(render_status(line, columns));
     }
-    log::show_status(std::move(lines));
+    log::show_status(fit_status_block(std::move(lines), terminal::stderr_rows()));
   }
 
   std::mutex m_mutex;

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/http/wait_note.hpp"
 
@@ -28,6 +29,10 @@ struct StatusLine {
 // The line in at most columns - 1 columns (a full-width line would wrap on some terminals, and a
 // wrapped line breaks the redraw): cut, never wrapped.
 std::string render_status(const StatusLine& line, int columns);
+
+// At most rows - 1 lines (a block taller than the screen cannot be redrawn in place): the first
+// ones, then "… and N more" in the last place.
+std::vector<std::string> fit_status_block(std::vector<std::string> lines, int rows);
 
 class Progress {
  public:

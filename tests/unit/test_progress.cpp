@@ -90,6 +90,15 @@ TEST_CASE("a narrow terminal cuts status lines instead of wrapping them", "[prog
   CHECK(engine::render_status(connecting("données"), 8) == "données");
 }
 
+TEST_CASE("a status block taller than the terminal keeps its first lines and counts the rest", "[progress]") {
+  std::vector<std::string> lines = {"a: 1 records", "b: 2 records", "c: 3 records", "d: 4 records"};
+  CHECK(engine::fit_status_block(lines, 5) == lines);
+  CHECK(engine::fit_status_block(lines, 4) == std::vector<std::string>{"a: 1 records", "b: 2 records", "… and 2 more"});
+  CHECK(engine::fit_status_block(lines, 2) == std::vector<std::string>{"… and 4 more"});
+  CHECK(engine::fit_status_block(lines, 0) == std::vector<std::string>{"… and 4 more"});
+  CHECK(engine::fit_status_block({}, 3).empty());
+}
+
 TEST_CASE("a disabled progress line draws nothing and gives no wait observer", "[progress]") {
   engine::Progress progress("deals", false);
   progress.update(10, 1);
