@@ -179,7 +179,7 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
     if (destination.path) file.emplace(output::AtomicFile::create(*destination.path));
     std::FILE* stream = file ? file->stream() : stdout;
     auto writer = output::make_writer(plan.format, stream, writer_options);
-    engine::Progress progress(type.name, engine::progress_wanted());
+    engine::Progress progress(type.name, engine::progress_wanted(!destination.path));
 
     auto result = engine::export_type(plan.session, type, options, *writer, progress);
     progress.finish();

@@ -142,8 +142,9 @@ The OAuth client secret for \fBauth login\fR.
 The browser \fBauth login\fR opens (else xdg\-open).
 .TP
 \fBTERM\fR, \fBNO_COLOR\fR
-crmexport prints no colour. The progress line uses cursor controls only on a terminal whose
-TERM is not "dumb"; nothing but plain lines goes to a file or a pipe.
+crmexport prints no colour. Status lines (one per type being read) are drawn with cursor
+controls only on a terminal whose TERM is not "dumb"; with TERM=dumb, and in a file or a pipe,
+only plain message lines are written.
 )";
 
 constexpr std::string_view k_files = R"(.TP

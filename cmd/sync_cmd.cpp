@@ -81,6 +81,11 @@ std::string summary_json(const std::string& connection, const std::string& db,
     w.Bool(!r.budget_stopped);
     w.Key("pages");
     w.Int64(r.pages);
+    w.Key("provider_total");
+    if (r.provider_total)
+      w.Int64(*r.provider_total);
+    else
+      w.Null();
     w.Key("seconds");
     w.Double(r.seconds);
     w.EndObject();
@@ -120,7 +125,9 @@ void run(const Context& context, SyncArgs& args) {
   engine::run_parallel(types.size(), args.limits.jobs, [&](size_t i) {
     if (failed) return;
     log::TypeScope log_type(types[i]->name);
-    auto report = engine::sync_type(*session, mirror, *types[i], version.name, args.options);
+    engine::Progress progress(types[i]->name, engine::progress_wanted(false));
+    auto report = engine::sync_type(*session, mirror, *types[i], version.name, args.options, progress);
+    progress.finish();
     if (!report) {
       auto error = std::move(report.error());
       error.message +=

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "lib/core/redact.hpp"
 #include "lib/core/terminal.hpp"
@@ -41,7 +42,27 @@ std::string format_line(std::string_view level, std::string_view message, std::o
   return format_text(line, timestamps);
 }
 
-void emit(const std::string& line) { std::fwrite(line.data(), 1, line.size(), stderr); }
+// stderr has one writer at a time; g_status is the block now drawn below the messages.
+std::mutex g_output_mutex;
+std::vector<std::string> g_status;
+
+// Back to the block's first line, and everything from there down erased.
+std::string erase_status() {
+  return g_status.empty() ? std::string() : fmt::format("\r\033[{}A\033[J", g_status.size());
+}
+
+std::string draw_status() {
+  std::string out;
+  for (const auto& line : g_status) out += line + "\n";
+  return out;
+}
+
+// One write per message: the block goes and comes back around it.
+void emit(const std::string& line) {
+  std::lock_guard lock(g_output_mutex);
+  std::string out = erase_status() + line + draw_status();
+  std::fwrite(out.data(), 1, out.size(), stderr);
+}
 
 // Every line the user sees leaves through here, so this is where secrets a server echoed are
 // removed, and where its control characters go: a message stays one line, and a server's text
@@ -74,6 +95,14 @@ TypeScope::~TypeScope() {
 
 void write(std::string_view prefix, std::string_view message) {
   emit(format_line(level_of(prefix), clean(message), std::nullopt));
+}
+
+void show_status(std::vector<std::string> lines) {
+  std::lock_guard lock(g_output_mutex);
+  std::string out = erase_status();
+  g_status = std::move(lines);
+  out += draw_status();
+  std::fwrite(out.data(), 1, out.size(), stderr);
 }
 
 void write_exit(std::string_view message, int exit_code) { emit(format_line("error", clean(message), exit_code)); }

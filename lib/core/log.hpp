@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "lib/core/log_format.hpp"
 
@@ -36,6 +37,13 @@ class TypeScope {
 void write(std::string_view prefix, std::string_view message);
 // The error that ends the run, with the exit code it ends with.
 void write_exit(std::string_view message, int exit_code);
+
+// The status block (lib/engine/progress.hpp): lines kept below the messages on a terminal and
+// redrawn in place; an empty list removes it. Every message erases the block, is written and
+// draws it again, under the one lock that guards stderr, so messages and status lines never
+// interleave. Lines must fit the terminal's width (a wrapped line would break the redraw) and
+// carry no control characters. Draw one only where terminal::controls_allowed().
+void show_status(std::vector<std::string> lines);
 
 // Progress and notes: silenced by -q.
 template <typename... Args>

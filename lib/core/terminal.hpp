@@ -7,5 +7,12 @@ namespace crmexport::terminal {
 bool stderr_is_terminal();
 // Cursor controls (erase line) are allowed: stderr is a terminal and TERM is not "dumb".
 bool controls_allowed();
+// stdout and stderr are one terminal (the same device): records written to stdout would land
+// among the lines drawn on stderr.
+bool stdout_shares_stderr_terminal();
+// Columns of the terminal on stderr (TIOCGWINSZ; COLUMNS, then 80, when it does not say).
+int stderr_columns();
+// Rows of that terminal (LINES, then 24, when it does not say).
+int stderr_rows();
 
 }  // namespace crmexport::terminal

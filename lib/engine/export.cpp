@@ -1,7 +1,6 @@
 #include "lib/engine/export.hpp"
 
 #include "lib/core/log.hpp"
-#include "lib/json/fields.hpp"
 #include "lib/engine/page_loop.hpp"
 #include "lib/engine/resume.hpp"
 
@@ -20,15 +19,16 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
               session.provider().title);
 
   ExportResult result;
-  std::optional<int64_t> total_at_start;  // the provider's count when a whole export began
   long skip = start->skip;                // records of the first page an earlier run already wrote
   ResumePoint written_up_to = *start;     // where the records handed to the writer end
   auto on_page = [&](PageRead& read) -> Result<Flow> {
     if (options.labels)
       if (auto labeled = options.labels->relabel_page(read.page); !labeled) return std::unexpected(labeled.error());
     const auto& records = read.page.records;
-    if (read.number == 1 && start->position.empty() && !type.total_at.empty())
-      total_at_start = json::int_at(read.page.envelope, type.total_at);
+    if (auto total = reported_total(type, read)) {
+      result.provider_total = *total;
+      progress.set_total(*total);
+    }
     size_t index = std::min(static_cast<size_t>(std::exchange(skip, 0)), records.size());
     for (; index < records.size(); ++index) {
       if (options.max_records > 0 && result.records >= options.max_records) break;
@@ -55,6 +55,7 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   if (!type.planner && (options.archived || !options.associations.empty()))
     log::warn("{}: --archived and --associations do not apply to this type and are ignored", type.name);
   http::RequestMeter meter;
+  meter.on_wait = progress.wait_observer();
   PageQuery query{options.page_size,  options.since,        options.params, options.properties,
                   options.associations, options.archived, &meter};
   auto read = read_pages(session, type, query, start->position, on_page);
@@ -74,6 +75,7 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   }
   // A count that differs at the end means the account changed during the export: say so, since
   // offset paging may then have skipped or repeated records (see the provider's docs).
+  const auto& total_at_start = result.provider_total;
   if (total_at_start && !result.resume_cursor && *total_at_start != result.records)
     log::warn(
         "{}: {} reported {} records when the export began and {} were written; records were added or "

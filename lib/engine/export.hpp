@@ -38,7 +38,9 @@ struct ExportResult {
   long requests = 0;                         // sent for this type, retries included
   long tokens = 0;                           // their cost, where the provider charges tokens
   // The provider's own count of the type's records, where a page reports one (ActiveCampaign
-  // meta.total, Keap count, HubSpot search total): for progress totals and the manifest's check.
+  // meta.total, Keap v1 count, HubSpot search total): for progress totals and the manifest's
+  // check. Read from the first page of an export that starts at the beginning; nullopt after
+  // --cursor (engine::reported_total says why).
   std::optional<long> provider_total;
 };
 

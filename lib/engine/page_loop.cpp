@@ -7,6 +7,7 @@
 
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
+#include "lib/json/fields.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -64,9 +65,11 @@ Result<void> check_params(const providers::PagePlanner& planner, const http::Que
 // One planned page: ask for the planner's requests until it has what it needs, then assemble.
 // Answers that parse but do not fit together (a next cursor that is an object) are asked for
 // again like a page that does not parse.
+// `envelope` gets the first answer's envelope (where a search reports its total).
 Result<providers::AssembledPage> fetch_assembled(Session& session, const providers::TypeSpec& type,
                                                  const providers::ReadAsk& ask, std::span<const json::Page> prelude,
-                                                 std::string_view position, http::RequestMeter* meter) {
+                                                 std::string_view position, http::RequestMeter* meter,
+                                                 rapidjson::Document& envelope) {
   const auto& planner = *type.planner;
   for (int attempt = 0;; ++attempt) {
     std::vector<json::Page> answers;
@@ -81,6 +84,7 @@ Result<providers::AssembledPage> fetch_assembled(Session& session, const provide
       }
     }
     auto assembled = planner.assemble(ask, prelude, position, answers);
+    if (assembled && !answers.empty()) envelope = std::move(answers.front().envelope);
     if (assembled || assembled.error().kind != ErrorKind::provider || attempt == k_malformed_retries) return assembled;
     log::debug("{}; asking again", assembled.error().message);
   }
@@ -145,10 +149,10 @@ Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& 
   for (long number = 1;; ++number) {
     if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
     if (!budget_allows_page(session, type)) return ReadEnd{position};
-    auto assembled = fetch_assembled(session, type, ask, prelude, position, request.meter);
-    if (!assembled) return std::unexpected(assembled.error());
     json::Page page;
     page.envelope.SetObject();
+    auto assembled = fetch_assembled(session, type, ask, prelude, position, request.meter, page.envelope);
+    if (!assembled) return std::unexpected(assembled.error());
     page.records = std::move(assembled->records);
     PageRead read{position, page, assembled->next, number};
     auto flow = on_page(read);
@@ -164,6 +168,13 @@ Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& 
 }
 
 }  // namespace
+
+std::optional<long> reported_total(const providers::TypeSpec& type, const PageRead& read) {
+  if (type.total_at.empty() || read.number != 1 || !read.position.empty()) return std::nullopt;
+  auto total = json::int_at(read.page.envelope, type.total_at);
+  if (!total || *total < 0) return std::nullopt;
+  return static_cast<long>(*total);
+}
 
 Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
                            std::string start, const PageHandler& on_page) {

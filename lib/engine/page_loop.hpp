@@ -49,6 +49,13 @@ Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, co
                            std::string start, const PageHandler& on_page);
 
 // A type with a PagePlanner is read by sending the planner's requests and handing it the parsed
-// answers; the PageRead's page then has an empty envelope. Everything else is the same.
+// answers; the PageRead's page then has the envelope of the page's first answer (HubSpot
+// search's `total`), without its records. Everything else is the same.
+
+// The provider's own count of the records a read will give (TypeSpec::total_at), from the first
+// page of a read that starts at the beginning; nullopt on other pages, for resumed reads (some
+// providers count what is left after the position, others everything) and where none is reported.
+// One lookup in the envelope already parsed: no request, no extra parse.
+std::optional<long> reported_total(const providers::TypeSpec& type, const PageRead& read);
 
 }  // namespace crmexport::engine

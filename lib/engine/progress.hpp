@@ -1,29 +1,73 @@
 #pragma once
-// The progress line on stderr: only for a person watching a terminal.
+// The status block on stderr, only for a person watching a terminal: one line per type being
+// read (several when types run at once), redrawn in place below the messages (log::show_status)
+// at most ten times a second:
+//   deals: connecting…
+//   deals: 1200/5000 records (24%), 12 pages, 340 records/s, ETA 11s
+//   persons: 800 records, 8 pages, 95 records/s; waiting 9 s: HubSpot's limit of 100 requests per 10.0s
+// A type's line goes when it ends; the command's one-line summary then says what it did.
 #include <chrono>
+#include <optional>
 #include <string>
+#include <vector>
+
+#include "lib/http/wait_note.hpp"
 
 namespace crmexport::engine {
 
+// One type's line as the renderer sees it.
+struct StatusLine {
+  std::string label;  // a type, or "connection/type": any text
+  bool started = false;  // a page has come; before that the line says "connecting…"
+  long records = 0;
+  long pages = 0;
+  double seconds = 0;          // since the type began
+  std::optional<long> total;   // the provider's own count, where it reports one
+  std::optional<http::WaitNote> wait;  // a wait in progress, its length what is left of it
+};
+
+// The line in at most columns - 1 columns (a full-width line would wrap on some terminals, and a
+// wrapped line breaks the redraw): cut, never wrapped.
+std::string render_status(const StatusLine& line, int columns);
+
+// At most rows - 1 lines (a block taller than the screen cannot be redrawn in place): the first
+// ones, then "… and N more" in the last place.
+std::vector<std::string> fit_status_block(std::vector<std::string> lines, int rows);
+
 class Progress {
  public:
-  // Shows nothing unless `enabled` (stderr is a terminal and -q was not given).
+  // Shows nothing unless `enabled` (see progress_wanted); else draws "LABEL: connecting…" at once.
   Progress(std::string label, bool enabled);
+  ~Progress();
+  Progress(const Progress&) = delete;
+  Progress& operator=(const Progress&) = delete;
+
   void update(long records, long pages);
+  void set_total(long total);
+  // Shows the wait on the line until it has passed or the next page comes.
+  void note_wait(const http::WaitNote& wait);
+  // For http::RequestMeter::on_wait: the type's waits, shown on its line.
+  http::WaitObserver wait_observer();
+  // Removes the line; the caller prints the type's summary.
   void finish();
 
  private:
-  void draw(long records, long pages);
-
+  friend class StatusBoard;
   std::string m_label;
   bool m_enabled;
+  bool m_shown = false;
   std::chrono::steady_clock::time_point m_start;
-  std::chrono::steady_clock::time_point m_last_draw;
   long m_records = 0;
   long m_pages = 0;
+  bool m_started = false;
+  std::optional<long> m_total;
+  std::optional<http::WaitNote> m_wait;
+  std::chrono::steady_clock::time_point m_wait_until{};
 };
 
-// True when progress lines are wanted: stderr is a terminal and output is not quiet.
-bool progress_wanted();
+// Whether status lines are wanted: stderr is a terminal that takes cursor controls (TERM is not
+// "dumb"), output is not quiet, and records do not go to stdout on that same terminal (they would
+// land among the redrawn lines; the summaries alone are printed then).
+bool progress_wanted(bool records_to_stdout);
 
 }  // namespace crmexport::engine

@@ -127,8 +127,12 @@ std::optional<TimePoint> page_high_water(const std::vector<mirror::Record>& reco
 // Reads from the run's saved position to the end, saving each page with the position after it.
 Result<ReadEnd> read_and_save(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
                               const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report,
-                              http::RequestMeter& meter) {
+                              http::RequestMeter& meter, Progress& progress) {
   auto on_page = [&](PageRead& read) -> Result<Flow> {
+    if (auto total = reported_total(type, read)) {
+      report.provider_total = *total;
+      progress.set_total(*total);
+    }
     std::vector<mirror::Record> records;
     records.reserve(read.page.records.size());
     for (auto& json : read.page.records) {
@@ -145,6 +149,7 @@ Result<ReadEnd> read_and_save(Session& session, mirror::Mirror& mirror, mirror::
     report.inserted += counts->inserted;
     report.updated += counts->updated;
     ++report.pages;
+    progress.update(report.fetched, report.pages);
     return Flow::more;
   };
   PageQuery query;
@@ -182,9 +187,10 @@ Result<ReadEnd> read_deleted(Session& session, mirror::Mirror& mirror, mirror::T
 }  // namespace
 
 Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const providers::TypeSpec& type,
-                             const std::string& api_version, const SyncOptions& options) {
+                             const std::string& api_version, const SyncOptions& options, Progress& progress) {
   const auto started = std::chrono::steady_clock::now();
   http::RequestMeter meter;
+  meter.on_wait = progress.wait_observer();
   SyncReport report;
   report.type = type.name;
 
@@ -193,7 +199,7 @@ Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const pro
   });
   if (!state) return std::unexpected(state.error());
   if (auto planned = plan_run(mirror, *state, type, options, report); !planned) return std::unexpected(planned.error());
-  auto read = read_and_save(session, mirror, *state, type, options, report, meter);
+  auto read = read_and_save(session, mirror, *state, type, options, report, meter, progress);
   if (read && !read->budget_stop) read = read_deleted(session, mirror, *state, type, options, report, meter);
   report.requests = meter.requests;
   report.tokens = meter.tokens;

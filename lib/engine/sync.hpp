@@ -10,6 +10,7 @@
 #include <string>
 
 #include "lib/core/time.hpp"
+#include "lib/engine/progress.hpp"
 #include "lib/engine/session.hpp"
 #include "lib/mirror/mirror.hpp"
 
@@ -41,11 +42,15 @@ struct SyncReport {
   long field_requests = 0;  // the field metadata read for the labeled view (cmd/sync_cmd.cpp)
   long tokens = 0;
   long pages = 0;
+  // The provider's own count of the records this run reads (ActiveCampaign meta.total, Keap v1
+  // count, HubSpot search total), from the first page of a run that was not resumed.
+  std::optional<long> provider_total;
   bool budget_stopped = false;  // --max-requests/--max-tokens: the run stays open and the next sync resumes it
   double seconds = 0;
 };
 
+// `progress` shows the type's line while it is read (a disabled one shows nothing).
 Result<SyncReport> sync_type(Session& session, mirror::Mirror& mirror, const providers::TypeSpec& type,
-                             const std::string& api_version, const SyncOptions& options);
+                             const std::string& api_version, const SyncOptions& options, Progress& progress);
 
 }  // namespace crmexport::engine

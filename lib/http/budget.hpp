@@ -5,6 +5,7 @@
 #include <string>
 
 #include "lib/core/error.hpp"
+#include "lib/http/wait_note.hpp"
 
 namespace crmexport::http {
 
@@ -13,6 +14,7 @@ struct RequestMeter {
   std::atomic<long> requests{0};
   std::atomic<long> tokens{0};
   std::atomic<long> throttled{0};  // 429s received
+  WaitObserver on_wait;            // told of this type's long waits (set before the first request)
 };
 
 class RequestBudget {

@@ -43,6 +43,14 @@ Client::Client(Transport& transport, Clock& clock, auth::Authenticator& authenti
       m_errors(std::move(errors)),
       m_random(std::random_device{}()) {}
 
+namespace {
+// The type's progress line says why nothing moves: retries are rare, so even short ones are told.
+void tell_retry(RequestMeter* meter, Duration wait, std::string reason) {
+  if (meter && meter->on_wait)
+    meter->on_wait(WaitNote{WaitNote::Kind::retry, wait, std::move(reason)});
+}
+}  // namespace
+
 Duration Client::backoff(int retry) {
   std::lock_guard lock(m_random_mutex);
   return backoff_delay(m_retry, retry, m_random);
@@ -51,7 +59,7 @@ Duration Client::backoff(int retry) {
 // `credentials` gets the credential header the request carried, so a 401 can tell the
 // authenticator which token was refused.
 Result<Response> Client::exchange(const Request& request, RequestMeter* meter, std::string& credentials) {
-  auto slot = m_pacer.acquire(request.lane);
+  auto slot = m_pacer.acquire(request.lane, meter ? &meter->on_wait : nullptr);
   if (!slot) return std::unexpected(slot.error());
   auto grounded = [&](Error error) {
     m_pacer.release();
@@ -90,6 +98,7 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
       if (response.error().kind != ErrorKind::network || !retries_left) return response;
       auto wait = backoff(retry);
       log::debug("retrying in {} after: {}", seconds(wait), response.error().message);
+      tell_retry(meter, wait, "a network error");
       m_clock.sleep_for(wait);
       continue;
     }
@@ -138,6 +147,7 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
       return std::unexpected(error);
     }
     log::debug("HTTP {}: retrying in {}", status, seconds(wait));
+    tell_retry(meter, wait, fmt::format("HTTP {}", status));
     if (shared)
       m_pacer.pause(wait);  // the next acquire() waits it out, in this thread and every other
     else

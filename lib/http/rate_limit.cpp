@@ -40,20 +40,33 @@ Pacer::Pacer(RateLimitRules rules, Clock& clock, Duration max_wait, std::string 
     if (window.requests > 0 && window.per.count() > 0) m_windows.push_back(Window{window, {}});
 }
 
-Result<TimePoint> Pacer::book(std::string_view lane) {
+Result<Pacer::Booking> Pacer::book(std::string_view lane) {
   std::lock_guard lock(m_mutex);
   const TimePoint now = m_clock.now();
   TimePoint slot = std::max(now, m_paused_until);
+  std::string limit = m_paused_until > now ? "rate limit (paused at its request)" : "rate limit";
+  // Says which limit a later slot comes from (the last one to move it).
+  auto later = [&](TimePoint candidate, auto describe) {
+    if (candidate <= slot) return;
+    slot = candidate;
+    limit = describe();
+  };
   if (m_last_booked) {
-    slot = std::max(slot, *m_last_booked);  // first come, first served
-    if (m_rules.min_interval.count() > 0) slot = std::max(slot, *m_last_booked + m_rules.min_interval);
+    later(*m_last_booked, [] { return std::string("rate limit"); });  // first come, first served
+    if (m_rules.min_interval.count() > 0)
+      later(*m_last_booked + m_rules.min_interval,
+            [&] { return fmt::format("limit of one request per {}", describe_wait(m_rules.min_interval)); });
   }
   for (auto& window : m_windows) {
     if (window.declared.lane != lane) continue;
     auto size = static_cast<size_t>(window.declared.requests);
     if (window.booked.size() >= size)  // the earliest of the last `size` (answers can move them out of order)
-      slot = std::max(slot, *std::min_element(window.booked.end() - static_cast<long>(size), window.booked.end()) +
-                                window.declared.per + k_window_slack);
+      later(*std::min_element(window.booked.end() - static_cast<long>(size), window.booked.end()) +
+                window.declared.per + k_window_slack,
+            [&] {
+              return fmt::format("{}limit of {} requests per {}", lane.empty() ? "" : std::string(lane) + " ",
+                                 window.declared.requests, describe_wait(window.declared.per));
+            });
   }
   auto wait = std::chrono::duration_cast<Duration>(slot - now);
   if (wait > m_max_wait) {
@@ -68,33 +81,37 @@ Result<TimePoint> Pacer::book(std::string_view lane) {
     while (window.booked.size() > static_cast<size_t>(window.declared.requests)) window.booked.pop_front();
   }
   m_last_booked = slot;
-  return slot;
+  return Booking{slot, std::move(limit)};
 }
 
-Result<TimePoint> Pacer::acquire(std::string_view lane) {
-  auto slot = book(lane);
-  if (!slot) return std::unexpected(slot.error());
+Result<TimePoint> Pacer::acquire(std::string_view lane, const WaitObserver* observer) {
+  auto booking = book(lane);
+  if (!booking) return std::unexpected(booking.error());
+  auto slot = booking->slot;
   for (;;) {
-    auto wait = std::chrono::duration_cast<Duration>(*slot - m_clock.now());
+    auto wait = std::chrono::duration_cast<Duration>(slot - m_clock.now());
     if (wait.count() > 0) {
       if (wait >= k_announced_wait)
         log::info("waiting {} for {}'s rate limit", describe_wait(wait), m_title);
       else
         log::debug("pacing: waiting {} for {}'s rate limit", describe_wait(wait), m_title);
+      if (observer && *observer && wait >= k_noted_wait)
+        (*observer)(WaitNote{WaitNote::Kind::rate_limit, wait, fmt::format("{}'s {}", m_title, booking->limit)});
       m_clock.sleep_for(wait);
     }
     // A 429 that another thread received while this one slept pauses it too.
     std::lock_guard lock(m_mutex);
-    if (m_paused_until <= *slot) {
+    if (m_paused_until <= slot) {
       ++m_in_flight;
-      return *slot;
+      return slot;
     }
     auto pause = std::chrono::duration_cast<Duration>(m_paused_until - m_clock.now());
     if (pause > m_max_wait)
       return fail(ErrorKind::rate_limited,
                   fmt::format("{}'s rate limit asks to wait {}{}, longer than crmexport waits ({}); try again later",
                               m_title, describe_wait(pause), m_pause_reason, describe_wait(m_max_wait)));
-    *slot = m_paused_until;
+    slot = m_paused_until;
+    booking->limit = "rate limit (paused at its request)";
   }
 }
 

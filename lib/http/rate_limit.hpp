@@ -10,6 +10,7 @@
 #include "lib/core/error.hpp"
 #include "lib/http/clock.hpp"
 #include "lib/http/message.hpp"
+#include "lib/http/wait_note.hpp"
 
 namespace crmexport::http {
 
@@ -56,8 +57,10 @@ class Pacer {
 
   // Waits until a request of `lane` may go and books its slot (returned: hand it to observe());
   // a rate_limited Error when the wait would be longer than max_wait. Waits of
-  // k_announced_wait or more are said on stderr.
-  Result<std::chrono::steady_clock::time_point> acquire(std::string_view lane = {});
+  // k_announced_wait or more are said on stderr; waits of k_noted_wait or more are told to
+  // `observer` (a type's progress line), with the limit that caused them.
+  Result<std::chrono::steady_clock::time_point> acquire(std::string_view lane = {},
+                                                        const WaitObserver* observer = nullptr);
   // Learns from an answer's headers: the window's size, and a pause for every thread when what
   // is left would not cover the requests already on their way. Ends the request's flight, and
   // moves its slot to now: the provider counted it at some moment before its answer, so later
@@ -79,7 +82,11 @@ class Pacer {
     RateWindow declared;
     std::deque<std::chrono::steady_clock::time_point> booked;  // the last `requests` slots
   };
-  Result<std::chrono::steady_clock::time_point> book(std::string_view lane);
+  struct Booking {
+    std::chrono::steady_clock::time_point slot;
+    std::string limit;  // which limit set the slot, for the user: "limit of 100 requests per 10.0s"
+  };
+  Result<Booking> book(std::string_view lane);
 
   RateLimitRules m_rules;
   Clock& m_clock;

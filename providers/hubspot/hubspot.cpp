@@ -22,6 +22,8 @@ TypeSpec object(std::string name, std::string description, std::string modified_
   t.max_page_size = k_search_max;
   t.since = SinceFilter{modified_property, TimeFormat::epoch_millis};
   t.planner = objects_planner(name, modified_property);
+  // Search (--since) answers with the count of matching records; list pages carry none (FACTS HubSpot §3).
+  t.total_at = "/total";
   t.fields = properties_fields(t.name);
   return t;
 }

@@ -62,6 +62,8 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
   t.records_at = {name};
   t.updated_field = std::move(updated_field);
   t.paging = paging::make(paging::OffsetLimit{"offset", "limit", "/count"});
+  // v1 lists carry the matching records' count; v2 lists have only next_page_token (FACTS Keap §3).
+  t.total_at = "/count";
   t.max_page_size = k_v1_max_page_size;
   t.fixed_params = {{"order", "id"}, {"order_direction", "ascending"}};
   t.since = std::move(since);  // only contacts: since/until on last_updated (FACTS Keap §5)

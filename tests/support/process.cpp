@@ -48,14 +48,10 @@ namespace {
 // Forks and execs argv with stdio on these files; `environment` nullptr: this process's.
 pid_t start(const std::vector<std::string>& argv, std::vector<std::string>* environment, const std::string& in_path,
             const std::string& out_path, const std::string& err_path) {
-  std::vector<char*> envp, args;
-  if (environment != nullptr) {
-    for (auto& s : *environment) envp.push_back(s.data());
-    envp.push_back(nullptr);
-  }
+  std::vector<char*> envp;
+  if (environment != nullptr) envp = exec_pointers(*environment);
   std::vector<std::string> argv_copy = argv;
-  for (auto& a : argv_copy) args.push_back(a.data());
-  args.push_back(nullptr);
+  auto args = exec_pointers(argv_copy);
   pid_t pid = fork();
   if (pid == 0) {
     int in = open(in_path.c_str(), O_RDONLY);
@@ -70,18 +66,30 @@ pid_t start(const std::vector<std::string>& argv, std::vector<std::string>* envi
 
 }  // namespace
 
+std::vector<char*> exec_pointers(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  for (auto& s : strings) pointers.push_back(s.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& env) {
+  std::vector<std::string> entries;
+  for (char** e = environ; *e; ++e) {
+    std::string entry = *e;
+    auto name = entry.substr(0, entry.find('='));
+    if (!env.contains(name)) entries.push_back(entry);
+  }
+  for (const auto& [name, value] : env) entries.push_back(name + "=" + value);
+  return entries;
+}
+
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
   TempDir scratch;
   auto in_path = scratch / "stdin", out_path = scratch / "stdout", err_path = scratch / "stderr";
   std::ofstream(in_path, std::ios::binary) << options.stdin_text;
 
-  std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e) {
-    std::string entry = *e;
-    auto name = entry.substr(0, entry.find('='));
-    if (!options.env.contains(name)) env_strings.push_back(entry);
-  }
-  for (const auto& [name, value] : options.env) env_strings.push_back(name + "=" + value);
+  std::vector<std::string> env_strings = environment_with(options.env);
   const auto started = std::chrono::steady_clock::now();
   pid_t pid = start(argv, &env_strings, in_path, out_path, err_path);
   int status = 0;

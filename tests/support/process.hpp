@@ -24,6 +24,10 @@ struct RunOptions {
 };
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options = {});
+// This process's environment as NAME=VALUE entries, with `env` added or replacing.
+std::vector<std::string> environment_with(const std::map<std::string, std::string>& env);
+// What execve takes: pointers into `strings` (which must outlive them), then nullptr.
+std::vector<char*> exec_pointers(std::vector<std::string>& strings);
 
 // stderr as a person at a terminal sees it: crmexport starts each line with an RFC 3339 time when
 // stderr is not a terminal (a test's file), which exact-message checks leave out.

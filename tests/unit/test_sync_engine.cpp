@@ -59,7 +59,8 @@ struct Rig {
     session = std::move(*opened);
   }
   Result<engine::SyncReport> sync(engine::SyncOptions options = {}) {
-    return engine::sync_type(*session, *mirror, provider.versions[0].types[0], "v1", options);
+    engine::Progress progress("items", false);
+    return engine::sync_type(*session, *mirror, provider.versions[0].types[0], "v1", options, progress);
   }
   std::string sent_url(size_t i) const { return transport->sent().at(i).url; }
 };
