@@ -27,8 +27,10 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     if (options.labels)
       if (auto labeled = options.labels->relabel_page(read.page); !labeled) return std::unexpected(labeled.error());
     const auto& records = read.page.records;
-    if (read.number == 1 && start->position.empty() && !type.total_at.empty())
+    if (read.number == 1 && start->position.empty() && !type.total_at.empty()) {
       total_at_start = json::int_at(read.page.envelope, type.total_at);
+      if (total_at_start) result.provider_total = *total_at_start;
+    }
     size_t index = std::min(static_cast<size_t>(std::exchange(skip, 0)), records.size());
     for (; index < records.size(); ++index) {
       if (options.max_records > 0 && result.records >= options.max_records) break;
@@ -39,6 +41,7 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     if (read.next) written_up_to = {*read.next, 0};
     ++result.pages;
     progress.update(result.records, result.pages);
+    if (options.on_page_written) options.on_page_written(format_resume(owner, written_up_to), !read.next, result);
 
     if (index < records.size()) {  // --max-records stopped inside this page
       result.resume_cursor = format_resume(owner, {std::string(read.position), static_cast<long>(index)});
@@ -61,9 +64,11 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   result.requests = meter.requests;
   result.tokens = meter.tokens;
   if (!read) {
-    if (read.error().kind != ErrorKind::interrupted) return std::unexpected(read.error());
-    result.interrupted = true;
-    result.resume_cursor = format_resume(owner, written_up_to);
+    result.interrupted = read.error().kind == ErrorKind::interrupted;
+    result.failure = read.error();
+    // Before the first page of a whole export there is nothing to resume: the export starts again.
+    if (result.pages > 0 || !start->position.empty() || result.interrupted)
+      result.resume_cursor = format_resume(owner, written_up_to);
     return result;
   }
   if (read->budget_stop) {
