@@ -23,10 +23,13 @@ namespace {
 
 constexpr int k_state_version = 1;
 
-[[noreturn]] void throw_file_error(std::string_view action, const std::filesystem::path& path, int error_number) {
-  throw Fatal(ErrorKind::runtime, fmt::format("cannot {} {}: {}", action, path.string(),
-                                              std::strerror(error_number != 0 ? error_number : EIO)));
+[[noreturn]] void throw_file_error(std::string_view action, const std::filesystem::path& path, int error_number,
+                                   std::string_view advice = "") {
+  throw Fatal(ErrorKind::runtime, fmt::format("cannot {} {}: {}{}", action, path.string(),
+                                              std::strerror(error_number != 0 ? error_number : EIO), advice));
 }
+
+constexpr std::string_view k_folder_advice = "; check that the folder exists and is writable";
 
 std::string state_json(const PartialState& state) {
   rapidjson::StringBuffer buffer;
@@ -163,7 +166,7 @@ PartialFile PartialFile::start(const std::filesystem::path& final_path) {
   ::unlink(state_path(final_path).c_str());  // first, so no state ever describes the new bytes
   // O_NOFOLLOW: never write through a symlink planted under that name.
   const int fd = ::open(partial.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
-  if (fd < 0) throw_file_error("create", partial, errno);
+  if (fd < 0) throw_file_error("create", partial, errno, k_folder_advice);
   std::FILE* stream = ::fdopen(fd, "w+");
   if (stream == nullptr) {
     const int error_number = errno;

@@ -278,3 +278,22 @@ TEST_CASE("strict: exit 6 when the count differs from the provider total, and th
   CHECK(manifest["types"][0]["provider_total"].GetInt() == 30);
   CHECK(manifest["types"][0]["count_matches"].GetBool() == true);
 }
+
+TEST_CASE("a rate limit not recovered (HubSpot's daily limit, exit 4) keeps FILE.partial and prints the cursor",
+          "[e2e][resume]") {
+  // auth add spends 1 request; the export the properties and 3 pages of 20, then is refused.
+  FakeServer server({"--records", "120", "--hubspot-daily-limit", "5"});
+  TempDir home, out;
+  REQUIRE(add_connection(home, server, "hubspot", "hs").exit_code == 0);
+  const std::string target = out / "contacts.ndjson";
+  auto result = run_crmexport(home, {"export", "hs", "contacts", "--page-size", "20", "-o", target});
+  CHECK(result.exit_code == 4);
+  const std::string err = untimed(result.err);
+  CHECK_THAT(err, Catch::Contains("daily HubSpot API limit is spent"));
+  CHECK_THAT(err, Catch::Contains("; stopped before the end; 60 records are kept in " + target +
+                                  ".partial; finish it with the same command and --resume (it goes on at --cursor "
+                                  "'hubspot.v3.contacts:"));
+  const auto dataset = server.dataset("hubspot", "contacts");
+  CHECK(lines_of(read_file(target + ".partial")) == std::vector(dataset.begin(), dataset.begin() + 60));
+  CHECK_FALSE(fs::exists(target));
+}
