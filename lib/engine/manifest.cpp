@@ -23,8 +23,10 @@ using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 constexpr std::array k_status_names{"complete", "unfinished", "not started"};
 
 void string_or_null(JsonWriter& w, const std::optional<std::string>& value) {
-  if (value) w.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
-  else w.Null();
+  if (value)
+    w.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
+  else
+    w.Null();
 }
 
 void text(JsonWriter& w, std::string_view key, std::string_view value) {
@@ -48,11 +50,15 @@ void write_type(JsonWriter& w, const TypeSummary& type) {
   w.Key("seconds");
   w.Double(type.seconds);
   w.Key("provider_total");
-  if (type.provider_total) w.Int64(*type.provider_total);
-  else w.Null();
+  if (type.provider_total)
+    w.Int64(*type.provider_total);
+  else
+    w.Null();
   w.Key("count_matches");
-  if (auto matches = count_matches(type)) w.Bool(*matches);
-  else w.Null();
+  if (auto matches = count_matches(type))
+    w.Bool(*matches);
+  else
+    w.Null();
   w.Key("resume_cursor");
   string_or_null(w, type.resume_cursor);
   w.Key("next_since");
@@ -127,7 +133,8 @@ std::vector<TypeSummary> read_manifest_types(const std::filesystem::path& path) 
 std::string sha256_of_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
-    throw Fatal(ErrorKind::runtime, fmt::format("cannot read {} for its SHA-256: {}", path.string(), std::strerror(errno)));
+    throw Fatal(ErrorKind::runtime,
+                fmt::format("cannot read {} for its SHA-256: {}", path.string(), std::strerror(errno)));
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
   if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1)
     throw Fatal(ErrorKind::runtime, "OpenSSL cannot compute SHA-256 here; this crmexport is broken");

@@ -59,8 +59,10 @@ std::string state_json(const PartialState& state) {
   w.Key("seconds");
   w.Double(state.seconds);
   w.Key("provider_total");
-  if (state.provider_total) w.Int64(*state.provider_total);
-  else w.Null();
+  if (state.provider_total)
+    w.Int64(*state.provider_total);
+  else
+    w.Null();
   w.Key("started_at");
   w.String(state.started_at.c_str(), static_cast<rapidjson::SizeType>(state.started_at.size()));
   w.Key("bytes");
@@ -75,8 +77,8 @@ Result<PartialState> read_state(const std::filesystem::path& path) {
   std::stringstream text;
   text << in.rdbuf();
   const auto unreadable = [&](std::string_view why) {
-    return fail(ErrorKind::usage, fmt::format("cannot read {} ({}); export again without --resume to start over",
-                                              path.string(), why));
+    return fail(ErrorKind::usage,
+                fmt::format("cannot read {} ({}); export again without --resume to start over", path.string(), why));
   };
   if (!in) return unreadable(std::strerror(errno));
   rapidjson::Document document;
@@ -176,8 +178,7 @@ PartialFile PartialFile::start(const std::filesystem::path& final_path) {
   return PartialFile(final_path, stream, PartialState{}, false);
 }
 
-Result<std::optional<PartialFile>> PartialFile::resume(const std::filesystem::path& final_path,
-                                                       const MadeBy& made_by) {
+Result<std::optional<PartialFile>> PartialFile::resume(const std::filesystem::path& final_path, const MadeBy& made_by) {
   const auto partial = partial_path(final_path);
   const auto state_file = state_path(final_path);
   std::error_code ignored;
@@ -205,8 +206,10 @@ Result<std::optional<PartialFile>> PartialFile::resume(const std::filesystem::pa
   std::FILE* stream = ::fdopen(fd, "r+");
   if (stream == nullptr || std::fseek(stream, 0, SEEK_END) != 0) {
     const int error_number = errno;
-    if (stream != nullptr) std::fclose(stream);
-    else ::close(fd);
+    if (stream != nullptr)
+      std::fclose(stream);
+    else
+      ::close(fd);
     throw_file_error("open", partial, error_number);
   }
   return std::optional<PartialFile>(PartialFile(final_path, stream, std::move(*state), true));

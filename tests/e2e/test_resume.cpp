@@ -48,7 +48,6 @@ std::vector<std::string> failing_flags(int fail_after) {
   return {"--records", "300", "--burst", "100000", "--fail-after-requests", std::to_string(fail_after)};
 }
 
-
 std::string sha256sum(const std::string& path) {
   auto result = run({"/usr/bin/sha256sum", path});
   REQUIRE(result.exit_code == 0);
@@ -61,18 +60,16 @@ rapidjson::Document parse(const std::string& text) {
   return document;
 }
 
-
 }  // namespace
 
 TEST_CASE("a provider failing for good keeps FILE.partial, and --resume after it recovers gives the same bytes",
           "[e2e][resume]") {
   // The connection's check is the first request, 5 pages follow; CSV is readable by default, so
   // its field metadata takes one more request: one page fewer.
-  for (const auto& [extension, flags, records] :
-       {std::tuple{std::string("ndjson"), std::vector<std::string>{}, 100},
-        {"json", {}, 100},
-        {"csv", {}, 80},
-        {"csv", {"--fields", "id,name,emails"}, 80}}) {
+  for (const auto& [extension, flags, records] : {std::tuple{std::string("ndjson"), std::vector<std::string>{}, 100},
+                                                  {"json", {}, 100},
+                                                  {"csv", {}, 80},
+                                                  {"csv", {"--fields", "id,name,emails"}, 80}}) {
     INFO(extension << " " << flags.size());
     Setup s(failing_flags(6));
     TempDir out;
@@ -83,9 +80,10 @@ TEST_CASE("a provider failing for good keeps FILE.partial, and --resume after it
     auto failed = s.exporting(args);
     CHECK(failed.exit_code == 5);
     const std::string err = untimed(failed.err);
-    const std::string kept = fmt::format("; stopped before the end; {} records are kept in {}.partial; finish it with "
-                                         "the same command and --resume (it goes on at --cursor '",
-                                         records, target);
+    const std::string kept = fmt::format(
+        "; stopped before the end; {} records are kept in {}.partial; finish it with "
+        "the same command and --resume (it goes on at --cursor '",
+        records, target);
     CHECK(err.find(kept) != std::string::npos);
     CHECK(err.starts_with("crmexport: error: persons: "));
     CHECK(cursor_in(err).starts_with("pipedrive.v2.persons:"));
@@ -103,8 +101,9 @@ TEST_CASE("a provider failing for good keeps FILE.partial, and --resume after it
     auto resumed = s.resuming(args);
     INFO(resumed.err);
     REQUIRE(resumed.exit_code == 0);
-    CHECK(untimed(resumed.err).find(fmt::format("persons: continuing {}.partial after {} records\n", target,
-                                                records)) != std::string::npos);
+    CHECK(
+        untimed(resumed.err).find(fmt::format("persons: continuing {}.partial after {} records\n", target, records)) !=
+        std::string::npos);
     CHECK_FALSE(fs::exists(target + ".partial"));
     CHECK_FALSE(fs::exists(target + ".partial.state"));
 
@@ -139,34 +138,48 @@ TEST_CASE("SIGTERM mid-export keeps FILE.partial, and --resume finishes it byte-
   CHECK(read_file(target) == whole.out);
 }
 
-TEST_CASE("a folder export with one type failing: --resume leaves the finished type and completes the other, the manifest "
-          "matches the files",
-          "[e2e][resume]") {
-  // The connection's check, stages' 15 pages, then 3 pages of persons before the failure.
+TEST_CASE(
+    "a folder export with one type failing: --resume leaves the finished type, completes the other, starts the third, "
+    "the manifest "
+    "matches the files",
+    "[e2e][resume]") {
+  // The connection's check, stages' 15 pages, then 3 pages of persons before the failure; one
+  // type at a time, so deals never starts.
   Setup s(failing_flags(19));
   TempDir out;
   const std::string folder = out.path() + "/";
-  const std::vector<std::string> args = {"stages", "persons", "--page-size", "20", "--jobs", "1", "-o", folder};
+  const std::vector<std::string> args = {"stages", "persons", "deals", "--page-size", "20",
+                                         "--jobs", "1",       "-o",    folder};
   auto failed = s.exporting(args);
   CHECK(failed.exit_code == 5);
-  CHECK(untimed(failed.err).ends_with("(it goes on at --cursor '" + cursor_in(untimed(failed.err)) +
-                                      "') (stages was written completely)\n"));
+  CHECK(untimed(failed.err)
+            .ends_with("(it goes on at --cursor '" + cursor_in(untimed(failed.err)) +
+                       "') (stages was written completely); not started: deals\n"));
   auto manifest = parse(read_file(out / "manifest.json"));
   CHECK(std::string(manifest["types"][0]["status"].GetString()) == "complete");
   CHECK(std::string(manifest["types"][1]["status"].GetString()) == "unfinished");
   CHECK(manifest["types"][1]["records"].GetInt() == 60);
   CHECK(manifest["types"][1]["sha256"].IsNull());
+  CHECK(std::string(manifest["types"][1]["resume_cursor"].GetString()) == cursor_in(untimed(failed.err)));
+  CHECK(std::string(manifest["types"][2]["status"].GetString()) == "not started");
+  CHECK_FALSE(fs::exists(out / "deals.ndjson.partial"));
   const auto stages_before = fs::last_write_time(out / "stages.ndjson");
 
   s.server.post("/_admin/heal");
   auto resumed = s.resuming(args);
   INFO(resumed.err);
   REQUIRE(resumed.exit_code == 0);
-  CHECK(untimed(resumed.err).find("stages: " + folder + "stages.ndjson was finished by an earlier run; left as it "
-                                  "is\n") != std::string::npos);
+  CHECK(untimed(resumed.err)
+            .find("stages: " + folder +
+                  "stages.ndjson was finished by an earlier run; left as it "
+                  "is\n") != std::string::npos);
   CHECK(fs::last_write_time(out / "stages.ndjson") == stages_before);
   CHECK(lines_of(read_file(out / "persons.ndjson")) == s.server.dataset("pipedrive", "persons"));
   CHECK(lines_of(read_file(out / "stages.ndjson")) == s.server.dataset("pipedrive", "stages"));
+  CHECK(lines_of(read_file(out / "deals.ndjson")) == s.server.dataset("pipedrive", "deals"));
+  CHECK_THAT(untimed(resumed.err), Catch::Contains("--resume: no " + folder +
+                                                   "deals.ndjson.partial to continue; "
+                                                   "exporting from the first page\n"));
 
   manifest = parse(read_file(out / "manifest.json"));
   CHECK(std::string(manifest["connection"]["name"].GetString()) == "pd");
@@ -174,8 +187,9 @@ TEST_CASE("a folder export with one type failing: --resume leaves the finished t
   CHECK(manifest["connection"].MemberCount() == 2);
   CHECK(std::string(manifest["api_version"].GetString()) == "v2");
   const auto& types = manifest["types"];
-  REQUIRE(types.Size() == 2);
-  for (const auto& [index, name, records, pages] : {std::tuple{0, "stages", 300, 15}, {1, "persons", 300, 15}}) {
+  REQUIRE(types.Size() == 3);
+  for (const auto& [index, name, records, pages] :
+       {std::tuple{0, "stages", 300, 15}, {1, "persons", 300, 15}, {2, "deals", 300, 15}}) {
     const auto& type = types[index];
     INFO(name);
     const std::string file = std::string(name) + ".ndjson";
@@ -193,9 +207,10 @@ TEST_CASE("a folder export with one type failing: --resume leaves the finished t
   }
 }
 
-TEST_CASE("resume without a partial file starts afresh, without --resume a partial is replaced, other "
-          "options are refused",
-          "[e2e][resume]") {
+TEST_CASE(
+    "resume without a partial file starts afresh, without --resume a partial is replaced, other "
+    "options are refused",
+    "[e2e][resume]") {
   Setup s(failing_flags(3));
   TempDir out;
   const std::string target = out / "persons.ndjson";
@@ -204,7 +219,8 @@ TEST_CASE("resume without a partial file starts afresh, without --resume a parti
 
   auto other = s.exporting({"persons", "--page-size", "50", "-o", target, "--resume"});
   CHECK(other.exit_code == 2);
-  CHECK(untimed(other.err) == "crmexport: error: " + target + ".partial was written with --page-size 20, not 50: "
+  CHECK(untimed(other.err) == "crmexport: error: " + target +
+                                  ".partial was written with --page-size 20, not 50: "
                                   "resume with the options it was written with, or export again without --resume "
                                   "to start over\n");
   auto both = s.exporting({"persons", "-o", target, "--resume", "--cursor", "pipedrive.v2.persons:x"});
@@ -213,20 +229,22 @@ TEST_CASE("resume without a partial file starts afresh, without --resume a parti
   s.server.post("/_admin/heal");
   auto fresh = s.exporting({"persons", "--page-size", "20", "-o", target});
   CHECK(fresh.exit_code == 0);
-  CHECK(untimed(fresh.err).starts_with("crmexport: replacing " + target + ".partial left by an earlier run (pass --resume to "
+  CHECK(untimed(fresh.err).starts_with("crmexport: replacing " + target +
+                                       ".partial left by an earlier run (pass --resume to "
                                        "continue it instead)\n"));
   CHECK(lines_of(read_file(target)) == s.server.dataset("pipedrive", "persons"));
 
   const std::string second = out / "second.ndjson";
   auto nothing = s.exporting({"persons", "-o", second, "--resume"});
   CHECK(nothing.exit_code == 0);
-  CHECK(untimed(nothing.err).starts_with("crmexport: --resume: no " + second + ".partial to continue; exporting from the first "
-                                         "page\n"));
+  CHECK(untimed(nothing.err)
+            .starts_with("crmexport: --resume: no " + second +
+                         ".partial to continue; exporting from the first "
+                         "page\n"));
   CHECK(read_file(second) == read_file(target));
 }
 
-TEST_CASE("summary JSON goes to stdout when records go to files, to stderr when they go to stdout",
-          "[e2e][resume]") {
+TEST_CASE("summary JSON goes to stdout when records go to files, to stderr when they go to stdout", "[e2e][resume]") {
   Setup s({"--records", "50", "--burst", "100000"});
   TempDir out;
   auto to_file = run_crmexport(s.home, {"-q", "export", "pd", "persons", "-o", out / "p.csv", "--summary-json"});
@@ -249,8 +267,7 @@ TEST_CASE("summary JSON goes to stdout when records go to files, to stderr when 
   CHECK(std::string(summary["types"][0]["status"].GetString()) == "complete");
 }
 
-TEST_CASE("strict: exit 6 when the count differs from the provider total, and the manifest says so",
-          "[e2e][resume]") {
+TEST_CASE("strict: exit 6 when the count differs from the provider total, and the manifest says so", "[e2e][resume]") {
   FakeServer server({"--records", "30", "--activecampaign-total-offset", "1"});
   TempDir home, out;
   REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
@@ -264,9 +281,10 @@ TEST_CASE("strict: exit 6 when the count differs from the provider total, and th
 
   auto strict = run_crmexport(home, {"-q", "export", "ac", "deals", "-o", folder, "--strict"});
   CHECK(strict.exit_code == 6);
-  CHECK(untimed(strict.err).ends_with("crmexport: error: deals has 30 records but ActiveCampaign reported 31 "
-                                      "(--strict); records were added or deleted during the export: export again, "
-                                      "or drop --strict to accept the files as read\n"));
+  CHECK(untimed(strict.err)
+            .ends_with("crmexport: error: deals has 30 records but ActiveCampaign reported 31 "
+                       "(--strict); records were added or deleted during the export: export again, "
+                       "or drop --strict to accept the files as read\n"));
   CHECK(lines_of(read_file(out / "deals.ndjson")) == server.dataset("activecampaign", "deals"));
 
   FakeServer honest({"--records", "30"});

@@ -101,7 +101,8 @@ TEST_CASE("a resumed partial file is byte for byte the file of one run, in every
     CHECK(interrupted_then_resumed(format, options, spooled, dir) == expected);
   }
   TempDir dir;
-  CHECK(whole(output::Format::csv, {}, dir) == "id,a,b.c,d,e\r\n1,x,,,\r\n2,,\"y, z\",,\r\n3,,,\"[1,2]\",\r\n4,w,,,\r\n");
+  CHECK(whole(output::Format::csv, {}, dir) ==
+        "id,a,b.c,d,e\r\n1,x,,,\r\n2,,\"y, z\",,\r\n3,,,\"[1,2]\",\r\n4,w,,,\r\n");
 }
 
 TEST_CASE("a partial file's state is private, cut back on failure, and refuses other options", "[partial]") {
