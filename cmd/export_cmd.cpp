@@ -32,8 +32,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view k_manifest_name = "manifest.json";
-
 struct ExportArgs {
   std::string connection;
   std::vector<std::string> types;
@@ -332,19 +330,16 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
 // with the file's SHA-256, and no partial file is left) is left as it is.
 void leave_finished(const std::string& folder, const std::vector<Destination>& destinations,
                     std::vector<engine::TypeSummary>& summaries, std::vector<char>& done_before) {
-  const auto earlier = engine::read_manifest_types(fs::path(folder) / k_manifest_name);
+  const auto manifest = engine::read_manifest_types(fs::path(folder) / engine::k_manifest_name);
   for (size_t i = 0; i < destinations.size(); ++i) {
     const fs::path path = *destinations[i].path;
     std::error_code ignored;
-    if (!fs::exists(path, ignored) || fs::exists(output::state_path(path), ignored)) continue;
-    for (const auto& entry : earlier) {
-      if (entry.type != destinations[i].type || entry.status != engine::TypeStatus::complete ||
-          entry.file != path.filename().string() || entry.sha256 != engine::sha256_of_file(path))
-        continue;
-      summaries[i] = entry;
-      done_before[i] = 1;
-      log::info("{}: {} was finished by an earlier run; left as it is", entry.type, path.string());
-    }
+    if (fs::exists(output::state_path(path), ignored)) continue;  // a later run began it again
+    auto entry = engine::finished_earlier(manifest, destinations[i].type, path);
+    if (!entry) continue;
+    summaries[i] = std::move(*entry);
+    done_before[i] = 1;
+    log::info("{}: {} was finished by an earlier run; left as it is", destinations[i].type, path.string());
   }
 }
 
@@ -357,7 +352,7 @@ void report_run(const ExportArgs& args, const store::Connection& connection, con
                                started_at,      now_rfc3339(),       std::move(summaries)};
   const std::string text = engine::summary_json(run);
   if (plan.folder) {
-    auto manifest = output::AtomicFile::create(fs::path(*plan.folder) / k_manifest_name);
+    auto manifest = output::AtomicFile::create(fs::path(*plan.folder) / engine::k_manifest_name);
     output::write_all(manifest.stream(), text);
     manifest.commit();
   }

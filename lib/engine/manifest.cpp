@@ -130,6 +130,17 @@ std::vector<TypeSummary> read_manifest_types(const std::filesystem::path& path) 
   return found;
 }
 
+std::optional<TypeSummary> finished_earlier(const std::vector<TypeSummary>& manifest, std::string_view type,
+                                            const std::filesystem::path& path) {
+  std::error_code ignored;
+  if (!std::filesystem::exists(path, ignored)) return std::nullopt;
+  for (const auto& entry : manifest)
+    if (entry.type == type && entry.status == TypeStatus::complete && entry.file == path.filename().string() &&
+        entry.sha256 == sha256_of_file(path))
+      return entry;
+  return std::nullopt;
+}
+
 std::string sha256_of_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)

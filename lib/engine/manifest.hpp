@@ -7,11 +7,14 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/core/error.hpp"
 
 namespace crmexport::engine {
+
+inline constexpr std::string_view k_manifest_name = "manifest.json";  // in the -o DIR/ folder
 
 enum class TypeStatus { complete, unfinished, not_started };
 
@@ -48,6 +51,10 @@ std::string summary_json(const RunSummary& run);
 // The entries of an earlier manifest (for `--resume` to carry complete types over); empty when
 // there is none or it cannot be read.
 std::vector<TypeSummary> read_manifest_types(const std::filesystem::path& path);
+// The entry of an earlier manifest saying that `type`'s file at `path` was complete, when the
+// file is still what it described (same name and SHA-256); nullopt otherwise.
+std::optional<TypeSummary> finished_earlier(const std::vector<TypeSummary>& manifest, std::string_view type,
+                                            const std::filesystem::path& path);
 // The file's SHA-256 in lower-case hex. Throws Fatal(runtime) naming the file when it cannot be read.
 std::string sha256_of_file(const std::filesystem::path& path);
 
