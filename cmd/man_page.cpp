@@ -99,8 +99,10 @@ RFC 4180 with CRLF line ends and a header line. Nested objects become dot\-path 
 one cell of compact JSON, null an empty cell. \fB\-\-fields\fR chooses and orders the columns.
 .PP
 With \fB\-o\fR \fIFILE\fR the format follows the extension (.ndjson, .jsonl, .json, .csv) unless
-\fB\-f\fR says otherwise; \fB\-o\fR \fIDIR/\fR writes \fIDIR/TYPE.EXT\fR for each type. Files
-appear complete or not at all.
+\fB\-f\fR says otherwise; \fB\-o\fR \fIDIR/\fR writes \fIDIR/TYPE.EXT\fR for each type, and
+\fIDIR/manifest.json\fR (counts, the provider's totals, SHA-256 of each file). Files appear complete
+or not at all: an export that stops early keeps \fIFILE.partial\fR and its state, and the same
+command with \fB\-\-resume\fR finishes it.
 )";
 
 constexpr std::string_view k_exit_status = R"(.TP
@@ -122,6 +124,12 @@ Rate limit not recovered within the retry budget.
 .TP
 \fB5\fR
 The provider failed: 5xx after retries, another 4xx, or a malformed answer.
+.TP
+\fB6\fR
+With \fB\-\-strict\fR: a type's record count differs from the total the provider reported.
+.TP
+\fB130\fR, \fB143\fR
+Interrupted by SIGINT or SIGTERM.
 )";
 
 constexpr std::string_view k_environment = R"(.TP

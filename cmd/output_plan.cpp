@@ -37,6 +37,7 @@ OutputPlan plan_output(const std::vector<std::string>& types, const std::string&
     fs::create_directories(output, error);
     if (error) throw Fatal(ErrorKind::runtime, fmt::format("cannot create folder '{}': {}", output, error.message()));
     plan.format = chosen.value_or(output::Format::ndjson);
+    plan.folder = output;
     for (const auto& type : types)
       plan.destinations.push_back(
           {type, (fs::path(output) / fmt::format("{}.{}", type, output::extension(plan.format))).string()});

@@ -19,6 +19,7 @@ struct Destination {
 struct OutputPlan {
   output::Format format = output::Format::ndjson;
   std::vector<Destination> destinations;  // one per type, in the order given
+  std::optional<std::string> folder;      // -o DIR/
 };
 
 // Usage error (exit 2) when -o and the types do not fit together; creates a missing DIR/.

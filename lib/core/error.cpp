@@ -16,6 +16,8 @@ int exit_code(ErrorKind kind) {
       return 4;
     case ErrorKind::provider:
       return 5;
+    case ErrorKind::incomplete:
+      return 6;
     case ErrorKind::network:
     case ErrorKind::runtime:
       return 1;

@@ -17,6 +17,7 @@ enum class ErrorKind {
   network,       // could not talk to the provider at all: exit 1
   runtime,       // anything else (disk, store): exit 1
   interrupted,   // SIGINT or SIGTERM (lib/core/interrupt.hpp): exit 130 or 143; never retried
+  incomplete,    // export --strict: a type's count differs from the provider's own total: exit 6
 };
 
 struct Error {

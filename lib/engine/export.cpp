@@ -39,6 +39,7 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     if (read.next) written_up_to = {*read.next, 0};
     ++result.pages;
     progress.update(result.records, result.pages);
+    if (options.on_page_written) options.on_page_written(format_resume(owner, written_up_to), !read.next, result);
 
     if (index < records.size()) {  // --max-records stopped inside this page
       result.resume_cursor = format_resume(owner, {std::string(read.position), static_cast<long>(index)});
@@ -62,9 +63,11 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   result.requests = meter.requests;
   result.tokens = meter.tokens;
   if (!read) {
-    if (read.error().kind != ErrorKind::interrupted) return std::unexpected(read.error());
-    result.interrupted = true;
-    result.resume_cursor = format_resume(owner, written_up_to);
+    result.interrupted = read.error().kind == ErrorKind::interrupted;
+    result.failure = read.error();
+    // Before the first page of a whole export there is nothing to resume: the export starts again.
+    if (result.pages > 0 || !start->position.empty() || result.interrupted)
+      result.resume_cursor = format_resume(owner, written_up_to);
     return result;
   }
   if (read->budget_stop) {

@@ -32,15 +32,6 @@ namespace {
               fmt::format("cannot {} {}: {}{}", action, path.string(), std::strerror(error_number), advice));
 }
 
-// A rename is only durable once the folder's entry is on disk too. Best effort: some filesystems
-// refuse fsync on a folder, and the file itself is already complete by then.
-void sync_folder(const std::filesystem::path& folder) {
-  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 // When this process began: a temporary file older than that cannot be one this run is writing.
 const auto k_process_start = std::filesystem::file_time_type::clock::now();
 
@@ -86,6 +77,13 @@ bool is_ours(const std::string& name) {
   return g_ours.contains(name);
 }
 
+std::string random_suffix() {
+  std::random_device device;
+  return fmt::format("{:08x}", device());
+}
+
+}  // namespace
+
 // A run killed with kill -9 (or a power cut) leaves its temporary file behind. The next run in the
 // folder removes those whose process is gone (or whose pid is now ours, as happens in containers)
 // and that are older than this process: never a file a live export is writing.
@@ -102,12 +100,23 @@ void remove_stale_temporaries(const std::filesystem::path& folder) {
   }
 }
 
-std::string random_suffix() {
-  std::random_device device;
-  return fmt::format("{:08x}", device());
+int sync_and_close(std::FILE* stream) noexcept {
+  errno = 0;
+  int error_number = 0;
+  if (std::fflush(stream) != 0 || ::fsync(::fileno(stream)) != 0) error_number = errno != 0 ? errno : EIO;
+  errno = 0;
+  if (std::fclose(stream) != 0 && error_number == 0) error_number = errno != 0 ? errno : EIO;
+  return error_number;
 }
 
-}  // namespace
+// A rename is only durable once the folder's entry is on disk too. Best effort: some filesystems
+// refuse fsync on a folder, and the file itself is already complete by then.
+void sync_folder(const std::filesystem::path& folder) {
+  const int fd = ::open(folder.empty() ? "." : folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
 
 AtomicFile AtomicFile::create(const std::filesystem::path& final_path) {
   if (!final_path.has_filename()) throw_file_error("create", final_path, EISDIR, "; give a file name, not a folder");
@@ -164,14 +173,9 @@ void AtomicFile::discard() noexcept {
 
 void AtomicFile::commit() {
   if (m_stream == nullptr) throw Fatal(ErrorKind::runtime, "output file committed twice; this is a bug in crmexport");
-  std::FILE* stream = std::exchange(m_stream, nullptr);
-  errno = 0;
   // fsync before rename: otherwise a crash could leave the final name pointing at an empty file.
-  int error_number = 0;
-  if (std::fflush(stream) != 0 || ::fsync(::fileno(stream)) != 0) error_number = errno != 0 ? errno : EIO;
-  errno = 0;
-  if (std::fclose(stream) != 0 && error_number == 0) error_number = errno != 0 ? errno : EIO;
-  if (error_number != 0) throw_file_error("write", m_final_path, error_number);
+  if (const int error_number = sync_and_close(std::exchange(m_stream, nullptr)); error_number != 0)
+    throw_file_error("write", m_final_path, error_number);
   if (::rename(m_temporary_path.c_str(), m_final_path.c_str()) != 0) {
     throw_file_error("write", m_final_path, errno, fmt::format(" (renaming {} failed)", m_temporary_path.string()));
   }

@@ -7,6 +7,15 @@
 
 namespace crmexport::output {
 
+// Removes the temporary files (`.NAME.EXT.tmp-PID-RANDOM`) that runs killed with kill -9 left in
+// `folder`: those whose process is gone and that are older than this process. Says so on stderr.
+void remove_stale_temporaries(const std::filesystem::path& folder);
+// Flushes, syncs to disk and closes `stream`: the errno of the first failure, 0 when none. Before
+// a rename that makes a file visible, so that a crash cannot leave the name on missing bytes.
+int sync_and_close(std::FILE* stream) noexcept;
+// Makes a rename in `folder` durable (fsync of the folder); best effort, as some filesystems refuse.
+void sync_folder(const std::filesystem::path& folder);
+
 class AtomicFile {
  public:
   // Opens `.<final name>.tmp-<pid>-<random>` next to `final_path` (O_EXCL, mode 0644 less the

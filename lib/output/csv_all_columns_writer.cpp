@@ -17,14 +17,15 @@ namespace {
 
 class CsvAllColumnsWriter final : public RecordWriter {
  public:
-  explicit CsvAllColumnsWriter(std::FILE* out) : m_out(out) {}
+  CsvAllColumnsWriter(std::FILE* out, std::FILE* spool) : m_out(out), m_spool(spool) {
+    if (spool == nullptr) return;
+    m_spool.start_reading();
+    while (const auto record_json = m_spool.read_line()) add_columns(*record_json);
+    m_spool.continue_appending();
+  }
 
   void write(std::string_view record_json) override {
-    for_each_cell(record_json, [this](std::string_view path, std::string_view /*text*/) {
-      if (m_positions.contains(path)) return;
-      m_positions.emplace(std::string(path), m_columns.size());
-      m_columns.emplace_back(path);
-    });
+    add_columns(record_json);
     // Compact JSON has no raw newline; any other would be whitespace between tokens, where a
     // space means the same and keeps the one-record-per-line spool intact.
     if (record_json.find('\n') == std::string_view::npos) {
@@ -67,6 +68,14 @@ class CsvAllColumnsWriter final : public RecordWriter {
   }
 
  private:
+  void add_columns(std::string_view record_json) {
+    for_each_cell(record_json, [this](std::string_view path, std::string_view /*text*/) {
+      if (m_positions.contains(path)) return;
+      m_positions.emplace(std::string(path), m_columns.size());
+      m_columns.emplace_back(path);
+    });
+  }
+
   std::FILE* m_out;
   SpoolFile m_spool;
   std::vector<std::string> m_columns;                                                // in first-seen order
@@ -75,8 +84,8 @@ class CsvAllColumnsWriter final : public RecordWriter {
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> make_csv_all_columns_writer(std::FILE* out) {
-  return std::make_unique<CsvAllColumnsWriter>(out);
+std::unique_ptr<RecordWriter> make_csv_all_columns_writer(std::FILE* out, std::FILE* spool) {
+  return std::make_unique<CsvAllColumnsWriter>(out, spool);
 }
 
 }  // namespace crmexport::output

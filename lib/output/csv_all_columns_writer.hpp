@@ -10,6 +10,9 @@
 namespace crmexport::output {
 
 // Creates the spool file at once, so that an unwritable /tmp fails before any request is made.
-std::unique_ptr<RecordWriter> make_csv_all_columns_writer(std::FILE* out);
+// `spool`: nullptr for an anonymous file in /tmp; else a file the caller owns (a partial file kept
+// for --resume), whose lines are records already spooled: their columns come first, in the
+// order an uninterrupted run would have seen them, so the header is the same.
+std::unique_ptr<RecordWriter> make_csv_all_columns_writer(std::FILE* out, std::FILE* spool = nullptr);
 
 }  // namespace crmexport::output

@@ -13,8 +13,8 @@ namespace {
 
 class CsvChosenColumnsWriter final : public RecordWriter {
  public:
-  CsvChosenColumnsWriter(std::FILE* out, std::vector<std::string> fields)
-      : m_out(out), m_fields(std::move(fields)), m_cells(m_fields.size()) {
+  CsvChosenColumnsWriter(std::FILE* out, std::vector<std::string> fields, bool header_written)
+      : m_out(out), m_fields(std::move(fields)), m_cells(m_fields.size()), m_header_written(header_written) {
     for (size_t i = 0; i < m_fields.size(); ++i) m_positions[m_fields[i]].push_back(i);
   }
 
@@ -56,13 +56,14 @@ class CsvChosenColumnsWriter final : public RecordWriter {
   std::unordered_map<std::string, std::vector<size_t>, StringHash, std::equal_to<>> m_positions;  // path -> columns
   std::vector<std::string> m_cells;  // the row being built, reused so rows do not allocate
   std::string m_line;
-  bool m_header_written = false;
+  bool m_header_written;
 };
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> make_csv_chosen_columns_writer(std::FILE* out, std::vector<std::string> fields) {
-  return std::make_unique<CsvChosenColumnsWriter>(out, std::move(fields));
+std::unique_ptr<RecordWriter> make_csv_chosen_columns_writer(std::FILE* out, std::vector<std::string> fields,
+                                                             bool header_written) {
+  return std::make_unique<CsvChosenColumnsWriter>(out, std::move(fields), header_written);
 }
 
 }  // namespace crmexport::output

@@ -11,6 +11,8 @@
 namespace crmexport::output {
 
 // `fields` are dot paths, in column order, not empty; a path may be given twice.
-std::unique_ptr<RecordWriter> make_csv_chosen_columns_writer(std::FILE* out, std::vector<std::string> fields);
+// `header_written`: the output already starts with the header (a resumed partial file).
+std::unique_ptr<RecordWriter> make_csv_chosen_columns_writer(std::FILE* out, std::vector<std::string> fields,
+                                                             bool header_written = false);
 
 }  // namespace crmexport::output

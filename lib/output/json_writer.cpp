@@ -7,7 +7,7 @@ namespace {
 
 class JsonWriter final : public RecordWriter {
  public:
-  explicit JsonWriter(std::FILE* out) : m_out(out) {}
+  JsonWriter(std::FILE* out, bool has_records) : m_out(out), m_has_records(has_records) {}
 
   void write(std::string_view record_json) override {
     // The opening bracket waits for the first record so that an empty export can be "[]".
@@ -25,13 +25,13 @@ class JsonWriter final : public RecordWriter {
 
  private:
   std::FILE* m_out;
-  bool m_has_records = false;
+  bool m_has_records;
 };
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> make_json_writer(std::FILE* out, const WriterOptions& /*options*/) {
-  return std::make_unique<JsonWriter>(out);
+std::unique_ptr<RecordWriter> make_json_writer(std::FILE* out, const WriterOptions& options) {
+  return std::make_unique<JsonWriter>(out, options.records_before > 0);
 }
 
 }  // namespace crmexport::output

@@ -10,8 +10,9 @@ namespace crmexport::output {
 
 class SpoolFile {
  public:
-  // Creates the temporary file; throws Fatal(runtime) when it cannot.
-  SpoolFile();
+  // `borrowed`: nullptr to create the temporary file (throws Fatal(runtime) when it cannot); else
+  // a file the caller owns and closes, positioned at its end.
+  explicit SpoolFile(std::FILE* borrowed = nullptr);
   ~SpoolFile();
   SpoolFile(const SpoolFile&) = delete;
   SpoolFile& operator=(const SpoolFile&) = delete;
@@ -20,13 +21,16 @@ class SpoolFile {
   void append_line(std::string_view line);
   // Hands buffered lines to the kernel, so that a full disk is reported while the export runs.
   void flush();
-  // Goes back to the first line; call once, after the last append_line().
+  // Goes back to the first line: after the last append_line(), or to read a borrowed file's lines.
   void start_reading();
+  // After reading a borrowed file's lines: appends go after them.
+  void continue_appending();
   // The next line without its newline, valid until the next call; nullopt after the last one.
   std::optional<std::string_view> read_line();
 
  private:
   std::FILE* m_file = nullptr;
+  bool m_owned = true;
   char* m_line = nullptr;  // getline's buffer: grows to the longest record, not with their number
   size_t m_line_capacity = 0;
 };

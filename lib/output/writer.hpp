@@ -22,6 +22,12 @@ std::string_view extension(Format format);  // "ndjson", "json", "csv"
 struct WriterOptions {
   // CSV: the columns, as dot paths, in order. Empty: every column any record has.
   std::vector<std::string> fields;
+  // Continuing a partial file (export --resume): records an earlier run wrote to the output, so
+  // that JSON writes its separator, not a second "[", and CSV no second header.
+  long records_before = 0;
+  // CSV with every column: spool records here (a partial file, kept for --resume) instead of an
+  // anonymous file in /tmp; lines already in it are records an earlier run spooled.
+  std::FILE* spool = nullptr;
 };
 
 class RecordWriter {

@@ -4,6 +4,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <set>
 
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -84,10 +85,10 @@ TEST_CASE("export -o DIR/ writes one file per type, JSON arrays hold the same re
     parsed.Parse(text.c_str());
     CHECK_FALSE(parsed.HasParseError());
   }
-  // Nothing but the finished files: no temporary file left behind.
-  int files = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(out)) ++files, (void)entry;
-  CHECK(files == 3);
+  // Nothing but the finished files and the manifest: no temporary or partial file left behind.
+  std::set<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(out)) files.insert(entry.path().filename().string());
+  CHECK(files == std::set<std::string>{"deals.json", "manifest.json", "notes.json", "persons.json"});
 }
 
 TEST_CASE("CSV --raw cells hold each dataset value, flattened by dot path", "[e2e][pipedrive]") {
@@ -289,7 +290,8 @@ TEST_CASE("a cursor printed for another type or API version is refused with exit
   CHECK(s.server.stats() == before);
 }
 
-TEST_CASE("a full disk under -o FILE: exit 1, a message naming the file, nothing at its name", "[e2e][pipedrive][disk]") {
+TEST_CASE("a full disk under -o FILE: exit 1, a message naming the file, the pages written kept for --resume",
+          "[e2e][pipedrive][disk]") {
   SmallDisk disk("256k");
   if (!disk.mounted()) {
     WARN("skipped: " << disk.why_not());
@@ -297,11 +299,26 @@ TEST_CASE("a full disk under -o FILE: exit 1, a message naming the file, nothing
   }
   Setup s({"--records", "2000"});  // about 2 MB of persons
   const std::string target = disk / "persons.ndjson";
-  auto result = s.exportt({"persons", "-o", target});
+  // Pages of 50 persons (about 50 kB): a few fit before the disk is full.
+  auto result = s.exportt({"persons", "--page-size", "50", "-o", target});
   CHECK(result.exit_code == 1);
-  CHECK(untimed(result.err) == "crmexport: error: cannot write " + target +
-                          ": No space left on device; the file was not created or changed (free some space, or "
-                          "write elsewhere with -o)\n");
+  const std::string err = untimed(result.err);
+  CHECK_THAT(err, Catch::StartsWith("crmexport: error: cannot write " + target));
+  CHECK_THAT(err, Catch::Contains(": No space left on device; "));
+  CHECK_THAT(err, Catch::Contains(" records are kept in " + target + ".partial; finish it with the same command and "
+                                  "--resume"));
   CHECK_FALSE(std::filesystem::exists(target));
-  CHECK(std::filesystem::is_empty(disk.dir().path()));  // no temporary file left either
+  // What was kept is a clean prefix (cut back to the last page written), and --resume where
+  // there is room finishes it.
+  const auto kept = lines_of(read_file(target + ".partial"));
+  const auto dataset = s.server.dataset("pipedrive", "persons");
+  REQUIRE(kept.size() < dataset.size());
+  CHECK(kept == std::vector(dataset.begin(), dataset.begin() + static_cast<long>(kept.size())));
+  CHECK_THAT(err, Catch::Contains(std::to_string(kept.size()) + " records are kept"));
+  TempDir roomy;
+  std::filesystem::copy_file(target + ".partial", roomy / "persons.ndjson.partial");
+  std::filesystem::copy_file(target + ".partial.state", roomy / "persons.ndjson.partial.state");
+  auto resumed = s.exportt({"persons", "--page-size", "50", "-o", roomy / "persons.ndjson", "--resume"});
+  CHECK(resumed.exit_code == 0);
+  CHECK(lines_of(read_file(roomy / "persons.ndjson")) == dataset);
 }

@@ -1,6 +1,7 @@
 // Ctrl-C, SIGTERM and kill -9 against a running export: a signal ends the run at the next page
-// boundary with 130/143, removes its temporary file and prints where to resume, and that cursor
-// gives exactly the rest; files a dead run left behind never block the next run and are removed.
+// boundary with 130/143, keeps the pages written in FILE.partial and prints where to resume, and
+// that cursor (or --resume) gives exactly the rest; temporary files a dead run left behind never
+// block the next run and are removed.
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -8,12 +9,14 @@
 #include <utime.h>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <thread>
 
 #include "support/fake_server.hpp"
+#include "support/stopped_runs.hpp"
 
 using namespace crmexport::testing;
 namespace fs = std::filesystem;
@@ -34,12 +37,6 @@ struct Setup {
   }
 };
 
-// Polls until `ready` holds (at most 20 s).
-template <typename Ready>
-void wait_until(Ready ready) {
-  for (int i = 0; i < 2000 && !ready(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  REQUIRE(ready());
-}
 
 std::vector<std::string> temporaries_in(const std::string& folder) {
   std::vector<std::string> names;
@@ -49,12 +46,6 @@ std::vector<std::string> temporaries_in(const std::string& folder) {
   return names;
 }
 
-std::string cursor_in(const std::string& err) {
-  auto at = err.find("--cursor '");
-  REQUIRE(at != std::string::npos);
-  auto start = at + 10;
-  return err.substr(start, err.find('\'', start) - start);
-}
 
 // A pid that no process has: a child that has already been reaped.
 pid_t dead_pid() {
@@ -103,7 +94,7 @@ TEST_CASE("SIGINT and SIGTERM stop an export to stdout at a page boundary, the c
   }
 }
 
-TEST_CASE("SIGTERM during an export to files removes the temporary file and keeps finished types",
+TEST_CASE("SIGTERM during an export to files keeps the pages written for --resume and keeps finished types",
           "[e2e][interrupt]") {
   Setup s;
   TempDir out_dir;
@@ -112,19 +103,19 @@ TEST_CASE("SIGTERM during an export to files removes the temporary file and keep
   // One type at a time: stages finishes first; persons is then interrupted part-way.
   int pid = spawn(s.argv({"stages", "persons", "--page-size", "20", "--jobs", "1", "-o", folder}), scratch / "out",
                   scratch / "err");
-  wait_until([&] {
-    for (const auto& name : temporaries_in(out_dir.path()))
-      if (name.starts_with(".persons.ndjson.tmp-") && fs::file_size(out_dir / name) > 0) return true;
-    return false;
-  });
+  wait_until([&] { return fs::exists(out_dir / "persons.ndjson.partial.state"); });
   kill(pid, SIGTERM);
   REQUIRE(wait_for_exit(pid) == 143);
   const auto message = untimed(read_file(scratch / "err"));
-  CHECK(message == "crmexport: error: persons: interrupted by SIGTERM before the end; nothing was written to " + folder +
-                       "persons.ndjson (its temporary file is removed); run the export again (stages was written "
-                       "completely)\n");
+  const auto kept = lines_of(read_file(out_dir / "persons.ndjson.partial"));
+  CHECK(message == fmt::format("crmexport: error: persons: interrupted by SIGTERM before the end; {} records are kept "
+                               "in {}persons.ndjson.partial; finish it with the same command and --resume (it goes "
+                               "on at --cursor '{}') (stages was written completely)\n",
+                               kept.size(), folder, cursor_in(message)));
   CHECK(temporaries_in(out_dir.path()).empty());
   CHECK_FALSE(fs::exists(out_dir / "persons.ndjson"));
+  const auto persons = s.server.dataset("pipedrive", "persons");
+  CHECK(kept == std::vector(persons.begin(), persons.begin() + static_cast<long>(kept.size())));
   CHECK(lines_of(read_file(out_dir / "stages.ndjson")) == s.server.dataset("pipedrive", "stages"));
   CHECK(read_file(scratch / "out").empty());
 }
@@ -157,22 +148,24 @@ TEST_CASE("temporary files of dead runs neither block nor stay, a live run's fil
   CHECK(fs::exists(out_dir / (".persons.ndjson.tmp-" + dead + "-xyz")));
 }
 
-TEST_CASE("after kill -9 mid-export, a new run into the same folder works and leaves no temporary file",
+TEST_CASE("after kill -9 mid-export, --resume finishes the file from the pages saved, byte-identical",
           "[e2e][interrupt]") {
   Setup s;
   TempDir out_dir;
   TempDir scratch;
   const std::string target = out_dir / "persons.ndjson";
   int pid = spawn(s.argv({"persons", "--page-size", "20", "-o", target}), scratch / "out", scratch / "err");
-  wait_until([&] { return !temporaries_in(out_dir.path()).empty(); });
+  wait_until([&] { return fs::exists(target + ".partial.state"); });
   kill(pid, SIGKILL);
   REQUIRE(wait_for_exit(pid) == 128 + SIGKILL);
-  REQUIRE(temporaries_in(out_dir.path()).size() == 1);  // what kill -9 leaves
+  CHECK(fs::exists(target + ".partial"));  // what kill -9 leaves: the pages and their state
   CHECK_FALSE(fs::exists(target));
 
-  auto again = run_crmexport(s.home, {"export", "pd", "persons", "-o", target});
+  auto again = run_crmexport(s.home, {"export", "pd", "persons", "--page-size", "20", "-o", target, "--resume"});
   REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.err, Catch::Contains("persons: continuing " + target + ".partial after "));
   CHECK(lines_of(read_file(target)) == s.server.dataset("pipedrive", "persons"));
+  CHECK_FALSE(fs::exists(target + ".partial"));
+  CHECK_FALSE(fs::exists(target + ".partial.state"));
   CHECK(temporaries_in(out_dir.path()).empty());
-  CHECK_THAT(again.err, Catch::Contains("left by an earlier crmexport run"));
 }

@@ -125,6 +125,7 @@ class ActiveCampaignProvider final : public FakeProvider {
                  activecampaign::write_fields_page(w, query.offset, query.limit);
                  send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
                }));
+    m_total_offset = state.options().activecampaign_total_offset;
     server.Get(p + "/([A-Za-z]+)", guarded(state, [this](const httplib::Request& req, httplib::Response& res) {
                  const auto type = activecampaign::type_from_resource(req.matches[1].str());
                  if (!type) return send_message(res, 404, "No Result found for route");
@@ -261,7 +262,8 @@ class ActiveCampaignProvider final : public FakeProvider {
     }
     write_key(w, "meta");
     w.StartObject();
-    write_string_field(w, "total", std::to_string(result->total));  // a string, as AC sends it
+    // A string, as AC sends it; off by --activecampaign-total-offset to imitate records added meanwhile.
+    write_string_field(w, "total", std::to_string(result->total + m_total_offset));
     write_key(w, "page_input");
     w.StartObject();
     write_int_field(w, "limit", query.limit);
@@ -279,6 +281,7 @@ class ActiveCampaignProvider final : public FakeProvider {
   Dataset m_dataset;
   std::uint64_t m_seed;
   std::int64_t m_churn_every;
+  std::int64_t m_total_offset = 0;  // --activecampaign-total-offset
   std::atomic<std::int64_t> m_contact_lists{0};
   RateLimiter m_limiter;
   std::mutex m_log_mutex;

@@ -13,6 +13,11 @@ void register_admin_routes(httplib::Server& server, ServerState& state) {
       state.request_stop();
       return httplib::Server::HandlerResponse::Handled;
     }
+    if (req.path == "/_admin/heal" && req.method == "POST") {
+      state.heal();
+      res.set_content("{\"success\":true}", "application/json");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     // Counted before routing so that /_stats, read right after an answer, already includes
     // it; admin paths are left out so that reading the stats does not change them.
     if (!req.path.starts_with("/_")) state.count_request(req.path);

@@ -41,6 +41,9 @@ A fake CRM HTTP server (Pipedrive under /pipedrive, ActiveCampaign under /active
   --inject-429-every N        answer every Nth authenticated API request with 429
   --inject-500-every N        answer every Nth authenticated API request with 500
   --inject-malformed-every N  answer every Nth authenticated API request with truncated JSON
+  --fail-after-requests N     after N authenticated API requests, answer every one with 500
+                              until POST /_admin/heal
+  --activecampaign-total-offset N  add N to every ActiveCampaign meta.total
   --hubspot-burst N           HubSpot requests per interval per token (default 100)
   --hubspot-interval-ms N     HubSpot's rolling interval (default 10000)
   --hubspot-daily-limit N     HubSpot requests per day before a DAILY 429 (default 250000)
@@ -98,6 +101,8 @@ ParsedOptions parse_options(int argc, char** argv) {
       {"--inject-429-every", number_into(o.inject_429_every, std::int64_t{0}, k_i64_max)},
       {"--inject-500-every", number_into(o.inject_500_every, std::int64_t{0}, k_i64_max)},
       {"--inject-malformed-every", number_into(o.inject_malformed_every, std::int64_t{0}, k_i64_max)},
+      {"--fail-after-requests", number_into(o.fail_after_requests, std::int64_t{0}, k_i64_max)},
+      {"--activecampaign-total-offset", number_into(o.activecampaign_total_offset, std::int64_t{0}, k_i64_max)},
       {"--hubspot-burst", number_into(o.hubspot_burst, 1, k_int_max)},
       {"--hubspot-interval-ms", number_into(o.hubspot_interval_ms, 1, k_int_max)},
       {"--hubspot-daily-limit", number_into(o.hubspot_daily_limit, std::int64_t{0}, k_i64_max)},

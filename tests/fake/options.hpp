@@ -21,6 +21,11 @@ struct FakeOptions {
   std::int64_t inject_429_every = 0;
   std::int64_t inject_500_every = 0;
   std::int64_t inject_malformed_every = 0;
+  // After this many authenticated API requests, every one gets 500 until POST /_admin/heal: a
+  // provider failing persistently mid-export, then recovering (0: never).
+  std::int64_t fail_after_requests = 0;
+  // ActiveCampaign: added to every meta.total, as when records were added while an export ran.
+  std::int64_t activecampaign_total_offset = 0;
   std::int64_t churn_every = 0;  // ActiveCampaign: change contacts after every Nth contacts list
   bool verbose = false;
   // HubSpot (FACTS HubSpot §4): requests per rolling interval per token, the interval, the

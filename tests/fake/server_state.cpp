@@ -48,7 +48,9 @@ Injection ServerState::next_injection() {
   {
     const std::lock_guard lock(m_injection_mutex);
     const std::int64_t n = ++m_authenticated;
-    if (!m_last_was_injected) {
+    if (m_options.fail_after_requests > 0 && !m_healed && n > m_options.fail_after_requests) {
+      injection = Injection::server_error;  // persistent: retries do not get through
+    } else if (!m_last_was_injected) {
       if (is_every(n, m_options.inject_429_every))
         injection = Injection::too_many_requests;
       else if (is_every(n, m_options.inject_500_every))
@@ -63,6 +65,11 @@ Injection ServerState::next_injection() {
     ++m_injected;
   }
   return injection;
+}
+
+void ServerState::heal() {
+  const std::lock_guard lock(m_injection_mutex);
+  m_healed = true;
 }
 
 void ServerState::apply_latency() const {

@@ -35,6 +35,8 @@ class ServerState {
   // Whether this authenticated API request gets an injected failure instead of its answer.
   // Never two in a row, so a client that retries once always gets through.
   Injection next_injection();
+  // Ends the persistent failure of --fail-after-requests (POST /_admin/heal).
+  void heal();
 
   void apply_latency() const;
 
@@ -58,6 +60,7 @@ class ServerState {
   std::mutex m_injection_mutex;
   std::int64_t m_authenticated = 0;
   bool m_last_was_injected = false;
+  bool m_healed = false;
 
   std::mutex m_stop_mutex;
   std::condition_variable m_stop_cv;

@@ -23,6 +23,12 @@ std::string FakeServer::stats() const {
   return response ? response->body : std::string();
 }
 
+std::string FakeServer::post(const std::string& path, const std::string& body) const {
+  http::CurlTransport transport;
+  auto response = transport.send(http::Request{"POST", m_url + path, {}, body});
+  return response ? response->body : std::string();
+}
+
 RunResult run_crmexport(const TempDir& store_dir, std::vector<std::string> args, RunOptions options) {
   std::vector<std::string> argv = {CRMEXPORT_BIN, "--store", store_dir / "store.db"};
   argv.insert(argv.end(), args.begin(), args.end());

@@ -72,10 +72,47 @@ TEST_CASE("a cursor the provider repeats ends the run with an error, not a loop"
   rig.transport->answer(200, v2_page({3}, R"("c1")"));
   MemoryWriter writer;
   auto result = rig.run(writer);
-  REQUIRE_FALSE(result);
-  CHECK(result.error().kind == ErrorKind::provider);
-  CHECK_THAT(result.error().message, Catch::Contains("cursor 'c1' again"));
+  REQUIRE(result);
+  REQUIRE(result->failure);
+  CHECK(result->failure->kind == ErrorKind::provider);
+  CHECK_THAT(result->failure->message, Catch::Contains("cursor 'c1' again"));
+  CHECK_FALSE(result->interrupted);
   CHECK(rig.transport->sent().size() == 3);
+}
+
+TEST_CASE("a failure after some pages is a result with the cursor after the last page written, as each page "
+          "reported it",
+          "[engine]") {
+  Rig rig("persons");
+  rig.transport->answer(200, v2_page({1, 2}, R"("c1")"));
+  rig.transport->answer(200, v2_page({3}, R"("c2")"));
+  rig.transport->answer(404, R"({"success":false,"error":"gone"})");
+  MemoryWriter writer;
+  std::vector<std::string> checkpoints;
+  engine::ExportOptions options;
+  options.api_version = "v2";
+  options.on_page_written = [&](const std::string& cursor, bool last, const engine::ExportResult& so_far) {
+    checkpoints.push_back(fmt::format("{} {} {} {}", cursor, last, so_far.records, so_far.pages));
+  };
+  auto result = rig.run(writer, options);
+  REQUIRE(result);
+  REQUIRE(result->failure);
+  CHECK(result->failure->kind == ErrorKind::provider);
+  CHECK(result->resume_cursor == "pipedrive.v2.persons:c2");
+  CHECK(result->records == 3);
+  CHECK(checkpoints ==
+        std::vector<std::string>{"pipedrive.v2.persons:c1 false 2 1", "pipedrive.v2.persons:c2 false 3 2"});
+}
+
+TEST_CASE("a failure on the first page of a whole export has nothing to resume", "[engine]") {
+  Rig rig("persons");
+  rig.transport->answer(404, R"({"success":false,"error":"gone"})");
+  MemoryWriter writer;
+  auto result = rig.run(writer);
+  REQUIRE(result);
+  REQUIRE(result->failure);
+  CHECK_FALSE(result->resume_cursor);
+  CHECK(result->pages == 0);
 }
 
 TEST_CASE("a record limit inside a page resumes with a skip, at a page end with the next cursor", "[engine]") {

@@ -1,0 +1,166 @@
+#include "lib/engine/manifest.hpp"
+
+#include <fmt/format.h>
+#include <openssl/evp.h>
+#include <rapidjson/prettywriter.h>
+#include <rapidjson/stringbuffer.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <sstream>
+
+#include "lib/json/fields.hpp"
+#include "lib/json/parse.hpp"
+
+namespace crmexport::engine {
+namespace {
+
+using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+constexpr std::array k_status_names{"complete", "unfinished", "not started"};
+
+void string_or_null(JsonWriter& w, const std::optional<std::string>& value) {
+  if (value)
+    w.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
+  else
+    w.Null();
+}
+
+void text(JsonWriter& w, std::string_view key, std::string_view value) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+void write_type(JsonWriter& w, const TypeSummary& type) {
+  w.StartObject();
+  text(w, "type", type.type);
+  text(w, "status", k_status_names[static_cast<size_t>(type.status)]);
+  w.Key("file");
+  string_or_null(w, type.file);
+  text(w, "format", type.format);
+  w.Key("records");
+  w.Int64(type.records);
+  w.Key("pages");
+  w.Int64(type.pages);
+  w.Key("requests");
+  w.Int64(type.requests);
+  w.Key("seconds");
+  w.Double(type.seconds);
+  w.Key("provider_total");
+  if (type.provider_total)
+    w.Int64(*type.provider_total);
+  else
+    w.Null();
+  w.Key("count_matches");
+  if (auto matches = count_matches(type))
+    w.Bool(*matches);
+  else
+    w.Null();
+  w.Key("resume_cursor");
+  string_or_null(w, type.resume_cursor);
+  w.Key("next_since");
+  string_or_null(w, type.next_since.empty() ? std::nullopt : std::optional(type.next_since));
+  w.Key("sha256");
+  string_or_null(w, type.sha256);
+  w.EndObject();
+}
+
+}  // namespace
+
+std::optional<bool> count_matches(const TypeSummary& type) {
+  // Only a whole export can be held to the total: an unfinished one is short by design.
+  if (!type.provider_total || type.status != TypeStatus::complete) return std::nullopt;
+  return *type.provider_total == type.records;
+}
+
+std::string summary_json(const RunSummary& run) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.SetIndent(' ', 2);
+  w.SetMaxDecimalPlaces(3);
+  w.StartObject();
+  text(w, "crmexport_version", CRMEXPORT_VERSION);
+  w.Key("connection");
+  w.StartObject();
+  text(w, "name", run.connection);
+  text(w, "provider", run.provider);
+  w.EndObject();
+  text(w, "api_version", run.api_version);
+  text(w, "started_at", run.started_at);
+  text(w, "finished_at", run.finished_at);
+  w.Key("types");
+  w.StartArray();
+  for (const auto& type : run.types) write_type(w, type);
+  w.EndArray();
+  w.EndObject();
+  return std::string(buffer.GetString()) + "\n";
+}
+
+std::vector<TypeSummary> read_manifest_types(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return {};
+  std::stringstream content;
+  content << in.rdbuf();
+  rapidjson::Document document;
+  if (json::parse_dom(document, content.str()) != json::Parsed::ok) return {};
+  const auto* types = json::find(document, "/types");
+  if (types == nullptr || !types->IsArray()) return {};
+  std::vector<TypeSummary> found;
+  for (const auto& entry : types->GetArray()) {
+    TypeSummary type;
+    type.type = json::text_at(entry, "/type").value_or("");
+    const auto status = json::text_at(entry, "/status").value_or("");
+    for (size_t i = 0; i < k_status_names.size(); ++i)
+      if (status == k_status_names[i]) type.status = static_cast<TypeStatus>(i);
+    type.file = json::text_at(entry, "/file");
+    type.format = json::text_at(entry, "/format").value_or("");
+    type.records = json::int_at(entry, "/records").value_or(0);
+    type.pages = json::int_at(entry, "/pages").value_or(0);
+    type.requests = json::int_at(entry, "/requests").value_or(0);
+    if (const auto* seconds = json::find(entry, "/seconds"); seconds != nullptr && seconds->IsNumber())
+      type.seconds = seconds->GetDouble();
+    if (auto total = json::int_at(entry, "/provider_total")) type.provider_total = *total;
+    type.next_since = json::text_at(entry, "/next_since").value_or("");
+    type.sha256 = json::text_at(entry, "/sha256");
+    found.push_back(std::move(type));
+  }
+  return found;
+}
+
+std::optional<TypeSummary> finished_earlier(const std::vector<TypeSummary>& manifest, std::string_view type,
+                                            const std::filesystem::path& path) {
+  std::error_code ignored;
+  if (!std::filesystem::exists(path, ignored)) return std::nullopt;
+  for (const auto& entry : manifest)
+    if (entry.type == type && entry.status == TypeStatus::complete && entry.file == path.filename().string() &&
+        entry.sha256 == sha256_of_file(path))
+      return entry;
+  return std::nullopt;
+}
+
+std::string sha256_of_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw Fatal(ErrorKind::runtime,
+                fmt::format("cannot read {} for its SHA-256: {}", path.string(), std::strerror(errno)));
+  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1)
+    throw Fatal(ErrorKind::runtime, "OpenSSL cannot compute SHA-256 here; this crmexport is broken");
+  std::array<char, 1 << 16> block{};
+  while (in) {
+    in.read(block.data(), block.size());
+    if (in.gcount() > 0) EVP_DigestUpdate(context.get(), block.data(), static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw Fatal(ErrorKind::runtime, fmt::format("cannot read {} for its SHA-256", path.string()));
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  EVP_DigestFinal_ex(context.get(), digest.data(), &length);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
+  return hex;
+}
+
+}  // namespace crmexport::engine
