@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <mutex>
 
 #include "lib/store/backend.hpp"
 #include "lib/store/pg_connection.hpp"
@@ -81,6 +82,7 @@ class PostgresBackend : public Backend {
       : m_connection(std::move(connection)), m_schema_version(schema_version) {}
 
   Result<void> add(const Connection& c, bool replace) override {
+    const std::lock_guard lock(m_mutex);
     const auto insert = fmt::format(
         "INSERT INTO crmexport_store.connections(name, provider, base_url, api_version, auth_kind, secret, "
         "created_at, updated_at) VALUES($1, $2, $3, $4, $5, $6, {0}, {0}) ON CONFLICT(name) ",
@@ -101,10 +103,12 @@ class PostgresBackend : public Backend {
   }
 
   Result<std::optional<Connection>> find(std::string_view name) override {
+    const std::lock_guard lock(m_mutex);
     return find_where(name, "");
   }
 
   Result<std::vector<Connection>> list(std::string_view provider) override {
+    const std::lock_guard lock(m_mutex);
     auto rows = m_connection.exec(
         provider.empty() ? "list the connections" : fmt::format("list the {} connections", provider),
         std::string(k_select) + "WHERE $1 = '' OR provider = $1" + k_by_name, {text(provider)});
@@ -115,6 +119,7 @@ class PostgresBackend : public Backend {
   }
 
   Result<bool> remove(std::string_view name) override {
+    const std::lock_guard lock(m_mutex);
     auto erased = m_connection.exec(fmt::format("remove the connection '{}'", name),
                                     "DELETE FROM crmexport_store.connections WHERE name = $1", {text(name)});
     if (!erased) return std::unexpected(erased.error());
@@ -122,6 +127,7 @@ class PostgresBackend : public Backend {
   }
 
   Result<void> update_secret(std::string_view name, std::string_view secret) override {
+    const std::lock_guard lock(m_mutex);
     auto updated = m_connection.exec(
         fmt::format("save the new secret of '{}'", name),
         fmt::format("UPDATE crmexport_store.connections SET secret = $2, updated_at = {} WHERE name = $1", k_now),
@@ -137,6 +143,7 @@ class PostgresBackend : public Backend {
   // SELECT ... FOR UPDATE holds the row until COMMIT: a refresh on any host waits there, then
   // reads the secret this one saved, as the SQLite store does under its write lock.
   Result<void> refresh(std::string_view name, const Renew& renew) override {
+    const std::lock_guard lock(m_mutex);
     const auto doing = fmt::format("renew the token of '{}'", name);
     auto transaction = PgTransaction::begin(m_connection, doing);
     if (!transaction) return std::unexpected(transaction.error());
@@ -156,6 +163,7 @@ class PostgresBackend : public Backend {
   }
 
   Result<std::vector<fields::Field>> load_field_names(std::string_view connection, std::string_view type) override {
+    const std::lock_guard lock(m_mutex);
     auto rows = m_connection.exec(
         fmt::format("read the field names of {} {}", connection, type),
         "SELECT key, name, label, field_type, custom, multiple, options FROM crmexport_store.field_names "
@@ -179,6 +187,7 @@ class PostgresBackend : public Backend {
 
   Result<void> save_field_names(std::string_view connection, std::string_view type,
                                 const std::vector<fields::Field>& fields) override {
+    const std::lock_guard lock(m_mutex);
     const auto doing = fmt::format("save the field names of {} {}", connection, type);
     const auto upsert = fmt::format(
         "INSERT INTO crmexport_store.field_names(connection, type, key, name, label, field_type, custom, multiple, "
@@ -212,6 +221,9 @@ class PostgresBackend : public Backend {
     return read_connection(*rows, 0);
   }
 
+  // A libpq connection serves one thread at a time, and a transaction (refresh, field names)
+  // spans several statements: one call at a time, whichever threads share the Store.
+  std::recursive_mutex m_mutex;
   PgConnection m_connection;
   int m_schema_version = 0;
 };

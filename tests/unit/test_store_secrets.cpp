@@ -10,6 +10,7 @@
 
 #include "lib/core/redact.hpp"
 #include "lib/store/field_names.hpp"
+#include "lib/store/pg_connection.hpp"
 #include "lib/store/store.hpp"
 #include "support/scoped_env.hpp"
 #include "support/store_location.hpp"
@@ -323,4 +324,33 @@ TEST_CASE("a store key is 32 bytes in hex or base64, from the environment or a p
   CHECK(absent.error().message == "CRMEXPORT_STORE_KEY_FILE names " + (folder / "absent.key") +
                                       ", which is not a readable file; point it at the key file, or make one with "
                                       "`crmexport auth keygen`");
+}
+
+TEST_CASE("a PostgreSQL store that cannot be reached, or is newer, is a runtime error that shows no password",
+          "[store][postgres]") {
+  crmexport::redact::clear_secrets();
+  const TempDir nowhere;
+  const std::string uri = "postgresql://me:hunter2-secret@/crm?host=" + (nowhere / "no-socket");
+  CHECK(crmexport::store::shown_uri(uri) == "postgresql://me:***@/crm?host=" + (nowhere / "no-socket"));
+  CHECK(crmexport::store::shown_uri("postgres:///crm?user=me&password=hunter2-secret&host=/h") ==
+        "postgres:///crm?user=me&password=***&host=/h");
+  CHECK(crmexport::redact::apply("said hunter2-secret") == "said [REDACTED]");
+  auto refused = Store::open(uri, std::nullopt);
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == ErrorKind::runtime);
+  CHECK_THAT(refused.error().message,
+             Catch::StartsWith("could not connect to the credential store postgresql://me:***@/crm?host="));
+  CHECK_THAT(refused.error().message,
+             Catch::EndsWith("; check the URI given to --store or CRMEXPORT_STORE, and that the server runs"));
+  CHECK(refused.error().message.find("hunter2") == std::string::npos);
+
+  const StoreLocation where(StoreLocation::k_postgresql);
+  REQUIRE(Store::open(where.location(), std::nullopt));
+  where.psql("UPDATE crmexport_store.schema_version SET version = 99");
+  auto newer = Store::open(where.location(), std::nullopt);
+  REQUIRE_FALSE(newer);
+  CHECK(newer.error().kind == ErrorKind::runtime);
+  CHECK(newer.error().message == "the credential store " + where.location() +
+                                     " was written by a newer crmexport (schema 99, this one knows 2); upgrade "
+                                     "crmexport to use it");
 }
