@@ -228,27 +228,51 @@ class PostgresBackend : public Backend {
   int m_schema_version = 0;
 };
 
-// Brings the schema up to date in one transaction under an advisory lock, and returns its
-// version; runtime error asking to upgrade crmexport when the database is newer.
-Result<int> migrate(PgConnection& connection) {
-  constexpr std::string_view doing = "update its schema";
-  auto transaction = PgTransaction::begin(connection, doing);
-  if (!transaction) return std::unexpected(transaction.error());
-  for (const char* sql : {k_migration_lock, "CREATE SCHEMA IF NOT EXISTS crmexport_store",
-                          "CREATE TABLE IF NOT EXISTS crmexport_store.schema_version(version integer NOT NULL)"})
-    if (auto done = connection.exec(doing, sql); !done) return std::unexpected(done.error());
-  auto current = connection.exec(doing, "SELECT version FROM crmexport_store.schema_version");
+// The recorded schema version; 0 when the store's tables do not exist yet.
+Result<int> read_version(PgConnection& connection, std::string_view doing) {
+  auto current = connection.exec(
+      doing, "SELECT CASE WHEN to_regclass('crmexport_store.schema_version') IS NULL THEN -1 ELSE 0 END");
   if (!current) return std::unexpected(current.error());
-  const int latest = static_cast<int>(k_migration_steps.size());
-  int version = current->rows() == 0 ? 0 : std::stoi(current->text(0, 0));
+  if (current->text(0, 0) == "-1") return 0;
+  auto recorded = connection.exec(doing, "SELECT max(version) FROM crmexport_store.schema_version");
+  if (!recorded) return std::unexpected(recorded.error());
+  return recorded->text(0, 0).empty() ? 0 : std::stoi(recorded->text(0, 0));
+}
+
+// True when `version` is this crmexport's; false when older (to migrate); runtime error asking to
+// upgrade crmexport when newer.
+Result<bool> is_current(const PgConnection& connection, int version, int latest) {
   if (version > latest)
     return fail(ErrorKind::runtime,
                 fmt::format("the credential store {} was written by a newer crmexport (schema {}, this one knows {}); "
                             "upgrade crmexport to use it",
                             connection.shown(), version, latest));
-  if (version == latest) return version;  // (rolled back: nothing was changed)
-  for (; version < latest; ++version)
-    if (auto stepped = connection.exec(doing, std::string(k_migration_steps[static_cast<std::size_t>(version)]));
+  return version == latest;
+}
+
+// Brings the schema up to date in one transaction under an advisory lock, and returns its
+// version. A store already up to date is only read: a role without CREATE on the database can use it.
+Result<int> migrate(PgConnection& connection) {
+  constexpr std::string_view doing = "update its schema";
+  const int latest = static_cast<int>(k_migration_steps.size());
+  auto version = read_version(connection, doing);
+  if (!version) return version;
+  auto current = is_current(connection, *version, latest);
+  if (!current) return std::unexpected(current.error());
+  if (*current) return latest;
+
+  auto transaction = PgTransaction::begin(connection, doing);
+  if (!transaction) return std::unexpected(transaction.error());
+  for (const char* sql : {k_migration_lock, "CREATE SCHEMA IF NOT EXISTS crmexport_store",
+                          "CREATE TABLE IF NOT EXISTS crmexport_store.schema_version(version integer NOT NULL)"})
+    if (auto done = connection.exec(doing, sql); !done) return std::unexpected(done.error());
+  version = read_version(connection, doing);  // again, under the lock: another host may have migrated
+  if (!version) return version;
+  current = is_current(connection, *version, latest);
+  if (!current) return std::unexpected(current.error());
+  if (*current) return latest;  // (rolled back: nothing changed)
+  for (int step = *version; step < latest; ++step)
+    if (auto stepped = connection.exec(doing, std::string(k_migration_steps[static_cast<std::size_t>(step)]));
         !stepped)
       return std::unexpected(stepped.error());
   if (auto cleared = connection.exec(doing, "DELETE FROM crmexport_store.schema_version"); !cleared)

@@ -370,3 +370,18 @@ TEST_CASE("store waits for another writer instead of failing", "[store]") {
   REQUIRE(added);
   CHECK(store.find("waited")->has_value());
 }
+
+TEST_CASE("hosts opening a new PostgreSQL store at once create its schema once", "[store][postgres]") {
+  const StoreLocation where(StoreLocation::k_postgresql);
+  std::vector<std::optional<crmexport::Result<Store>>> opened(4);
+  {
+    std::vector<std::jthread> hosts;
+    for (auto& slot : opened) hosts.emplace_back([&] { slot.emplace(Store::open(where.location(), std::nullopt)); });
+  }
+  for (auto& slot : opened) {
+    REQUIRE(slot->has_value());
+    CHECK((*slot)->schema_version() == 2);
+  }
+  CHECK(where.raw_schema_version() == 2);
+  CHECK(where.psql("SELECT count(*) FROM crmexport_store.schema_version") == "1\n");
+}
