@@ -16,8 +16,8 @@ class TokenVault {
  public:
   virtual ~TokenVault() = default;
   using Update = std::function<Result<OAuthSecret>(OAuthSecret stored)>;
-  // Runs `update` on the secret as stored now, holding the store's write lock; saves (commits)
-  // what it returns before the lock goes. When `update` fails, nothing is saved.
+  // Runs `update` on the secret as stored now, holding the connection against every other
+  // refresh; saves (commits) what it returns before letting go. When `update` fails, nothing is saved.
   virtual Result<OAuthSecret> update_locked(const Update& update) = 0;
 };
 
