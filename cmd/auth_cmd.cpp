@@ -13,6 +13,7 @@
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
 #include "lib/http/url_policy.hpp"
+#include "lib/store/secret_box.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -92,6 +93,7 @@ void add(const Context& context, const AddOptions& options) {
   check_base_url(provider, options.base_url);
   api_version(provider, "", options.api_version);
   auto store = context.open_store();
+  value_or_throw(store.check_secrets_writable());
   if (!options.force && value_or_throw(store.find(name)))
     throw Fatal(ErrorKind::usage, fmt::format("a connection named '{}' exists; pass --force to replace it, or choose "
                                               "another --name",
@@ -139,7 +141,7 @@ void add(const Context& context, const AddOptions& options) {
   }
   if (!options.oauth) value_or_throw(store.add(connection, options.force));
   log::info("saved connection '{}' ({}{}) in {}", name, provider.title,
-            options.base_url.empty() ? "" : ", " + options.base_url, store.path().string());
+            options.base_url.empty() ? "" : ", " + options.base_url, store.location());
 }
 
 void list(const Context& context, bool as_json) {
@@ -166,7 +168,7 @@ void list(const Context& context, bool as_json) {
     return;
   }
   if (connections.empty()) {
-    log::info("no connections in {}; add one with `crmexport auth add PROVIDER --token-stdin`", store.path().string());
+    log::info("no connections in {}; add one with `crmexport auth add PROVIDER --token-stdin`", store.location());
     return;
   }
   fmt::print("{:<20} {:<15} {:<8} {:<14} {}\n", "NAME", "PROVIDER", "AUTH", "SECRET", "BASE URL");
@@ -193,6 +195,9 @@ void remove(const Context& context, const std::string& name) {
   }
   log::info("removed connection '{}'", name);
 }
+
+// A new key for encrypting the store's secrets. It is a secret: stdout only, never a log line.
+void keygen() { fmt::print("{}\n", store::StoreKey::generate_base64()); }
 
 }  // namespace
 
@@ -245,6 +250,10 @@ void register_auth_command(CLI::App& app, Context& context) {
   auto* remove_command = auth->add_subcommand("remove", "delete a connection and its secret");
   remove_command->add_option("name", *name, "connection name")->required();
   remove_command->callback([&context, name] { remove(context, *name); });
+
+  auto* keygen_command = auth->add_subcommand(
+      "keygen", "print a new key for CRMEXPORT_STORE_KEY (encrypts the store's secrets) to stdout");
+  keygen_command->callback([] { keygen(); });
 }
 
 }  // namespace crmexport::cmd

@@ -81,7 +81,7 @@ store::Connection find_connection(const store::Store& store, std::string_view na
     if (of_provider.empty())
       throw Fatal(ErrorKind::auth,
                   fmt::format("no {} connection in {}; add one with `crmexport auth add {} --token-stdin`",
-                              provider->title, store.path().string(), provider->name));
+                              provider->title, store.location(), provider->name));
     throw Fatal(ErrorKind::usage, fmt::format("{} {} connections exist ({}); name the one to use", of_provider.size(),
                                               provider->title, fmt::join(names_of(of_provider), ", ")));
   }
@@ -93,7 +93,7 @@ store::Connection find_connection(const store::Store& store, std::string_view na
   throw Fatal(ErrorKind::usage,
               fmt::format("no connection or provider named '{}'{}; connections in {}: {}; providers: {}; add a "
                           "connection with `crmexport auth add PROVIDER --name {} --token-stdin`",
-                          name_or_provider, did_you_mean(name_or_provider, candidates), store.path().string(),
+                          name_or_provider, did_you_mean(name_or_provider, candidates), store.location(),
                           connection_names.empty() ? "none" : fmt::to_string(fmt::join(connection_names, ", ")),
                           providers::names(), name_or_provider));
 }

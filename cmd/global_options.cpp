@@ -11,7 +11,7 @@ void register_global_options(CLI::App& app, Context& context) {
   app.fallthrough();
   app.set_version_flag("-V,--version", [] { return version_report(); }, "print the version of crmexport and its libraries");
   app.add_option("--store", context.store_path,
-                 "credential store (default: $CRMEXPORT_STORE or "
+                 "credential store: a file, or postgresql://... shared by hosts (default: $CRMEXPORT_STORE or "
                  "$XDG_CONFIG_HOME/crmexport/store.db)");
   app.add_flag("-v,--verbose", context.verbose, "log every request on stderr");
   app.add_flag("-q,--quiet", context.quiet, "no progress or notes on stderr, errors only");

@@ -128,6 +128,7 @@ void login(const Context& context, const LoginOptions& options) {
   check_oauth_url("--token-url", options.urls.token_url);
   check_oauth_url("--base-url", options.base_url);
   auto store = context.open_store();
+  value_or_throw(store.check_secrets_writable());  // before the browser: a grant we could not keep is lost
   if (auto existing = value_or_throw(store.find(name)); existing && existing->provider != provider.name)
     throw Fatal(ErrorKind::usage,
                 fmt::format("a {} connection named '{}' exists; choose another --name", existing->provider, name));
@@ -230,7 +231,7 @@ void login(const Context& context, const LoginOptions& options) {
   connection.auth_kind = "oauth2";
   connection.secret = secret.to_json();
   value_or_throw(store.add(connection, true));
-  log::info("saved connection '{}' ({}, OAuth2) in {}", name, provider.title, store.path().string());
+  log::info("saved connection '{}' ({}, OAuth2) in {}", name, provider.title, store.location());
 }
 
 }  // namespace crmexport::cmd

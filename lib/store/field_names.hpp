@@ -14,14 +14,14 @@ class Statement;
 
 namespace crmexport::store {
 
-// The fields stored for this connection and type, in the order first seen.
+// The fields stored for this connection and type, in the order first seen (Store::load_field_names).
 Result<std::vector<fields::Field>> load_field_names(Store& store, std::string_view connection, std::string_view type);
 // Inserts or updates each field (name, label, type, options); first_seen stays, last_seen is now.
 Result<void> save_field_names(Store& store, std::string_view connection, std::string_view type,
                               const std::vector<fields::Field>& fields);
 
 // One field from a row whose columns from `first` on are key, name, label, field type, custom,
-// multiple, options (JSON): the layout both the store and the mirror select.
+// multiple, options (JSON): the layout the SQLite store and mirror select.
 fields::Field field_from_row(const SQLite::Statement& row, int first = 0);
 
 }  // namespace crmexport::store

@@ -1,34 +1,48 @@
 #pragma once
-// The credential store: connections to CRM accounts and their secrets, in one private SQLite
-// file that several crmexport processes may use at once.
+// The credential store: connections to CRM accounts, their secrets and the readable names given
+// to their fields. It lives in a private SQLite file (one host) or in PostgreSQL (shared by
+// hosts), behind one Backend each (lib/store/backend.hpp); the Store itself encrypts secrets
+// when a key is set (lib/store/secret_box.hpp), so both keep them the same way.
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "lib/core/error.hpp"
+#include "lib/fields/field.hpp"
 #include "lib/store/connection.hpp"
 #include "lib/store/mask.hpp"
+#include "lib/store/secret_box.hpp"
 
 namespace crmexport::store {
 
+class Backend;
+
 class Store {
  public:
-  // Opens or creates the store at `path`: missing parent folders are created 0700, the file 0600
-  // (an existing file readable by group/other is tightened to 0600); applies migrations; waits up
-  // to 5 s for other crmexport processes holding the file locked. Never throws.
-  static Result<Store> open(const std::filesystem::path& path);
+  // Opens or creates the store at `location`: a libpq URI (postgresql:// or postgres://) or a
+  // file path. A file: missing parent folders are created 0700, the file 0600 (an existing file
+  // readable by group/other is tightened); waits up to 5 s for other processes holding it locked.
+  // Either: applies migrations. The key comes from the environment (StoreKey::from_environment).
+  // Never throws.
+  static Result<Store> open(const std::string& location);
+  static Result<Store> open(const std::string& location, std::optional<StoreKey> key);
   // $CRMEXPORT_STORE, else $XDG_CONFIG_HOME/crmexport/store.db, else $HOME/.config/crmexport/store.db
   // (--store is the caller's business); runtime error when none of these is set.
   static Result<std::filesystem::path> default_path();
 
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
   // Saves `connection` (its timestamps are ignored and set here). When the name exists: usage
   // error naming --force unless `replace`, in which case the row is overwritten but keeps created_at.
+  // The secret is encrypted when a key is set; a shared store without a key refuses it (usage).
   Result<void> add(const Connection& connection, bool replace);
-  // The connection called `name`, or nullopt when there is none.
+  // The connection called `name` (secret decrypted), or nullopt when there is none.
   Result<std::optional<Connection>> find(std::string_view name) const;
   // Every connection, ordered by name.
   Result<std::vector<Connection>> list() const;
@@ -38,20 +52,36 @@ class Store {
   Result<bool> remove(std::string_view name);
   // Replaces the secret of `name` and bumps its updated_at; usage error when there is no such connection.
   Result<void> update_secret(std::string_view name, std::string_view secret);
-  // The schema version of the file, as migrated by open().
-  int schema_version() const { return m_schema_version; }
-  // The open database, for callers needing one transaction across reads and writes (OAuth refresh).
-  SQLite::Database& database() { return *m_database; }
-  // The file this store lives in, for messages.
-  const std::filesystem::path& path() const { return m_path; }
+  // Runs `renew` on the secret of `name` as stored now (decrypted), holding it against every
+  // other process's refresh, and saves what it returns (nullopt: nothing to save) before letting
+  // go: how an OAuth refresh stays safe with single-use refresh tokens. When `renew` fails
+  // nothing is saved and its error is returned.
+  using Renew = std::function<Result<std::optional<std::string>>(const std::string& secret)>;
+  Result<void> refresh(std::string_view name, const Renew& renew);
+  // The frozen readable field names of one connection and type, in the order first seen.
+  Result<std::vector<fields::Field>> load_field_names(std::string_view connection, std::string_view type);
+  // Inserts or updates each field (name, label, type, options); first_seen stays, last_seen is now.
+  Result<void> save_field_names(std::string_view connection, std::string_view type,
+                                const std::vector<fields::Field>& fields);
+  // Usage error (naming CRMEXPORT_STORE_KEY) when secrets cannot be saved here: a shared store
+  // without a key. For commands to ask before they obtain a secret they could not keep.
+  Result<void> check_secrets_writable() const;
+  // The schema version, as migrated by open().
+  int schema_version() const;
+  // Where the store lives, for messages: a file path, or a URI without its password.
+  const std::string& location() const;
+  // The key secrets are encrypted with, if any.
+  const std::optional<StoreKey>& key() const { return m_key; }
 
  private:
-  Store(std::filesystem::path path, std::unique_ptr<SQLite::Database> database, int schema_version);
+  Store(std::unique_ptr<Backend> backend, std::optional<StoreKey> key);
+  // What the backend keeps for `secret`: sealed when there is a key; refused by a shared store without one.
+  Result<std::string> conceal(std::string_view name, std::string_view secret) const;
+  Result<Connection> reveal(Connection connection) const;
+  Result<std::vector<Connection>> reveal_all(Result<std::vector<Connection>> connections) const;
 
-  std::filesystem::path m_path;
-  // Behind a pointer so that database() references survive moving the Store.
-  std::unique_ptr<SQLite::Database> m_database;
-  int m_schema_version = 0;
+  std::unique_ptr<Backend> m_backend;
+  std::optional<StoreKey> m_key;
 };
 
 }  // namespace crmexport::store

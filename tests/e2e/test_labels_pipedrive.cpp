@@ -14,6 +14,7 @@
 #include "support/csv_reader.hpp"
 #include "support/fake_server.hpp"
 #include "support/json_text.hpp"
+#include "support/store_location.hpp"
 
 using namespace crmexport::testing;
 
@@ -94,11 +95,24 @@ std::string labeled_v2(const std::string& record, const std::vector<Definition>&
   return compact(doc);
 }
 
+// crm-fake and a connection "pd" to it, in a store of `store_kind` (a file unless said).
 struct Setup {
   FakeServer server{{"--records", "150"}};
   TempDir home;
-  Setup() { REQUIRE(add_connection(home, server, "pipedrive", "pd").exit_code == 0); }
-  RunResult run(std::vector<std::string> args) { return run_crmexport(home, args); }
+  StoreLocation store;
+  explicit Setup(const std::string& store_kind = StoreLocation::k_sqlite) : store(store_kind) {
+    RunOptions options;
+    options.stdin_text = "fake-token\n";
+    REQUIRE(run({"auth", "add", "pipedrive", "--name", "pd", "--base-url", server.url() + "/pipedrive",
+                 "--token-stdin"},
+                options)
+                .exit_code == 0);
+  }
+  RunResult run(std::vector<std::string> args, RunOptions options = {}) {
+    args.insert(args.begin(), {CRMEXPORT_BIN, "--store", store.location()});
+    if (store.kind() == StoreLocation::k_postgresql) options.env["CRMEXPORT_STORE_KEY"] = std::string(64, 'd');
+    return crmexport::testing::run(args, options);
+  }
 };
 
 // Both sides parsed, so numbers compare by value (exact: full precision, int64) and text by text.
@@ -183,8 +197,8 @@ TEST_CASE("a fresh v2 connection keeps the ids of options the account deleted", 
 }
 
 TEST_CASE("names stay frozen across a rename, deleted options still resolve, --refresh-names renames",
-          "[e2e][labels]") {
-  Setup s;
+          "[e2e][labels][postgres]") {
+  Setup s(GENERATE(as<std::string>{}, StoreLocation::k_sqlite, StoreLocation::k_postgresql));
   auto defs = definitions(s.server, "deals");
   auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
   REQUIRE(deal_type != defs.end());
@@ -207,6 +221,9 @@ TEST_CASE("names stay frozen across a rename, deleted options still resolve, --r
   auto renamed = s.run({"-q", "export", "pd", "deals", "--labels"});
   CHECK(renamed.out.find("\"Kind of deal\":\"Web\"") != std::string::npos);
   CHECK(renamed.out.find("\"Deal type\"") == std::string::npos);
+  if (s.store.kind() == StoreLocation::k_postgresql)  // the frozen names live in the shared store
+    CHECK(s.store.psql("SELECT label FROM crmexport_store.field_names WHERE connection = 'pd' AND type = 'deals' "
+                       "AND key = " + sql_literal(deal_type->key)) == "Kind of deal\n");
 }
 
 TEST_CASE("CSV is readable by default and --raw keeps the provider's columns", "[e2e][labels]") {

@@ -1,4 +1,5 @@
-// The credential store against real files in a fresh temporary folder per test.
+// The credential store: its file (mode, folders, locking) in a fresh temporary folder per test,
+// and the behaviour both kinds share run once against a file and once against PostgreSQL.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,12 +16,16 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include "lib/store/store.hpp"
+#include "support/scoped_env.hpp"
+#include "support/store_location.hpp"
 
 namespace fs = std::filesystem;
 using crmexport::ErrorKind;
 using crmexport::store::Connection;
 using crmexport::store::mask_secret;
 using crmexport::store::Store;
+using crmexport::testing::ScopedEnv;
+using crmexport::testing::StoreLocation;
 
 namespace {
 
@@ -43,28 +48,6 @@ class TempFolder {
   fs::path m_path;
 };
 
-// Sets (or unsets, with nullopt) an environment variable and restores it when the scope ends.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, std::optional<std::string> value) : m_name(name) {
-    if (const char* old = std::getenv(name)) m_previous = old;
-    set(value);
-  }
-  ~ScopedEnv() { set(m_previous); }
-  ScopedEnv(const ScopedEnv&) = delete;
-  ScopedEnv& operator=(const ScopedEnv&) = delete;
-
- private:
-  void set(const std::optional<std::string>& value) {
-    if (value)
-      ::setenv(m_name, value->c_str(), 1);
-    else
-      ::unsetenv(m_name);
-  }
-  const char* m_name;
-  std::optional<std::string> m_previous;
-};
-
 class ScopedTestUmask {
  public:
   explicit ScopedTestUmask(mode_t mask) : m_previous(::umask(mask)) {}
@@ -82,8 +65,10 @@ mode_t mode_of(const fs::path& path) {
   return info.st_mode & 07777;
 }
 
-Store open_store(const fs::path& path) {
-  auto store = Store::open(path);
+// A shared store takes secrets only encrypted, so every store here has a key (test_store_secrets.cpp
+// covers stores without one).
+Store open_store(const std::string& location) {
+  auto store = Store::open(location, crmexport::store::StoreKey::parse(std::string(64, '7'), "test key").value());
   if (!store) FAIL(store.error().message);
   return std::move(*store);
 }
@@ -104,6 +89,9 @@ bool same_except_timestamps(const Connection& a, const Connection& b) {
   return a.name == b.name && a.provider == b.provider && a.base_url == b.base_url && a.api_version == b.api_version &&
          a.auth_kind == b.auth_kind && a.secret == b.secret;
 }
+
+// Both kinds of location, one per run of the test case that asks (GENERATE).
+std::string any_store_kind() { return GENERATE(as<std::string>{}, StoreLocation::k_sqlite, StoreLocation::k_postgresql); }
 
 bool is_iso8601_utc(const std::string& text) {
   static const std::regex k_format(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z)");
@@ -144,9 +132,9 @@ TEST_CASE("store leaves existing folders alone and tightens an existing 0644 fil
   CHECK(store.schema_version() == 2);
 }
 
-TEST_CASE("store round-trips connections exactly", "[store]") {
-  TempFolder temp;
-  Store store = open_store(temp.path() / "store.db");
+TEST_CASE("store round-trips connections exactly", "[store][postgres]") {
+  const StoreLocation where(any_store_kind());
+  Store store = open_store(where.location());
 
   Connection keap = connection("sales", "keap", R"({"token":"KeapAK-0123456789"})");
   keap.base_url = "https://api.infusionsoft.com/crm/rest";
@@ -197,9 +185,9 @@ TEST_CASE("store round-trips connections exactly", "[store]") {
   CHECK_FALSE(store.find("archive")->has_value());
 }
 
-TEST_CASE("store refuses to overwrite a connection without replace, and replaces with it", "[store]") {
-  TempFolder temp;
-  Store store = open_store(temp.path() / "store.db");
+TEST_CASE("store refuses to overwrite a connection without replace, and replaces with it", "[store][postgres]") {
+  const StoreLocation where(any_store_kind());
+  Store store = open_store(where.location());
   const Connection old_one = connection("main", "pipedrive", R"({"token":"old-secret-value"})");
   REQUIRE(store.add(old_one, false));
   const Connection before = **store.find("main");
@@ -222,9 +210,9 @@ TEST_CASE("store refuses to overwrite a connection without replace, and replaces
   CHECK(store.list()->size() == 1);
 }
 
-TEST_CASE("update_secret changes the secret and updated_at only", "[store]") {
-  TempFolder temp;
-  Store store = open_store(temp.path() / "store.db");
+TEST_CASE("update_secret changes the secret and updated_at only", "[store][postgres]") {
+  const StoreLocation where(any_store_kind());
+  Store store = open_store(where.location());
   Connection original = connection("main", "hubspot", R"({"token":"first"})");
   original.base_url = "https://example.test";
   original.api_version = "v3";
@@ -250,9 +238,9 @@ TEST_CASE("update_secret changes the secret and updated_at only", "[store]") {
   CHECK(missing.error().kind == ErrorKind::usage);
 }
 
-TEST_CASE("store keeps its data and schema version across reopening", "[store]") {
-  TempFolder temp;
-  const fs::path path = temp.path() / "store.db";
+TEST_CASE("store keeps its data and schema version across reopening", "[store][postgres]") {
+  const StoreLocation where(any_store_kind());
+  const std::string path = where.location();
   Connection saved;
   {
     Store store = open_store(path);
@@ -263,7 +251,7 @@ TEST_CASE("store keeps its data and schema version across reopening", "[store]")
   Store reopened = open_store(path);
   CHECK(reopened.schema_version() == 2);
   CHECK(**reopened.find("main") == saved);
-  CHECK(reopened.database().execAndGet("PRAGMA user_version").getInt() == 2);
+  CHECK(where.raw_schema_version() == 2);
 }
 
 TEST_CASE("store refuses a file written by a newer crmexport", "[store]") {
@@ -273,7 +261,7 @@ TEST_CASE("store refuses a file written by a newer crmexport", "[store]") {
     SQLite::Database newer(path.string(), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
     newer.exec("PRAGMA user_version = 99");
   }
-  auto refused = Store::open(path);
+  auto refused = Store::open(path, std::nullopt);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ErrorKind::runtime);
   CHECK_THAT(refused.error().message, Catch::Contains("upgrade"));
@@ -285,7 +273,7 @@ TEST_CASE("store reports a file that is not a database as a runtime error naming
   const fs::path path = temp.path() / "store.db";
   std::ofstream(path) << "this is not an SQLite database, just some text that is long enough to be read\n";
 
-  auto refused = Store::open(path);
+  auto refused = Store::open(path, std::nullopt);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ErrorKind::runtime);
   CHECK_THAT(refused.error().message, Catch::Contains(path.string()));
@@ -297,7 +285,7 @@ TEST_CASE("store reports a folder in the way as a runtime error", "[store]") {
   const fs::path blocker = temp.path() / "file";
   std::ofstream(blocker) << "x";
 
-  auto refused = Store::open(blocker / "store.db");
+  auto refused = Store::open(blocker / "store.db", std::nullopt);
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ErrorKind::runtime);
   CHECK_THAT(refused.error().message, Catch::Contains(blocker.string()));
@@ -343,11 +331,10 @@ TEST_CASE("mask_secret never shows a secret whole", "[store]") {
   CHECK(mask_secret("üabcdefghijü") == "üabc…hijü");
 }
 
-TEST_CASE("two Store objects on one file, as two processes would, both write", "[store]") {
-  TempFolder temp;
-  const fs::path path = temp.path() / "nested" / "store.db";
-  Store first = open_store(path);
-  Store second = open_store(path);
+TEST_CASE("two Store objects on one store, as two processes would, both write", "[store][postgres]") {
+  const StoreLocation where(any_store_kind());
+  Store first = open_store(where.location());
+  Store second = open_store(where.location());
 
   REQUIRE(first.add(connection("one", "pipedrive", R"({"token":"1"})"), false));
   REQUIRE(second.add(connection("two", "keap", R"({"token":"2"})"), false));
@@ -370,10 +357,9 @@ TEST_CASE("store waits for another writer instead of failing", "[store]") {
   TempFolder temp;
   const fs::path path = temp.path() / "store.db";
   Store store = open_store(path);
-  Store other = open_store(path);
+  SQLite::Database locker(path.string(), SQLite::OPEN_READWRITE);
 
   // Another "process" holds the write lock briefly; the add must wait for it, not fail with SQLITE_BUSY.
-  auto& locker = other.database();
   locker.exec("BEGIN IMMEDIATE");
   std::thread release([&locker] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -383,4 +369,19 @@ TEST_CASE("store waits for another writer instead of failing", "[store]") {
   release.join();
   REQUIRE(added);
   CHECK(store.find("waited")->has_value());
+}
+
+TEST_CASE("hosts opening a new PostgreSQL store at once create its schema once", "[store][postgres]") {
+  const StoreLocation where(StoreLocation::k_postgresql);
+  std::vector<std::optional<crmexport::Result<Store>>> opened(4);
+  {
+    std::vector<std::jthread> hosts;
+    for (auto& slot : opened) hosts.emplace_back([&] { slot.emplace(Store::open(where.location(), std::nullopt)); });
+  }
+  for (auto& slot : opened) {
+    REQUIRE(slot->has_value());
+    CHECK((*slot)->schema_version() == 2);
+  }
+  CHECK(where.raw_schema_version() == 2);
+  CHECK(where.psql("SELECT count(*) FROM crmexport_store.schema_version") == "1\n");
 }
