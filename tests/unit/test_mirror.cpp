@@ -1,15 +1,21 @@
-// The mirror layer: schema, upserts with their counts, the run state saved with each page,
-// deletion sweeps after a complete full pass, and the one-sync-at-a-time lock.
+// The mirror layer, on both backends (SQLite and PostgreSQL, through the one interface): schema,
+// upserts with their counts, the run state saved with each page, deletion sweeps after a complete
+// full pass; SQLite's one-sync-at-a-time lock and PostgreSQL's per-connection claim.
 #include <catch2/catch.hpp>
 #include <filesystem>
 
 #include <SQLiteCpp/Statement.h>
 
-#include "lib/mirror/mirror.hpp"
+#include "lib/mirror/postgres_mirror.hpp"
+#include "lib/mirror/postgres_schema.hpp"
 #include "lib/mirror/schema.hpp"
-#include "support/process.hpp"
+#include "lib/mirror/sqlite_mirror.hpp"
+#include "support/mirror_db.hpp"
+#include "support/postgres.hpp"
 
 using namespace crmexport;
+using crmexport::testing::Backend;
+using crmexport::testing::MirrorDb;
 using crmexport::testing::TempDir;
 
 namespace {
@@ -20,44 +26,67 @@ mirror::Record rec(std::int64_t id, std::string json, std::string updated = "202
 
 TimePoint at(const char* text) { return *parse_time(text, TimePoint{}); }
 
-std::vector<std::string> live_rows(mirror::Mirror& m, const std::string& connection) {
-  SQLite::Statement q(m.database(),
-                      "SELECT id || '=' || record FROM pipedrive_persons WHERE connection = ? AND deleted_at IS NULL "
-                      "ORDER BY id");
-  q.bind(1, connection);
+std::vector<std::string> live_rows(const MirrorDb& db, const std::string& connection) {
   std::vector<std::string> rows;
-  while (q.executeStep()) rows.push_back(q.getColumn(0).getString());
+  for (const auto& row : db.rows("pipedrive_persons", connection))
+    if (!row.deleted) rows.push_back(row.id + "=" + row.record);
   return rows;
+}
+
+// Each backend in turn (GENERATE): the PostgreSQL cluster starts once per test process.
+Backend each_backend() {
+  auto backend = GENERATE(Backend::sqlite, Backend::postgres);
+  UNSCOPED_INFO((backend == Backend::sqlite ? "SQLite" : "PostgreSQL"));
+  return backend;
+}
+
+std::unique_ptr<mirror::Mirror> open(const MirrorDb& db) {
+  auto m = mirror::Mirror::open(db.location());
+  INFO((m ? "" : m.error().message));
+  REQUIRE(m);
+  return std::move(*m);
 }
 
 }  // namespace
 
 TEST_CASE("a new mirror has the latest schema, in WAL mode", "[mirror]") {
   TempDir dir;
-  auto m = mirror::Mirror::open(dir / "m.db");
+  auto m = mirror::SqliteMirror::open(dir / "m.db");
   REQUIRE(m);
-  CHECK(m->database().execAndGet("PRAGMA user_version").getInt() == mirror::latest_schema_version());
-  CHECK(m->database().execAndGet("PRAGMA journal_mode").getString() == "wal");
+  CHECK((*m)->database().execAndGet("PRAGMA user_version").getInt() == mirror::latest_schema_version());
+  CHECK((*m)->database().execAndGet("PRAGMA journal_mode").getString() == "wal");
   CHECK(mirror::table_name("pipedrive", "persons") == "pipedrive_persons");
   CHECK(mirror::table_name("hubspot", "0-3") == "hubspot_0_3");
 }
 
+TEST_CASE("a new PostgreSQL mirror has the latest schema version", "[mirror][postgres]") {
+  MirrorDb db(Backend::postgres);
+  open(db);
+  CHECK(db.scalar("SELECT version FROM schema_version") == std::to_string(mirror::latest_postgres_schema_version()));
+  CHECK(db.scalar("SELECT count(*) FROM schema_version") == "1");
+  open(db);  // opening again migrates nothing
+  CHECK(db.scalar("SELECT count(*) FROM schema_version") == "1");
+}
+
 TEST_CASE("a database from a newer crmexport is refused", "[mirror]") {
-  TempDir dir;
-  { REQUIRE(mirror::Mirror::open(dir / "m.db")); }
-  {
-    SQLite::Database db(dir / "m.db", SQLite::OPEN_READWRITE);
-    db.exec("PRAGMA user_version = 99");
+  auto backend = each_backend();
+  MirrorDb db(backend);
+  open(db);
+  if (backend == Backend::sqlite) {
+    SQLite::Database file(db.location(), SQLite::OPEN_READWRITE);
+    file.exec("PRAGMA user_version = 99");
+  } else {
+    db.scalar("UPDATE schema_version SET version = 99");
   }
-  auto m = mirror::Mirror::open(dir / "m.db");
+  auto m = mirror::Mirror::open(db.location());
   REQUIRE(!m);
-  CHECK(m.error().message.find("newer") != std::string::npos);
+  CHECK(m.error().kind == ErrorKind::runtime);
+  CHECK(m.error().message.find("newer crmexport") != std::string::npos);
 }
 
 TEST_CASE("pages upsert records and save the run's position with them", "[mirror]") {
-  TempDir dir;
-  auto m = mirror::Mirror::open(dir / "m.db");
-  REQUIRE(m);
+  MirrorDb db(each_backend());
+  auto m = open(db);
   auto state = m->load("pd", "pipedrive", "persons", "v2");
   REQUIRE(state);
   CHECK(!state->run_mode);
@@ -82,7 +111,7 @@ TEST_CASE("pages upsert records and save the run's position with them", "[mirror
   REQUIRE(counts);
   CHECK(counts->inserted == 1);
   CHECK(counts->updated == 1);
-  CHECK(live_rows(*m, "pd") ==
+  CHECK(live_rows(db, "pd") ==
         std::vector<std::string>{R"(1={"id":1,"n":"a"})", R"(2={"id":2,"n":"B"})", R"(3={"id":3})"});
 
   REQUIRE(m->finish_run(*state, true));
@@ -93,9 +122,8 @@ TEST_CASE("pages upsert records and save the run's position with them", "[mirror
 }
 
 TEST_CASE("only a complete full pass marks what it did not see as deleted", "[mirror]") {
-  TempDir dir;
-  auto m = mirror::Mirror::open(dir / "m.db");
-  REQUIRE(m);
+  MirrorDb db(each_backend());
+  auto m = open(db);
   auto state = m->load("pd", "pipedrive", "persons", "v2");
   REQUIRE(state);
   REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
@@ -108,7 +136,7 @@ TEST_CASE("only a complete full pass marks what it did not see as deleted", "[mi
   std::vector<mirror::Record> one{rec(1, "{}")};
   REQUIRE(m->save_page(*state, one, "", std::nullopt));
   REQUIRE(*m->finish_run(*state, false) == 0);
-  CHECK(live_rows(*m, "pd").size() == 3);
+  CHECK(live_rows(db, "pd").size() == 3);
 
   // A full pass over two pages, "killed" after the first and resumed: 2 is gone upstream.
   REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
@@ -120,7 +148,7 @@ TEST_CASE("only a complete full pass marks what it did not see as deleted", "[mi
   std::vector<mirror::Record> second{rec(3, "{}")};
   REQUIRE(m->save_page(*resumed, second, "p2", std::nullopt));
   REQUIRE(*m->finish_run(*resumed, true) == 1);
-  CHECK(live_rows(*m, "pd") == std::vector<std::string>{"1={}", "3={}"});
+  CHECK(live_rows(db, "pd") == std::vector<std::string>{"1={}", "3={}"});
 
   // A record that comes back is live again, and counts as updated.
   REQUIRE(m->start_run(*resumed, mirror::RunMode::incremental, std::nullopt));
@@ -128,13 +156,12 @@ TEST_CASE("only a complete full pass marks what it did not see as deleted", "[mi
   auto counts = m->save_page(*resumed, back, "", std::nullopt);
   REQUIRE(counts);
   CHECK(counts->updated == 1);
-  CHECK(live_rows(*m, "pd").size() == 3);
+  CHECK(live_rows(db, "pd").size() == 3);
 }
 
 TEST_CASE("connections share a type table without touching each other's rows", "[mirror]") {
-  TempDir dir;
-  auto m = mirror::Mirror::open(dir / "m.db");
-  REQUIRE(m);
+  MirrorDb db(each_backend());
+  auto m = open(db);
   auto a = m->load("a", "pipedrive", "persons", "v2");
   auto b = m->load("b", "pipedrive", "persons", "v2");
   REQUIRE((a && b));
@@ -145,20 +172,21 @@ TEST_CASE("connections share a type table without touching each other's rows", "
   REQUIRE(m->save_page(*a, ra, "", std::nullopt));
   REQUIRE(m->save_page(*b, rb, "", std::nullopt));
   REQUIRE(*m->finish_run(*a, true) == 0);  // b's record 2 is not a's to sweep
-  CHECK(live_rows(*m, "a") == std::vector<std::string>{R"(1={"from":"a"})"});
-  CHECK(live_rows(*m, "b").size() == 2);
+  CHECK(live_rows(db, "a") == std::vector<std::string>{R"(1={"from":"a"})"});
+  CHECK(live_rows(db, "b").size() == 2);
 }
 
 TEST_CASE("string ids are kept as strings, and marked deleted by id", "[mirror]") {
-  TempDir dir;
-  auto m = mirror::Mirror::open(dir / "m.db");
-  REQUIRE(m);
+  MirrorDb db(each_backend());
+  auto m = open(db);
   auto state = m->load("hs", "pipedrive", "persons", "v2");
   REQUIRE(state);
   REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
   std::vector<mirror::Record> records{mirror::Record{std::string("0042"), std::nullopt, "{}"}};
   REQUIRE(m->save_page(*state, records, "", std::nullopt));
-  CHECK(m->database().execAndGet("SELECT typeof(id) || ':' || id FROM pipedrive_persons").getString() == "text:0042");
+  CHECK(db.scalar(db.backend() == Backend::sqlite ? "SELECT typeof(id) || ':' || id FROM pipedrive_persons"
+                                                  : "SELECT jsonb_typeof(id) || ':' || (id #>> '{}') FROM pipedrive_persons") ==
+        (db.backend() == Backend::sqlite ? "text:0042" : "string:0042"));
   std::vector<mirror::RecordId> gone{std::string("0042")};
   CHECK(*m->mark_deleted(*state, gone) == 1);
   CHECK(*m->mark_deleted(*state, gone) == 0);
@@ -166,20 +194,19 @@ TEST_CASE("string ids are kept as strings, and marked deleted by id", "[mirror]"
 
 TEST_CASE("a second sync on the same database is refused until the first ends", "[mirror]") {
   TempDir dir;
-  auto first = mirror::Mirror::open(dir / "m.db");
+  auto first = mirror::SqliteMirror::open(dir / "m.db");
   REQUIRE(first);
-  auto second = mirror::Mirror::open(dir / "m.db");
+  auto second = mirror::SqliteMirror::open(dir / "m.db");
   REQUIRE(!second);
   CHECK(second.error().kind == ErrorKind::runtime);
   CHECK(second.error().message.find("another crmexport sync is using") != std::string::npos);
   first = std::unexpected(Error{});  // closes the first, dropping its lock
-  CHECK(mirror::Mirror::open(dir / "m.db"));
+  CHECK(mirror::SqliteMirror::open(dir / "m.db"));
 }
 
 TEST_CASE("the high-water mark never passes the start of the run that reached it", "[mirror]") {
-  TempDir dir;
-  auto m = mirror::Mirror::open(dir / "m.db");
-  REQUIRE(m);
+  MirrorDb db(each_backend());
+  auto m = open(db);
   auto state = m->load("pd", "pipedrive", "persons", "v2");
   REQUIRE(state);
   auto before = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
@@ -195,7 +222,81 @@ TEST_CASE("the high-water mark never passes the start of the run that reached it
 
 TEST_CASE("a new mirror file is readable by its owner only", "[mirror]") {
   TempDir dir;
-  REQUIRE(mirror::Mirror::open(dir / "m.db"));
+  REQUIRE(mirror::SqliteMirror::open(dir / "m.db"));
   CHECK((std::filesystem::status(dir / "m.db").permissions() & std::filesystem::perms::all) ==
         (std::filesystem::perms::owner_read | std::filesystem::perms::owner_write));
+}
+
+TEST_CASE("a PostgreSQL claim excludes one connection across sessions and ends with its session", "[mirror][postgres]") {
+  MirrorDb db(Backend::postgres);
+  auto first = open(db);
+  auto second = open(db);  // another process: its own sessions
+  auto held = first->claim("pd");
+  REQUIRE(held);
+  REQUIRE(held->has_value());
+  auto refused = second->claim("pd");
+  REQUIRE(refused);
+  CHECK_FALSE(refused->has_value());
+  auto other = second->claim("hs");  // another connection syncs at the same time
+  REQUIRE(other);
+  CHECK(other->has_value());
+  CHECK(db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == "2");
+  *held = std::nullopt;  // its session ends
+  auto again = second->claim("pd");
+  REQUIRE(again);
+  CHECK(again->has_value());
+}
+
+TEST_CASE("a SQLite mirror's claim always succeeds: its file lock already excludes other processes", "[mirror]") {
+  TempDir dir;
+  auto m = mirror::SqliteMirror::open(dir / "m.db");
+  REQUIRE(m);
+  auto a = (*m)->claim("pd");
+  auto b = (*m)->claim("pd");
+  REQUIRE((a && b));
+  CHECK((a->has_value() && b->has_value()));
+}
+
+TEST_CASE("the claim key of a connection is the same on every host and release", "[mirror]") {
+  // FNV-1a 64 of "crmexport mirror connection\0" + name: hosts of different crmexport versions
+  // must agree, so this value never changes.
+  CHECK(mirror::claim_key("pd") == mirror::claim_key(std::string("pd")));
+  CHECK(mirror::claim_key("pd") != mirror::claim_key("pe"));
+  CHECK(mirror::claim_key("pd") == 8435601048719096560LL);
+}
+
+TEST_CASE("records PostgreSQL's jsonb refuses are kept exactly as text and readable as jsonb", "[mirror][postgres]") {
+  CHECK(mirror::jsonb_compatible(R"({"a":"x\u0000y","b":"\\u0000","c":"\ud83d\ude00","d":"\udc00\u00e9"})") ==
+        R"({"a":"x\ufffdy","b":"\\u0000","c":"\ud83d\ude00","d":"\ufffd\u00e9"})");
+  MirrorDb db(Backend::postgres);
+  auto m = open(db);
+  auto state = m->load("pd", "pipedrive", "persons", "v2");
+  REQUIRE(state);
+  REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
+  const std::string json = R"({"id":1,"name":"a\u0000b","n":1e309,"big":9007199254740993})";
+  std::vector<mirror::Record> records{rec(1, json)};
+  REQUIRE(m->save_page(*state, records, "", std::nullopt));
+  CHECK(live_rows(db, "pd") == std::vector<std::string>{"1=" + json});
+  CHECK(db.scalar("SELECT record ->> 'name' FROM pipedrive_persons") == "a\xEF\xBF\xBD" "b");
+  CHECK(db.scalar("SELECT record ->> 'big' FROM pipedrive_persons") == "9007199254740993");
+}
+
+TEST_CASE("a PostgreSQL URI with a password, or one libpq cannot read, is refused before connecting", "[mirror]") {
+  auto with_password = mirror::Mirror::open("postgresql://me:s3cret@127.0.0.1:1/m");
+  REQUIRE(!with_password);
+  CHECK(with_password.error().kind == ErrorKind::usage);
+  CHECK(with_password.error().message ==
+        "--db: a password in the PostgreSQL URI would show in the process list; remove it and put it in ~/.pgpass "
+        "(or the file PGPASSFILE names), or in the PGPASSWORD environment variable");
+  auto unreadable = mirror::Mirror::open("postgresql://[::1/m");
+  REQUIRE(!unreadable);
+  CHECK(unreadable.error().kind == ErrorKind::usage);
+  CHECK(unreadable.error().message.starts_with("--db: libpq cannot read this PostgreSQL URI: "));
+  TempDir dir;
+  auto nobody = mirror::Mirror::open("postgresql:///m?host=" + dir.path());
+  REQUIRE(!nobody);
+  CHECK(nobody.error().kind == ErrorKind::runtime);
+  CHECK(nobody.error().message.starts_with("cannot connect to the mirror database postgresql:///m?host=" + dir.path() +
+                                           ": connection to server on socket"));
+  CHECK(nobody.error().message.ends_with("; check --db and the PG* environment variables"));
 }
