@@ -3,6 +3,17 @@
 #include <fmt/format.h>
 
 namespace crmexport::mirror::pg {
+namespace {
+
+// libpq's form of parameters: C strings, NULL for SQL NULL.
+std::vector<const char*> pointers(const std::vector<Param>& params) {
+  std::vector<const char*> values;
+  values.reserve(params.size());
+  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  return values;
+}
+
+}  // namespace
 
 std::string one_line(std::string_view message) {
   std::string out;
@@ -62,13 +73,29 @@ Result<Connection> Connection::open(const std::string& conninfo, std::string loc
 }
 
 Result<Rows> Connection::exec(std::string_view doing, const std::string& sql, const std::vector<Param>& params) {
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const auto& param : params) values.push_back(param ? param->c_str() : nullptr);
+  auto values = pointers(params);
   // Without parameters, the simple protocol: it takes several statements at once (migrations).
   ResultHandle result(values.empty() ? PQexec(m_connection.get(), sql.c_str())
                                      : PQexecParams(m_connection.get(), sql.c_str(), static_cast<int>(values.size()),
                                                     nullptr, values.data(), nullptr, nullptr, 0));
+  return checked(doing, std::move(result));
+}
+
+Result<Rows> Connection::exec_prepared(std::string_view doing, const std::string& sql, const std::vector<Param>& params) {
+  auto known = m_prepared.find(sql);
+  if (known == m_prepared.end()) {
+    std::string name = "crmexport_" + std::to_string(m_prepared.size());
+    auto prepared = checked(doing, ResultHandle(PQprepare(m_connection.get(), name.c_str(), sql.c_str(), 0, nullptr)));
+    if (!prepared) return prepared;
+    known = m_prepared.emplace(sql, std::move(name)).first;
+  }
+  auto values = pointers(params);
+  return checked(doing, ResultHandle(PQexecPrepared(m_connection.get(), known->second.c_str(),
+                                                    static_cast<int>(values.size()), values.data(), nullptr, nullptr,
+                                                    0)));
+}
+
+Result<Rows> Connection::checked(std::string_view doing, ResultHandle result) {
   auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     std::string reason = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(m_connection.get());

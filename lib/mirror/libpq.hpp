@@ -4,6 +4,7 @@
 // database, and transactions that roll back unless committed.
 #include <libpq-fe.h>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -49,12 +50,17 @@ class Connection {
 
   // Runs one statement with $1... bound to `params`; a runtime error saying what was being done.
   Result<Rows> exec(std::string_view doing, const std::string& sql, const std::vector<Param>& params = {});
+  // The same for a statement run many times: parsed and planned once per connection.
+  Result<Rows> exec_prepared(std::string_view doing, const std::string& sql, const std::vector<Param>& params);
 
  private:
   Connection(std::unique_ptr<PGconn, ConnectionDeleter> connection, std::string location)
       : m_connection(std::move(connection)), m_location(std::move(location)) {}
+  Result<Rows> checked(std::string_view doing, ResultHandle result);
+
   std::unique_ptr<PGconn, ConnectionDeleter> m_connection;
   std::string m_location;
+  std::map<std::string, std::string> m_prepared;  // SQL -> statement name
 };
 
 // BEGIN now; ROLLBACK when destroyed without commit().

@@ -117,7 +117,13 @@ Result<std::optional<ConnectionClaim>> PostgresMirror::claim(const std::string& 
   if (!taken) return std::unexpected(taken.error());
   if (taken->text(0, 0) != "t") return std::optional<ConnectionClaim>();
   auto held = std::make_shared<pg::Connection>(std::move(*session));
-  return std::optional<ConnectionClaim>(ConnectionClaim([held]() mutable { held.reset(); }));
+  // Unlocked before the session closes: closing alone frees the lock only when the server has
+  // noticed, and the next claim (another connection of `sync --all`, another host) may come first.
+  return std::optional<ConnectionClaim>(ConnectionClaim([held, connection]() mutable {
+    (void)held->exec("release the claim", "SELECT pg_advisory_unlock($1::bigint)",
+                     {std::to_string(claim_key(connection))});
+    held.reset();
+  }));
 }
 
 Result<TypeState> PostgresMirror::load(const std::string& connection, const std::string& provider,
@@ -199,7 +205,7 @@ Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const R
   const std::string synced_at = now_text();
   const std::string run = std::to_string(state.run_id);
   for (const auto& record : records) {
-    auto rows = m_connection.exec(doing, upsert,
+    auto rows = m_connection.exec_prepared(doing, upsert,
                                   {state.connection, id_param(record.id), record.updated_at, synced_at, run,
                                    jsonb_compatible(record.json), record.json});
     if (!rows) return std::unexpected(rows.error());
@@ -224,7 +230,7 @@ Result<long> PostgresMirror::mark_deleted(TypeState& state, std::span<const Reco
   const std::string at = now_text();
   long changed = 0;
   for (const auto& id : ids) {
-    auto rows = m_connection.exec(doing, update, {at, state.connection, id_param(id)});
+    auto rows = m_connection.exec_prepared(doing, update, {at, state.connection, id_param(id)});
     if (!rows) return std::unexpected(rows.error());
     changed += rows->affected();
   }

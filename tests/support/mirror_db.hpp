@@ -25,7 +25,7 @@ class MirrorDb {
   Backend backend() const { return m_backend; }
   // What --db takes.
   const std::string& location() const { return m_location; }
-  // A new, empty mirror (the old one stays where it was, unused).
+  // An empty mirror again (SQLite: a new file; PostgreSQL: every table dropped).
   void renew();
 
   struct Row {
