@@ -51,10 +51,12 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
                          fmt::format(fmt::runtime(label_form), quoted_text(option.label)));
     return out;
   };
+  // jsonb_agg of no rows is NULL: an empty array stays [].
   if (field.multiple && spec.multiple == fields::Multiple::json_array)
     return fmt::format(
-        "CASE jsonb_typeof(record #> {0}) WHEN 'array' THEN (SELECT jsonb_agg(CASE e #>> '{{}}'{1} ELSE e END "
-        "ORDER BY n)::text FROM jsonb_array_elements(record #> {0}) WITH ORDINALITY AS a(e, n)) ELSE {2} END",
+        "CASE jsonb_typeof(record #> {0}) WHEN 'array' THEN (SELECT coalesce(jsonb_agg(CASE e #>> '{{}}'{1} ELSE e "
+        "END ORDER BY n), '[]')::text FROM jsonb_array_elements(record #> {0}) WITH ORDINALITY AS a(e, n)) ELSE {2} "
+        "END",
         field_path(spec, field), cases("to_jsonb({}::text)"), raw);
   return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases("{}"));
 }

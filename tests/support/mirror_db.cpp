@@ -94,4 +94,17 @@ std::string MirrorDb::scalar(const std::string& sql) const {
   return PQntuples(result->result) == 0 ? "" : PQgetvalue(result->result, 0, 0);
 }
 
+MirrorDb::Table MirrorDb::postgres_query(const std::string& sql) const {
+  auto result = pg_query(m_location, sql);
+  Table table;
+  for (int c = 0; c < PQnfields(result->result); ++c) table.columns.push_back(PQfname(result->result, c));
+  for (int r = 0; r < PQntuples(result->result); ++r) {
+    auto& row = table.rows.emplace_back();
+    for (int c = 0; c < PQnfields(result->result); ++c)
+      row.push_back(PQgetisnull(result->result, r, c) ? std::nullopt
+                                                      : std::optional<std::string>(PQgetvalue(result->result, r, c)));
+  }
+  return table;
+}
+
 }  // namespace crmexport::testing

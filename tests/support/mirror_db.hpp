@@ -4,6 +4,7 @@
 // cluster) and reads the rows a sync left there, exactly as stored, for comparison with crm-fake's
 // dataset.
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,12 @@ class MirrorDb {
   std::vector<Row> rows(const std::string& table, const std::string& connection) const;
   // The first column of the first row of `sql` as text ("" for NULL); throws on an error.
   std::string scalar(const std::string& sql) const;
+  // Every row of `sql` (PostgreSQL), each cell as text or NULL, with the column names.
+  struct Table {
+    std::vector<std::string> columns;
+    std::vector<std::vector<std::optional<std::string>>> rows;
+  };
+  Table postgres_query(const std::string& sql) const;
 
  private:
   Backend m_backend;
