@@ -199,6 +199,19 @@ TEST_CASE("the mirror keeps records, run state and deletions alike in SQLite and
 }
 
 TEST_CASE("the PostgreSQL mirror: schema version, per-connection claims, what jsonb refuses", "[mirror][postgres]") {
+  SECTION("--db postgresql:// takes everything else from the PG* environment variables") {
+    auto& cluster = crmexport::testing::test_cluster();
+    cluster.create_database("from_environment");
+    ::setenv("PGHOST", cluster.folder().c_str(), 1);
+    ::setenv("PGUSER", "postgres", 1);
+    ::setenv("PGDATABASE", "from_environment", 1);
+    auto m = mirror::Mirror::open("postgresql://");
+    for (const char* name : {"PGHOST", "PGUSER", "PGDATABASE"}) ::unsetenv(name);
+    INFO((m ? "" : m.error().message));
+    REQUIRE(m);
+    CHECK((*m)->location() == "postgresql://");
+    CHECK(cluster.psql("SELECT count(*) FROM schema_version", "from_environment") == "1\n");
+  }
   SECTION("a new PostgreSQL mirror has the latest schema version") {
     MirrorDb db(Backend::postgres);
     open(db);
