@@ -1,4 +1,5 @@
-// `crmexport sync CONNECTION [TYPE...] --db PATH`: an incremental, resumable mirror in SQLite.
+// `crmexport sync CONNECTION [TYPE...] --db PATH|URI`: an incremental, resumable mirror in SQLite
+// or PostgreSQL.
 // Wiring only: the steps of a run are in lib/engine/sync.cpp, the database in lib/mirror/.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -113,6 +114,12 @@ void run(const Context& context, SyncArgs& args) {
   }
 
   auto mirror = value_or_throw(mirror::Mirror::open(args.db));
+  // Before any request: a connection another process is syncing into this mirror is left to it.
+  auto claim = value_or_throw(mirror->claim(connection.name));
+  if (!claim)
+    throw Fatal(ErrorKind::runtime, fmt::format("another crmexport process is syncing {} into {}; nothing was "
+                                                "changed; run this sync again when it has finished",
+                                                connection.name, mirror->location()));
   auto session = open_session(context, connection);
   auto budget = make_budget(provider, args.limits);
   session->set_budget(budget.get());
@@ -126,7 +133,7 @@ void run(const Context& context, SyncArgs& args) {
     if (failed) return;
     log::TypeScope log_type(types[i]->name);
     engine::Progress progress(types[i]->name, engine::progress_wanted(false));
-    auto report = engine::sync_type(*session, mirror, *types[i], version.name, args.options, progress);
+    auto report = engine::sync_type(*session, *mirror, *types[i], version.name, args.options, progress);
     progress.finish();
     if (!report) {
       auto error = std::move(report.error());
@@ -140,7 +147,7 @@ void run(const Context& context, SyncArgs& args) {
       // The fields table and the labeled view follow the account's fields on every sync; the
       // mirror and the store have one writer at a time.
       std::lock_guard lock(mirror_lock);
-      auto field_requests = engine::refresh_mirror_fields(*session, mirror, store, *types[i]);
+      auto field_requests = engine::refresh_mirror_fields(*session, *mirror, store, *types[i]);
       if (!field_requests) {
         auto error = std::move(field_requests.error());
         error.message += fmt::format("; the records of {} are saved, only its field metadata is not", types[i]->name);
@@ -159,7 +166,7 @@ void run(const Context& context, SyncArgs& args) {
   std::vector<engine::SyncReport> reports;
   for (auto& report : done) reports.push_back(std::move(*report));
   if (args.json) {
-    std::fputs((summary_json(connection.name, args.db, reports) + "\n").c_str(), stdout);
+    std::fputs((summary_json(connection.name, mirror->location(), reports) + "\n").c_str(), stdout);
     std::fflush(stdout);
   }
 }
@@ -168,11 +175,11 @@ void run(const Context& context, SyncArgs& args) {
 
 void register_sync_command(CLI::App& app, Context& context) {
   auto args = std::make_shared<SyncArgs>();
-  auto* command = app.add_subcommand("sync", "mirror every record into a SQLite database, incrementally and resumably");
+  auto* command = app.add_subcommand("sync", "mirror every record into SQLite or PostgreSQL, incrementally and resumably");
   command->add_option("connection", args->connection, "connection name, or provider name when it has one connection")
       ->required();
   command->add_option("types", args->types, "types to sync (default: all of the provider's types)");
-  command->add_option("--db", args->db, "the mirror database (SQLite; created when missing)")->required();
+  command->add_option("--db", args->db, "the mirror: a SQLite file (created when missing) or a postgresql:// URI")->required();
   command->add_flag("--full", args->options.full, "re-read every record (and mark records gone upstream as deleted)");
   command->add_option("--since", args->since, "read records updated since TIME instead of since the last sync");
   command->add_option("--page-size", args->options.page_size, "records per request (default: the provider's maximum)")

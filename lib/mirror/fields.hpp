@@ -2,7 +2,13 @@
 // The mirror's `fields` table (one row per connection, type and field, refreshed by every sync)
 // and the readable view over each type table built from it: PROVIDER_TYPE_labeled, one column
 // per field named by its readable name, option values as labels. The `record` column stays raw.
+//
+// What the view holds is decided here, once; how a value is reached in a record is SQL of each
+// database's own JSON functions: sqlite_fields.cpp (json_extract) and postgres_fields.cpp (jsonb).
+#include <functional>
+#include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "lib/core/error.hpp"
@@ -19,5 +25,16 @@ std::string labeled_view_name(std::string_view provider, std::string_view type);
 Result<bool> save_fields(Mirror& mirror, const std::string& connection, const std::string& provider,
                          const std::string& type, const fields::FieldsSpec& spec,
                          const std::vector<fields::Field>& fields);
+
+// For the two dialects.
+std::string quoted_identifier(std::string_view name);
+std::string quoted_text(std::string_view text);
+// One field's labeled value as an SQL expression over the row's `record`.
+using FieldExpression = std::function<std::string(const fields::FieldsSpec&, const fields::Field&)>;
+// `CREATE VIEW` for the type's labeled view from every connection's saved fields (in
+// first-seen order), `multiple` telling which keys hold several options.
+std::string labeled_view_sql(const std::string& provider, const std::string& type, const fields::FieldsSpec& spec,
+                             std::vector<std::pair<std::string, fields::Field>> saved,
+                             const std::map<std::string, bool>& multiple, const FieldExpression& labeled);
 
 }  // namespace crmexport::mirror

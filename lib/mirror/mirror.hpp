@@ -1,22 +1,24 @@
 #pragma once
-// The mirror: a SQLite database (WAL) holding every record of the synced types, one table per
-// provider type, and per connection and type the state of its sync (high-water mark, and while a
-// run is unfinished, where its next page starts). Every change a page brings, and the position
-// after it, commit in one transaction: a run killed at any moment leaves a consistent database
-// that the next run resumes from.
-#include <filesystem>
+// The mirror: every record of the synced types, one table per provider type, and per connection
+// and type the state of its sync (high-water mark, and while a run is unfinished, where its next
+// page starts). Every change a page brings, and the position after it, commit in one transaction:
+// a run killed at any moment leaves a consistent database that the next run resumes from.
+//
+// `Mirror` is the one interface the engine talks to; `Mirror::open` picks the implementation by
+// the location's form (sqlite_mirror.* for a file path, postgres_mirror.* for a postgresql://
+// URI). What a run does with its state (run_state.*) is shared; the implementations hold the SQL.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
-#include <SQLiteCpp/Database.h>
-
 #include "lib/core/error.hpp"
 #include "lib/core/time.hpp"
-#include "lib/mirror/lock.hpp"
+#include "lib/fields/spec.hpp"
 
 namespace crmexport::mirror {
 
@@ -53,43 +55,62 @@ struct PageCounts {
   long updated = 0;  // existed with other JSON, or was marked deleted
 };
 
-class Mirror {
+// A connection held for one sync: while it lives no other process syncs that connection into
+// the same mirror. Released when destroyed (or when the process ends, however it ends).
+class ConnectionClaim {
  public:
-  // Takes the database's lock (refusing at once when another sync holds it), then opens or
-  // creates the file, switches it to WAL and migrates it. Nothing is touched when the lock is taken.
-  static Result<Mirror> open(const std::filesystem::path& path);
-
-  // The state of `connection`'s `type`, creating the type table when missing. A state saved with
-  // another API version is reported as having no high-water mark and no run (records differ in shape).
-  Result<TypeState> load(const std::string& connection, const std::string& provider, const std::string& type,
-                         const std::string& api_version);
-  // Starts a new run (the previous unfinished one, if any, is abandoned) and saves it.
-  Result<void> start_run(TypeState& state, RunMode mode, std::optional<TimePoint> since);
-  // In one transaction: upserts `records` (a record seen again is live again), advances the run's
-  // high-water mark to `page_high_water`, and saves `next_position` as where the run goes on.
-  Result<PageCounts> save_page(TypeState& state, std::span<const Record> records, const std::string& next_position,
-                               std::optional<TimePoint> page_high_water);
-  // Marks these records deleted (when present and live); returns how many changed.
-  Result<long> mark_deleted(TypeState& state, std::span<const RecordId> ids);
-  // Ends the run in one transaction. After a complete full pass (`swept`), every live record the
-  // run did not see is marked deleted; returns how many. The high-water mark advances to the
-  // newest update time seen, but never past the run's start: a record changed during the run,
-  // behind its position, is older than a newer one the run saw later, and must still be read next time.
-  Result<long> finish_run(TypeState& state, bool swept);
-
-  SQLite::Database& database() { return *m_database; }
-  const std::filesystem::path& path() const { return m_path; }
+  explicit ConnectionClaim(std::function<void()> release = {}) : m_release(std::move(release)) {}
+  ConnectionClaim(ConnectionClaim&& other) noexcept : m_release(std::exchange(other.m_release, nullptr)) {}
+  ConnectionClaim& operator=(ConnectionClaim&&) = delete;
+  ConnectionClaim(const ConnectionClaim&) = delete;
+  ~ConnectionClaim() {
+    if (m_release) m_release();
+  }
 
  private:
-  Mirror(std::filesystem::path path, Lock lock, std::unique_ptr<SQLite::Database> database)
-      : m_path(std::move(path)), m_lock(std::move(lock)), m_database(std::move(database)) {}
-  Result<void> save_run(const TypeState& state);
+  std::function<void()> m_release;
+};
 
-  std::filesystem::path m_path;
-  Lock m_lock;
-  std::unique_ptr<SQLite::Database> m_database;
+class Mirror {
+ public:
+  // Opens (creating and migrating when needed) the mirror at `location`: a libpq URI
+  // (postgresql:// or postgres://, the PG* environment variables filling what it leaves out), or
+  // else a SQLite file path, whose whole-file lock is taken first (refusing at once when another
+  // sync holds it; nothing is touched then).
+  static Result<std::unique_ptr<Mirror>> open(const std::string& location);
+
+  virtual ~Mirror() = default;
+
+  // Claims `connection` for this process's sync; nullopt when another process holds it.
+  virtual Result<std::optional<ConnectionClaim>> claim(const std::string& connection) = 0;
+  // The state of `connection`'s `type`, creating the type table when missing. A state saved with
+  // another API version is reported as having no high-water mark and no run (records differ in shape).
+  virtual Result<TypeState> load(const std::string& connection, const std::string& provider, const std::string& type,
+                                 const std::string& api_version) = 0;
+  // Starts a new run (the previous unfinished one, if any, is abandoned) and saves it.
+  virtual Result<void> start_run(TypeState& state, RunMode mode, std::optional<TimePoint> since) = 0;
+  // In one transaction: upserts `records` (a record seen again is live again), advances the run's
+  // high-water mark to `page_high_water`, and saves `next_position` as where the run goes on.
+  virtual Result<PageCounts> save_page(TypeState& state, std::span<const Record> records,
+                                       const std::string& next_position, std::optional<TimePoint> page_high_water) = 0;
+  // Marks these records deleted (when present and live); returns how many changed.
+  virtual Result<long> mark_deleted(TypeState& state, std::span<const RecordId> ids) = 0;
+  // Ends the run in one transaction. After a complete full pass (`swept`), every live record the
+  // run did not see is marked deleted; returns how many. The high-water mark advances as
+  // run_state.hpp's end_run says.
+  virtual Result<long> finish_run(TypeState& state, bool swept) = 0;
+  // Saves the fields one sync read (first_seen kept) and rebuilds the type's labeled view when
+  // anything changed or the view is missing; true when it was rebuilt (fields.hpp).
+  virtual Result<bool> save_fields(const std::string& connection, const std::string& provider,
+                                   const std::string& type, const fields::FieldsSpec& spec,
+                                   const std::vector<fields::Field>& fields) = 0;
+  // The location as messages and summaries show it (never a password).
+  virtual const std::string& location() const = 0;
 };
 
 std::string format_id(const RecordId& id);
+
+// Whether `location` names a PostgreSQL database rather than a SQLite file.
+bool is_postgres_location(std::string_view location);
 
 }  // namespace crmexport::mirror

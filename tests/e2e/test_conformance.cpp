@@ -1,14 +1,14 @@
 // One suite for every provider in the registry: each type of its default API, exported and
 // synced against crm-fake, equals the dataset the fake dumped. A new provider is covered here
-// as soon as it is registered and its fake dumps DIR/PROVIDER/TYPE.ndjson.
-#include <SQLiteCpp/SQLiteCpp.h>
-
+// as soon as it is registered and its fake dumps DIR/PROVIDER/TYPE.ndjson. Sync runs into SQLite
+// and into PostgreSQL: both mirrors must hold the provider's exact records.
 #include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "lib/mirror/schema.hpp"
 #include "providers/registry.hpp"
 #include "support/fake_server.hpp"
+#include "support/mirror_db.hpp"
 
 using namespace crmexport::testing;
 
@@ -20,12 +20,10 @@ std::vector<std::string> sorted(std::vector<std::string> lines) {
 }
 
 // The live rows of one type in the mirror, as the JSON text stored.
-std::vector<std::string> mirrored(const std::string& db, const std::string& provider, const std::string& type) {
-  SQLite::Database database(db, SQLite::OPEN_READONLY);
-  SQLite::Statement query(database, "SELECT record FROM \"" + crmexport::mirror::table_name(provider, type) +
-                                        "\" WHERE connection = 'c' AND deleted_at IS NULL");
+std::vector<std::string> mirrored(const MirrorDb& db, const std::string& provider, const std::string& type) {
   std::vector<std::string> rows;
-  while (query.executeStep()) rows.push_back(query.getColumn(0).getString());
+  for (auto& row : db.rows(crmexport::mirror::table_name(provider, type), "c"))
+    if (!row.deleted) rows.push_back(std::move(row.record));
   return rows;
 }
 
@@ -45,12 +43,15 @@ TEST_CASE("every provider's every type exports and syncs exactly as its dataset"
         REQUIRE(exported.exit_code == 0);
         CHECK(lines_of(exported.out) == expected);
       }
-      auto db = home / "mirror.db";
-      auto synced = run_crmexport(home, {"-q", "sync", "c", "--db", db});
-      REQUIRE(synced.exit_code == 0);
-      for (const auto& type : provider->default_version().types) {
-        INFO(provider->name << " " << type.name);
-        CHECK(sorted(mirrored(db, provider->name, type.name)) == sorted(server.dataset(provider->name, type.name)));
+      for (auto backend : {Backend::sqlite, Backend::postgres}) {
+        INFO((backend == Backend::sqlite ? "SQLite" : "PostgreSQL"));
+        MirrorDb db(backend);
+        auto synced = run_crmexport(home, {"-q", "sync", "c", "--db", db.location()});
+        REQUIRE(synced.exit_code == 0);
+        for (const auto& type : provider->default_version().types) {
+          INFO(provider->name << " " << type.name);
+          CHECK(sorted(mirrored(db, provider->name, type.name)) == sorted(server.dataset(provider->name, type.name)));
+        }
       }
     }
   }

@@ -295,7 +295,7 @@ TEST_CASE("CPack builds a .deb with Debian dependencies that runs from an extrac
   REQUIRE(info.exit_code == 0);
   std::smatch depends;
   REQUIRE(std::regex_search(info.out, depends, std::regex(R"(\n Depends: ([^\n]*))")));
-  for (const auto* package : {"ca-certificates", "libc6", "libcurl4", "libsqlite3-0", "libfmt9", "libssl3"}) {
+  for (const auto* package : {"ca-certificates", "libc6", "libcurl4", "libsqlite3-0", "libfmt9", "libssl3", "libpq5"}) {
     INFO(package << " in " << depends[1]);
     CHECK(std::regex_search(depends[1].str(), std::regex(std::string("(^|, )") + package + "( |,|$)")));
   }

@@ -15,6 +15,7 @@
 #include "support/fake_server.hpp"
 #include "support/json_text.hpp"
 #include "support/store_location.hpp"
+#include "support/mirror_db.hpp"
 
 using namespace crmexport::testing;
 
@@ -93,6 +94,15 @@ std::string labeled_v2(const std::string& record, const std::vector<Definition>&
   }
   doc["custom_fields"] = custom;
   return compact(doc);
+}
+
+// What a labeled view's `column` should hold for a record labeled as export --labels labels it;
+// nullptr for the view's own columns and fields the record does not have.
+const rapidjson::Value* view_cell(const rapidjson::Value& expected, const std::string& column) {
+  if (expected["custom_fields"].HasMember(column.c_str())) return &expected["custom_fields"][column.c_str()];
+  if (column != "connection" && column != "deleted_at" && expected.HasMember(column.c_str()))
+    return &expected[column.c_str()];
+  return nullptr;
 }
 
 // crm-fake and a connection "pd" to it, in a store of `store_kind` (a file unless said).
@@ -315,9 +325,7 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
       auto expected = parse_exact(labeled_v2(records[n], defs));
       for (int c = 0; c < view.getColumnCount(); ++c) {
         std::string column = view.getColumnName(c);
-        const rapidjson::Value* value = nullptr;
-        if (expected["custom_fields"].HasMember(column.c_str())) value = &expected["custom_fields"][column.c_str()];
-        else if (column != "connection" && column != "deleted_at" && expected.HasMember(column.c_str())) value = &expected[column.c_str()];
+        const rapidjson::Value* value = view_cell(expected, column);
         if (!value) continue;
         INFO(column << " of " << records[n]);
         const auto cell = view.getColumn(c);
@@ -361,4 +369,53 @@ TEST_CASE("CSV falls back to raw with a warning when field metadata cannot be re
   auto asked = run_crmexport(home, {"-q", "--max-retries", "0", "export", "pd", "deals", "--labels"});
   CHECK(asked.exit_code == 5);
   CHECK(asked.out.empty());
+}
+
+TEST_CASE("sync into PostgreSQL keeps the same fields table and labeled views, in jsonb", "[e2e][labels][postgres]") {
+  Setup s;
+  MirrorDb db(Backend::postgres);
+  for (const std::string type : {"deals", "persons"})
+    REQUIRE(s.run({"-q", "fields", "pd", type, "--api-version", "v1"}).exit_code == 0);
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "persons", "--db", db.location()}).exit_code == 0);
+  for (const std::string type : {"deals", "persons"}) {
+    INFO(type);
+    auto defs = definitions(s.server, type);
+    auto fields = db.postgres_query("SELECT key, name, label, custom FROM fields WHERE connection = 'pd' AND type = '" +
+                                    type + "' ORDER BY seen_order");
+    REQUIRE(fields.rows.size() == defs.size());
+    for (size_t i = 0; i < defs.size(); ++i) {
+      CHECK(*fields.rows[i][0] == defs[i].key);
+      CHECK(*fields.rows[i][1] == (defs[i].custom ? expected_name(defs, defs[i]) : defs[i].key));
+      CHECK(*fields.rows[i][2] == defs[i].label);
+      CHECK(*fields.rows[i][3] == (defs[i].custom ? "t" : "f"));
+    }
+    // Every column of the view holds the record's value as text, labeled as export --labels labels it.
+    auto records = s.server.dataset("pipedrive", type);
+    auto view = db.postgres_query("SELECT * FROM pipedrive_" + type + "_labeled ORDER BY id");
+    REQUIRE(view.rows.size() == records.size());
+    long compared = 0;
+    for (size_t n = 0; n < records.size(); ++n) {
+      auto expected = parse_exact(labeled_v2(records[n], defs));
+      for (size_t c = 0; c < view.columns.size(); ++c) {
+        const auto& column = view.columns[c];
+        const rapidjson::Value* value = view_cell(expected, column);
+        if (!value) continue;
+        INFO(column << " of " << records[n]);
+        const auto& cell = view.rows[n][c];
+        ++compared;
+        if (value->IsNull()) CHECK(!cell);
+        else if (value->IsString()) CHECK(cell == value->GetString());
+        else if (value->IsInt64()) CHECK(cell == std::to_string(value->GetInt64()));
+        else if (value->IsArray() || value->IsObject()) CHECK(parse_exact(cell.value_or("")) == *value);
+      }
+    }
+    CHECK(compared > static_cast<long>(records.size()) * 5);
+  }
+  auto defs = definitions(s.server, "deals");
+  auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
+  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db.location()}).exit_code == 0);
+  CHECK(db.scalar("SELECT name || '/' || label FROM fields WHERE type = 'deals' AND key = '" + deal_type->key + "'") ==
+        "Deal type/Kind of deal");
+  CHECK(db.scalar("SELECT count(*) > 0 FROM pipedrive_deals_labeled WHERE \"Deal type\" = 'Web'") == "t");
 }

@@ -1,6 +1,7 @@
-// `crmexport sync` against crm-fake's Pipedrive: the mirror matches the dataset after a first
-// sync, after changes made through the fake's admin endpoint, after kill -9 at random moments,
-// and a second sync on the same database is refused.
+// `crmexport sync` against crm-fake's Pipedrive, into SQLite and into PostgreSQL (each scenario is
+// one function run as two test cases): the mirror matches the dataset after a first sync, after
+// changes made through the fake's admin endpoint, after kill -9 at random moments. A second sync
+// on the same SQLite file is refused; in PostgreSQL, a second sync of the same connection.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/file.h>
@@ -21,6 +22,7 @@
 
 #include "lib/http/curl_transport.hpp"
 #include "support/fake_server.hpp"
+#include "support/mirror_db.hpp"
 
 using namespace crmexport::testing;
 
@@ -57,18 +59,14 @@ struct Rows {
   long total = 0;
 };
 
-Rows rows(const std::string& db, const std::string& type, const std::string& connection = "pd") {
-  SQLite::Database database(db, SQLite::OPEN_READONLY);
+Rows rows(const MirrorDb& db, const std::string& type, const std::string& connection = "pd") {
   Rows r;
-  SQLite::Statement q(database,
-                      "SELECT id, record, deleted_at FROM pipedrive_" + type + " WHERE connection = ? ORDER BY id");
-  q.bind(1, connection);
-  while (q.executeStep()) {
+  for (auto& row : db.rows("pipedrive_" + type, connection)) {
     ++r.total;
-    if (q.getColumn(2).isNull())
-      r.live.push_back(q.getColumn(1).getString());
+    if (!row.deleted)
+      r.live.push_back(std::move(row.record));
     else
-      r.deleted.push_back(q.getColumn(0).getInt64());
+      r.deleted.push_back(std::stol(row.id));
   }
   return r;
 }
@@ -107,12 +105,14 @@ int wait_exit(pid_t pid) {
 struct Setup {
   FakeServer server;
   TempDir home;
-  std::string db;
-  explicit Setup(std::vector<std::string> flags) : server(std::move(flags)), db(home / "mirror.db") {
+  MirrorDb mirror;
+  explicit Setup(std::vector<std::string> flags, Backend backend = Backend::sqlite)
+      : server(std::move(flags)), mirror(backend) {
     REQUIRE(add_connection(home, server, "pipedrive", "pd").exit_code == 0);
   }
-  RunResult sync(std::vector<std::string> args = {}) {
-    std::vector<std::string> all = {"-q", "sync", "pd", "--db", db};
+  const std::string& db() const { return mirror.location(); }
+  RunResult sync(std::vector<std::string> args = {}, const std::string& connection = "pd") {
+    std::vector<std::string> all = {"-q", "sync", connection, "--db", db()};
     all.insert(all.end(), args.begin(), args.end());
     return run_crmexport(home, all);
   }
@@ -124,7 +124,7 @@ struct Setup {
   }
 };
 
-void require_mirror_matches(const std::string& db,
+void require_mirror_matches(const MirrorDb& db,
                             const std::function<std::vector<std::string>(const std::string&)>& truth) {
   for (const auto& type : k_types) {
     INFO(type);
@@ -141,13 +141,12 @@ std::string update_time_of(const std::string& record, const std::string& type) {
   return doc[type == "users" ? "modified" : "update_time"].GetString();
 }
 
-}  // namespace
 
-TEST_CASE("a first sync mirrors every Pipedrive type exactly as the dataset", "[e2e][sync][pipedrive]") {
-  Setup s({"--records", "700"});
+void first_sync_mirrors_every_type(Backend backend) {
+  Setup s({"--records", "700"}, backend);
   auto result = s.sync({"--json"});
   REQUIRE(result.exit_code == 0);
-  require_mirror_matches(s.db, [&](const std::string& type) { return s.server.dataset("pipedrive", type); });
+  require_mirror_matches(s.mirror, [&](const std::string& type) { return s.server.dataset("pipedrive", type); });
 
   auto report = parse(result.out);
   for (const auto& type : k_types) {
@@ -160,18 +159,36 @@ TEST_CASE("a first sync mirrors every Pipedrive type exactly as the dataset", "[
     CHECK(t["deleted"].GetInt64() == 0);
     CHECK(t["requests"].GetInt64() == 2);  // 500 + 200
   }
-  // The record is queryable with SQLite's JSON functions.
-  SQLite::Database database(s.db, SQLite::OPEN_READONLY);
+  // The record is queryable with the database's JSON functions.
   auto first = parse(s.server.dataset("pipedrive", "persons").front());
-  CHECK(database.execAndGet("SELECT json_extract(record, '$.name') FROM pipedrive_persons WHERE id = 1").getString() ==
-        first["name"].GetString());
-  CHECK(database.execAndGet("PRAGMA journal_mode").getString() == "wal");
+  if (backend == Backend::sqlite) {
+    CHECK(s.mirror.scalar("SELECT json_extract(record, '$.name') FROM pipedrive_persons WHERE id = 1") ==
+          first["name"].GetString());
+    CHECK(s.mirror.scalar("PRAGMA journal_mode") == "wal");
+  } else {
+    CHECK(s.mirror.scalar("SELECT record ->> 'name' FROM pipedrive_persons WHERE id = '1'") ==
+          first["name"].GetString());
+    CHECK(parse(result.out)["db"].GetString() == s.db());
+  }
 }
 
-TEST_CASE("a second sync reads only what changed, and marks deletions as each type can", "[e2e][sync][pipedrive]") {
+}  // namespace
+
+TEST_CASE("a first sync mirrors every Pipedrive type exactly as the dataset", "[e2e][sync][pipedrive]") {
+  first_sync_mirrors_every_type(Backend::sqlite);
+}
+
+TEST_CASE("a first sync into PostgreSQL mirrors every Pipedrive type exactly as the dataset",
+          "[e2e][sync][pipedrive][postgres]") {
+  first_sync_mirrors_every_type(Backend::postgres);
+}
+
+namespace {
+
+void second_sync_reads_what_changed(Backend backend) {
   // No burst limit: this counts the requests an incremental run needs, and two syncs in a row
   // from separate processes could otherwise meet in one 2-second window and add a 429's retry.
-  Setup s({"--records", "1200", "--burst", "100000"});
+  Setup s({"--records", "1200", "--burst", "100000"}, backend);
   REQUIRE(s.sync().exit_code == 0);
   const std::string admin = s.server.url() + "/_admin/pipedrive/";
 
@@ -230,18 +247,18 @@ TEST_CASE("a second sync reads only what changed, and marks deletions as each ty
 
   for (const auto& type : {"organizations", "deals", "activities", "pipelines", "stages", "users"}) {
     INFO(type);
-    auto r = rows(s.db, type);
+    auto r = rows(s.mirror, type);
     CHECK(r.live == truth[type]);
   }
-  CHECK(rows(s.db, "pipelines").deleted == std::vector<long>{4});
-  CHECK(rows(s.db, "deals").deleted == std::vector<long>{11});
-  CHECK(rows(s.db, "users").deleted == std::vector<long>{7});
+  CHECK(rows(s.mirror, "pipelines").deleted == std::vector<long>{4});
+  CHECK(rows(s.mirror, "deals").deleted == std::vector<long>{11});
+  CHECK(rows(s.mirror, "users").deleted == std::vector<long>{7});
 
   // Pipedrive reports no other deletions (FACTS §5): a deleted person or note stays live until a
   // full pass, which then marks it.
   for (const auto& [type, gone] : std::vector<std::pair<std::string, long>>{{"persons", 6}, {"notes", 8}}) {
     INFO(type);
-    auto r = rows(s.db, type);
+    auto r = rows(s.mirror, type);
     CHECK(r.deleted.empty());
     CHECK(r.live.size() == truth[type].size() + 1);
   }
@@ -250,10 +267,10 @@ TEST_CASE("a second sync reads only what changed, and marks deletions as each ty
   auto full_report = parse(full.out);
   CHECK(full_report["types"]["persons"]["deleted"].GetInt64() == 1);
   CHECK(full_report["types"]["notes"]["deleted"].GetInt64() == 1);
-  CHECK(rows(s.db, "persons").live == truth["persons"]);
-  CHECK(rows(s.db, "persons").deleted == std::vector<long>{6});
-  CHECK(rows(s.db, "notes").live == truth["notes"]);
-  CHECK(rows(s.db, "notes").deleted == std::vector<long>{8});
+  CHECK(rows(s.mirror, "persons").live == truth["persons"]);
+  CHECK(rows(s.mirror, "persons").deleted == std::vector<long>{6});
+  CHECK(rows(s.mirror, "notes").live == truth["notes"]);
+  CHECK(rows(s.mirror, "notes").deleted == std::vector<long>{8});
 
   // Nothing changed since: every filtered type asks once more and changes nothing.
   auto quiet = parse(s.sync({"--json"}).out);
@@ -265,26 +282,39 @@ TEST_CASE("a second sync reads only what changed, and marks deletions as each ty
   }
 }
 
-TEST_CASE("a sync killed at 20 random moments ends, once run again, exactly as the dataset", "[e2e][sync][pipedrive]") {
+}  // namespace
+
+TEST_CASE("a second sync reads only what changed, and marks deletions as each type can", "[e2e][sync][pipedrive]") {
+  second_sync_reads_what_changed(Backend::sqlite);
+}
+
+TEST_CASE("a second sync into PostgreSQL reads only what changed, and marks deletions as each type can",
+          "[e2e][sync][pipedrive][postgres]") {
+  second_sync_reads_what_changed(Backend::postgres);
+}
+
+namespace {
+
+void killed_sync_resumes_to_the_dataset(Backend backend) {
   // One type of each paging kind (v2 cursor with a change filter, v2 cursor without, v1 offset)
   // in pages of 50: 60 pages, so the kills land all over the run. Even rounds start from an empty
   // database; odd rounds kill a --full pass over a complete one, whose resumed sweep must not
   // mark anything deleted.
   // 20 ms an answer: the fake now answers a reused connection at once, and a sync over 45 pages
   // must last long enough for random kills to land inside it.
-  Setup s({"--records", "750", "--burst", "100000", "--latency-ms", "20"});
+  Setup s({"--records", "750", "--burst", "100000", "--latency-ms", "20"}, backend);
   const std::vector<std::string> types = {"persons", "pipelines", "notes"};
   auto sync_args = [&](bool full) {
     std::vector<std::string> args = {"sync", "pd"};
     args.insert(args.end(), types.begin(), types.end());
-    args.insert(args.end(), {"--db", s.db, "--page-size", "50"});
+    args.insert(args.end(), {"--db", s.db(), "--page-size", "50"});
     if (full) args.push_back("--full");
     return args;
   };
   auto require_matches = [&] {
     for (const auto& type : types) {
       INFO(type);
-      auto r = rows(s.db, type);
+      auto r = rows(s.mirror, type);
       CHECK(r.deleted.empty());
       REQUIRE(r.total == 750);  // the primary key rules out duplicates; this rules out gaps
       CHECK(r.live == s.server.dataset("pipedrive", type));
@@ -305,8 +335,7 @@ TEST_CASE("a sync killed at 20 random moments ends, once run again, exactly as t
   for (int round = 0; round < 20; ++round) {
     INFO("round " << round);
     const bool full = round % 2 == 1;
-    if (!full)
-      for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.db + suffix);
+    if (!full) s.mirror.renew();
     pid_t pid = spawn_crmexport(s.home, sync_args(full));
     std::this_thread::sleep_for(std::chrono::milliseconds(moment(random)));
     kill(pid, SIGKILL);
@@ -329,33 +358,45 @@ TEST_CASE("a sync killed at 20 random moments ends, once run again, exactly as t
   CHECK(resumed_rounds >= 5);
 }
 
+}  // namespace
+
+TEST_CASE("a sync killed at 20 random moments ends, once run again, exactly as the dataset", "[e2e][sync][pipedrive]") {
+  killed_sync_resumes_to_the_dataset(Backend::sqlite);
+}
+
+TEST_CASE("a sync into PostgreSQL killed at 20 random moments ends, once run again, exactly as the dataset",
+          "[e2e][sync][pipedrive][postgres]") {
+  killed_sync_resumes_to_the_dataset(Backend::postgres);
+}
+
+
 TEST_CASE("a second sync on the same database is refused and changes nothing", "[e2e][sync][pipedrive]") {
   SECTION("while another crmexport syncs") {
     Setup s({"--records", "300", "--latency-ms", "60", "--burst", "100000"});
-    pid_t first = spawn_crmexport(s.home, {"sync", "pd", "persons", "--db", s.db, "--page-size", "20"});
-    for (int i = 0; i < 200 && !std::filesystem::exists(s.db + "-lock"); ++i)
+    pid_t first = spawn_crmexport(s.home, {"sync", "pd", "persons", "--db", s.db(), "--page-size", "20"});
+    for (int i = 0; i < 200 && !std::filesystem::exists(s.db() + "-lock"); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     std::this_thread::sleep_for(std::chrono::milliseconds(200));
     auto second = s.sync();
     CHECK(second.exit_code == 1);
-    CHECK(second.err.find("another crmexport sync is using " + s.db) != std::string::npos);
+    CHECK(second.err.find("another crmexport sync is using " + s.db()) != std::string::npos);
     CHECK(second.out.empty());
     REQUIRE(wait_exit(first) == 0);
-    CHECK(rows(s.db, "persons").live == s.server.dataset("pipedrive", "persons"));
+    CHECK(rows(s.mirror, "persons").live == s.server.dataset("pipedrive", "persons"));
   }
   SECTION("while the lock is held: no request, no byte of the database changes") {
     Setup s({"--records", "50"});
     REQUIRE(s.sync().exit_code == 0);
-    auto db_before = read_file(s.db);
+    auto db_before = read_file(s.db());
     auto requests_before = s.server.stats();
-    int fd = ::open((s.db + "-lock").c_str(), O_RDWR);
+    int fd = ::open((s.db() + "-lock").c_str(), O_RDWR);
     REQUIRE(fd >= 0);
     REQUIRE(flock(fd, LOCK_EX | LOCK_NB) == 0);
     auto second = s.sync({"--full"});
     close(fd);
     CHECK(second.exit_code == 1);
     CHECK(second.err.find("another crmexport sync is using") != std::string::npos);
-    CHECK(read_file(s.db) == db_before);
+    CHECK(read_file(s.db()) == db_before);
     CHECK(s.server.stats() == requests_before);
   }
 }
@@ -365,10 +406,10 @@ TEST_CASE("SIGINT and SIGTERM end a sync with 130/143 after a saved page, the ne
   Setup s({"--records", "600", "--latency-ms", "60", "--burst", "100000"});
   for (const auto& [signal_number, code] : {std::pair{SIGINT, 130}, {SIGTERM, 143}}) {
     INFO(code);
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.db + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(s.db() + suffix);
     TempDir scratch;
     const auto before = requests_by_path(s.server)["/pipedrive/api/v2/persons"];
-    int pid = spawn({CRMEXPORT_BIN, "--store", s.home / "store.db", "-q", "sync", "pd", "persons", "--db", s.db,
+    int pid = spawn({CRMEXPORT_BIN, "--store", s.home / "store.db", "-q", "sync", "pd", "persons", "--db", s.db(),
                      "--page-size", "20"},
                     scratch / "out", scratch / "err");
     // Three pages answered: at least two saved.
@@ -380,7 +421,7 @@ TEST_CASE("SIGINT and SIGTERM end a sync with 130/143 after a saved page, the ne
           fmt::format("crmexport: error: interrupted by {}; pages already read are saved, and the next sync resumes persons "
                       "from there\n",
                       code == 130 ? "SIGINT" : "SIGTERM"));
-    auto saved = rows(s.db, "persons");
+    auto saved = rows(s.mirror, "persons");
     CHECK(saved.total >= 40);
     CHECK(saved.total < 600);
     CHECK(saved.total % 20 == 0);  // whole pages: the one in flight was not half-saved
@@ -388,8 +429,72 @@ TEST_CASE("SIGINT and SIGTERM end a sync with 130/143 after a saved page, the ne
     auto again = s.sync({"persons", "--json"});
     REQUIRE(again.exit_code == 0);
     CHECK(parse(again.out)["types"]["persons"]["resumed"].GetBool());
-    auto r = rows(s.db, "persons");
+    auto r = rows(s.mirror, "persons");
     CHECK(r.deleted.empty());
     CHECK(r.live == s.server.dataset("pipedrive", "persons"));
   }
+}
+
+namespace {
+
+// Waits (up to 10 s) until `count` advisory locks are held in the mirror's database; false if never.
+bool advisory_locks_become(const MirrorDb& db, int count) {
+  for (int i = 0; i < 1000; ++i) {
+    if (db.scalar("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted") == std::to_string(count))
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("PostgreSQL: a second sync of one connection is refused, another connection syncs beside it",
+          "[e2e][sync][pipedrive][postgres]") {
+  Setup s({"--records", "300", "--latency-ms", "40", "--burst", "100000"}, Backend::postgres);
+  REQUIRE(add_connection(s.home, s.server, "pipedrive", "pd2").exit_code == 0);
+  auto slow_sync = [&](const std::string& connection) {
+    return spawn_crmexport(s.home, {"sync", connection, "persons", "--db", s.db(), "--page-size", "20"});
+  };
+  pid_t first = slow_sync("pd");
+  REQUIRE(advisory_locks_become(s.mirror, 1));
+  auto second = s.sync({"persons"});
+  CHECK(second.exit_code == 1);
+  CHECK(untimed(second.err) == "crmexport: error: another crmexport process is syncing pd into " + s.db() +
+                                   "; nothing was changed; run this sync again when it has finished\n");
+  CHECK(second.out.empty());
+  // Another connection into the same database, at the same time: both claims are held at once.
+  pid_t other = slow_sync("pd2");
+  CHECK(advisory_locks_become(s.mirror, 2));
+  REQUIRE(wait_exit(first) == 0);
+  REQUIRE(wait_exit(other) == 0);
+  CHECK(advisory_locks_become(s.mirror, 0));
+  for (const std::string connection : {"pd", "pd2"}) {
+    INFO(connection);
+    auto r = rows(s.mirror, "persons", connection);
+    CHECK(r.deleted.empty());
+    CHECK(r.live == s.server.dataset("pipedrive", "persons"));
+  }
+}
+
+TEST_CASE("PostgreSQL: kill -9 ends a sync's session and with it the claim, and the next sync resumes",
+          "[e2e][sync][pipedrive][postgres]") {
+  Setup s({"--records", "300", "--latency-ms", "40", "--burst", "100000"}, Backend::postgres);
+  pid_t first = spawn_crmexport(s.home, {"sync", "pd", "persons", "--db", s.db(), "--page-size", "20"});
+  REQUIRE(advisory_locks_become(s.mirror, 1));
+  auto saved = [&] {
+    return s.mirror.scalar("SELECT to_regclass('pipedrive_persons') IS NULL") == "t" ? 0 : rows(s.mirror, "persons").total;
+  };
+  for (int i = 0; i < 500 && saved() < 40; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  kill(first, SIGKILL);
+  wait_exit(first);
+  // The server ends the dead client's session on its own: no stale lock to clear by hand.
+  REQUIRE(advisory_locks_become(s.mirror, 0));
+  auto again = s.sync({"persons", "--json"});
+  REQUIRE(again.exit_code == 0);
+  CHECK(parse(again.out)["types"]["persons"]["resumed"].GetBool());
+  auto r = rows(s.mirror, "persons");
+  CHECK(r.deleted.empty());
+  CHECK(r.live == s.server.dataset("pipedrive", "persons"));
 }

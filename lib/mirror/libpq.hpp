@@ -1,0 +1,87 @@
+#pragma once
+// A thin RAII layer over libpq's C API for the PostgreSQL mirror: one connection, queries with
+// text parameters only (never SQL built from record text), failures as Result values naming the
+// database, and transactions that roll back unless committed.
+#include <libpq-fe.h>
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "lib/core/error.hpp"
+
+namespace crmexport::mirror::pg {
+
+struct ConnectionDeleter {
+  void operator()(PGconn* connection) const { PQfinish(connection); }
+};
+struct ResultDeleter {
+  void operator()(PGresult* result) const { PQclear(result); }
+};
+using ResultHandle = std::unique_ptr<PGresult, ResultDeleter>;
+
+// A parameter in text form; nullopt is SQL NULL.
+using Param = std::optional<std::string>;
+
+// One answer's rows, read as text.
+class Rows {
+ public:
+  explicit Rows(ResultHandle result) : m_result(std::move(result)) {}
+  int size() const { return PQntuples(m_result.get()); }
+  bool is_null(int row, int column) const { return PQgetisnull(m_result.get(), row, column) != 0; }
+  std::string text(int row, int column) const { return PQgetvalue(m_result.get(), row, column); }
+  std::optional<std::string> optional_text(int row, int column) const;
+  // How many rows an INSERT, UPDATE or DELETE touched.
+  long affected() const;
+
+ private:
+  ResultHandle m_result;
+};
+
+class Connection {
+ public:
+  // Connects to `conninfo` (a URI; the PG* environment variables fill what it leaves out).
+  // `location` names the database in messages.
+  static Result<Connection> open(const std::string& conninfo, std::string location);
+
+  // Runs one statement with $1... bound to `params`; a runtime error saying what was being done.
+  Result<Rows> exec(std::string_view doing, const std::string& sql, const std::vector<Param>& params = {});
+  // The same for a statement run many times: parsed and planned once per connection.
+  Result<Rows> exec_prepared(std::string_view doing, const std::string& sql, const std::vector<Param>& params);
+
+ private:
+  Connection(std::unique_ptr<PGconn, ConnectionDeleter> connection, std::string location)
+      : m_connection(std::move(connection)), m_location(std::move(location)) {}
+  Result<Rows> checked(std::string_view doing, ResultHandle result);
+
+  std::unique_ptr<PGconn, ConnectionDeleter> m_connection;
+  std::string m_location;
+  std::map<std::string, std::string> m_prepared;  // SQL -> statement name
+};
+
+// BEGIN now; ROLLBACK when destroyed without commit().
+class Transaction {
+ public:
+  static Result<Transaction> begin(Connection& connection, std::string_view doing);
+  Transaction(Transaction&& other) noexcept : m_connection(std::exchange(other.m_connection, nullptr)) {}
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  Result<void> commit(std::string_view doing);
+
+ private:
+  explicit Transaction(Connection& connection) : m_connection(&connection) {}
+  Connection* m_connection;
+};
+
+// libpq's reading of a connection string: a usage error when it cannot parse it, and a refusal
+// of a password written into it (it would show in the process list and in shell history).
+Result<void> check_conninfo(const std::string& conninfo);
+
+// One line from libpq's (possibly multi-line) message.
+std::string one_line(std::string_view message);
+
+}  // namespace crmexport::mirror::pg

@@ -1,0 +1,124 @@
+// The fields table and labeled views in PostgreSQL's dialect: values reached with jsonb
+// operators over `record` (what the view holds is decided in fields.cpp). The view's columns are
+// text: `record #>> path`, labels, and arrays of labels as jsonb text.
+#include <fmt/format.h>
+
+#include <map>
+
+#include "lib/mirror/fields.hpp"
+#include "lib/mirror/postgres_mirror.hpp"
+#include "lib/mirror/postgres_schema.hpp"
+
+namespace crmexport::mirror {
+namespace {
+
+// ARRAY['custom_fields','abc'] : a jsonb path whose steps may hold any character.
+std::string path_array(std::initializer_list<std::string_view> steps) {
+  std::string out = "ARRAY[";
+  for (auto step : steps) out += (out.size() > 6 ? "," : "") + quoted_text(step);
+  return out + "]::text[]";
+}
+
+// Where one field's value sits in `record`, as a jsonb path.
+std::string field_path(const fields::FieldsSpec& spec, const fields::Field& field) {
+  using fields::Placement;
+  bool nested = (field.custom && spec.placement == Placement::member_object) || spec.placement == Placement::properties;
+  return nested ? path_array({spec.container, field.key}) : path_array({field.key});
+}
+
+// The raw value of one field in `record` as text, where the spec says it sits.
+std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& field) {
+  using fields::Placement;
+  if (field.custom && spec.placement == Placement::side_loaded) return "NULL";  // not in the record
+  if (field.custom && spec.placement == Placement::id_content_list)
+    // jsonb_array_elements fails on anything but an array: a record without the list reads NULL.
+    return fmt::format(
+        "(SELECT e #>> '{{content}}' FROM jsonb_array_elements(CASE jsonb_typeof(record -> {0}) WHEN 'array' THEN "
+        "record -> {0} ELSE '[]'::jsonb END) AS e WHERE e ->> 'id' = {1} LIMIT 1)",
+        quoted_text(spec.container), quoted_text(field.key));
+  return "(record #>> " + field_path(spec, field) + ")";
+}
+
+// Single options become their labels; a JSON array of options an array of labels. Values that
+// name no option (and multi-option text like "a;b") stay as they are. Ids compare as text.
+std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Field& field) {
+  auto raw = raw_expression(spec, field);
+  if (field.options.empty()) return raw;
+  auto cases = [&](std::string_view label_form) {
+    std::string out;
+    for (const auto& option : field.options)
+      out += fmt::format(" WHEN {} THEN {}", quoted_text(fields::plain_id(option.id)),
+                         fmt::format(fmt::runtime(label_form), quoted_text(option.label)));
+    return out;
+  };
+  // jsonb_agg of no rows is NULL: an empty array stays [].
+  if (field.multiple && spec.multiple == fields::Multiple::json_array)
+    return fmt::format(
+        "CASE jsonb_typeof(record #> {0}) WHEN 'array' THEN (SELECT coalesce(jsonb_agg(CASE e #>> '{{}}'{1} ELSE e "
+        "END ORDER BY n), '[]')::text FROM jsonb_array_elements(record #> {0}) WITH ORDINALITY AS a(e, n)) ELSE {2} "
+        "END",
+        field_path(spec, field), cases("to_jsonb({}::text)"), raw);
+  return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases("{}"));
+}
+
+}  // namespace
+
+Result<bool> PostgresMirror::save_fields(const std::string& connection, const std::string& provider,
+                                         const std::string& type, const fields::FieldsSpec& spec,
+                                         const std::vector<fields::Field>& fields) {
+  const std::string doing = fmt::format("save the fields of {}", type);
+  auto transaction = pg::Transaction::begin(m_connection, doing);
+  if (!transaction) return std::unexpected(transaction.error());
+  // The view is shared by every connection of the provider: one rebuild at a time, on any host.
+  if (auto locked = m_connection.exec(doing, std::string(k_schema_lock_sql)); !locked)
+    return std::unexpected(locked.error());
+  bool changed = false;
+  std::map<std::string, bool> multiple;
+  for (const auto& f : fields) {
+    multiple[f.key] = f.multiple;
+    auto options = fields::options_json(f.options);
+    auto same = m_connection.exec(doing,
+                                  "SELECT count(*) FROM fields WHERE connection = $1 AND type = $2 AND key = $3 AND "
+                                  "name = $4 AND label = $5 AND options = $6::jsonb",
+                                  {connection, type, f.key, f.name, f.label, options});
+    if (!same) return std::unexpected(same.error());
+    changed = changed || same->text(0, 0) == "0";
+    auto upsert = m_connection.exec(
+        doing,
+        "INSERT INTO fields(connection, provider, type, key, name, label, field_type, custom, options, first_seen, "
+        "last_seen) VALUES($1, $2, $3, $4, $5, $6, $7, $8::boolean, $9::jsonb, now(), now()) ON CONFLICT(connection, "
+        "type, key) DO UPDATE SET name = excluded.name, label = excluded.label, field_type = excluded.field_type, "
+        "custom = excluded.custom, options = excluded.options, last_seen = excluded.last_seen",
+        {connection, provider, type, f.key, f.name, f.label, f.type, f.custom ? "true" : "false", options});
+    if (!upsert) return std::unexpected(upsert.error());
+  }
+  const auto view = quoted_identifier(labeled_view_name(provider, type));
+  auto exists = m_connection.exec(doing, "SELECT to_regclass($1) IS NOT NULL", {view});
+  if (!exists) return std::unexpected(exists.error());
+  if (exists->text(0, 0) != "t") changed = true;
+  if (changed) {
+    auto rows = m_connection.exec(doing,
+                                  "SELECT connection, key, name, label, field_type, custom, options::text FROM fields "
+                                  "WHERE provider = $1 AND type = $2 ORDER BY connection, seen_order",
+                                  {provider, type});
+    if (!rows) return std::unexpected(rows.error());
+    std::vector<std::pair<std::string, fields::Field>> saved;
+    for (int i = 0; i < rows->size(); ++i) {
+      fields::Field f;
+      f.key = rows->text(i, 1);
+      f.name = rows->text(i, 2);
+      f.label = rows->text(i, 3);
+      f.type = rows->text(i, 4);
+      f.custom = rows->text(i, 5) == "t";
+      f.options = fields::parse_options(rows->text(i, 6));
+      saved.emplace_back(rows->text(i, 0), std::move(f));
+    }
+    for (const std::string& sql : {"DROP VIEW IF EXISTS " + view,
+                                  labeled_view_sql(provider, type, spec, std::move(saved), multiple, labeled_expression)})
+      if (auto done = m_connection.exec(doing, sql); !done) return std::unexpected(done.error());
+  }
+  if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
+  return changed;
+}
+
+}  // namespace crmexport::mirror

@@ -1,0 +1,269 @@
+#include "lib/mirror/postgres_mirror.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <bit>
+#include <cstdlib>
+
+#include "lib/mirror/postgres_schema.hpp"
+#include "lib/mirror/run_state.hpp"
+#include "lib/mirror/schema.hpp"
+
+namespace crmexport::mirror {
+namespace {
+
+// Times are stored as timestamptz and read back as RFC 3339 text, the form parse_time reads.
+std::string utc(std::string_view column) {
+  return fmt::format(R"(to_char({} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))", column);
+}
+
+pg::Param time_param(const std::optional<TimePoint>& time) {
+  if (!time) return std::nullopt;
+  return format_time(*time, TimeFormat::rfc3339);
+}
+
+std::optional<TimePoint> time_value(const std::optional<std::string>& text) {
+  if (!text) return std::nullopt;
+  auto parsed = parse_time(*text, now_seconds());
+  if (!parsed) return std::nullopt;
+  return *parsed;
+}
+
+// The id as the jsonb the id column holds: 42, or "0042" for a string id.
+std::string id_param(const RecordId& id) {
+  if (const auto* number = std::get_if<std::int64_t>(&id)) return std::to_string(*number);
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  const auto& text = std::get<std::string>(id);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return buffer.GetString();
+}
+
+int hex_value(std::string_view four) {
+  int value = 0;
+  for (char c : four) {
+    int digit = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    if (digit < 0) return -1;
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::int64_t claim_key(std::string_view connection) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  auto mix = [&](std::string_view text) {
+    for (unsigned char c : text) {
+      hash ^= c;
+      hash *= 1099511628211ULL;
+    }
+  };
+  mix("crmexport mirror connection");
+  mix(std::string_view("\0", 1));
+  mix(connection);
+  return std::bit_cast<std::int64_t>(hash);
+}
+
+std::string jsonb_compatible(std::string_view json) {
+  // Backslashes occur only inside JSON strings, each starting one escape.
+  std::string out;
+  out.reserve(json.size());
+  for (size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '\\' || i + 1 >= json.size()) {
+      out += json[i];
+      continue;
+    }
+    if (json[i + 1] != 'u' || i + 6 > json.size()) {
+      out.append(json.substr(i, 2));
+      ++i;
+      continue;
+    }
+    int code = hex_value(json.substr(i + 2, 4));
+    bool high = code >= 0xD800 && code <= 0xDBFF;
+    bool paired = high && i + 12 <= json.size() && json.substr(i + 6, 2) == "\\u" &&
+                  hex_value(json.substr(i + 8, 4)) >= 0xDC00 && hex_value(json.substr(i + 8, 4)) <= 0xDFFF;
+    if (paired) {
+      out.append(json.substr(i, 12));
+      i += 11;
+    } else if (code == 0 || (code >= 0xD800 && code <= 0xDFFF)) {
+      out += "\\ufffd";
+      i += 5;
+    } else {
+      out.append(json.substr(i, 6));
+      i += 5;
+    }
+  }
+  return out;
+}
+
+Result<std::unique_ptr<PostgresMirror>> PostgresMirror::open(const std::string& uri) {
+  if (auto checked = pg::check_conninfo(uri); !checked) return std::unexpected(checked.error());
+  auto connection = pg::Connection::open(uri, uri);
+  if (!connection) return std::unexpected(connection.error());
+  if (auto version = migrate_postgres(*connection, uri); !version) return std::unexpected(version.error());
+  return std::unique_ptr<PostgresMirror>(new PostgresMirror(uri, std::move(*connection)));
+}
+
+// A connection of its own: the lock lives exactly as long as that session, so neither a failed
+// statement on the writing connection nor anything else can drop it early, and kill -9 drops it.
+Result<std::optional<ConnectionClaim>> PostgresMirror::claim(const std::string& connection) {
+  auto session = pg::Connection::open(m_uri, m_uri);
+  if (!session) return std::unexpected(session.error());
+  auto taken = session->exec(fmt::format("claim {}", connection), "SELECT pg_try_advisory_lock($1::bigint)",
+                             {std::to_string(claim_key(connection))});
+  if (!taken) return std::unexpected(taken.error());
+  if (taken->text(0, 0) != "t") return std::optional<ConnectionClaim>();
+  auto held = std::make_shared<pg::Connection>(std::move(*session));
+  // Unlocked before the session closes: closing alone frees the lock only when the server has
+  // noticed, and the next claim (another connection of `sync --all`, another host) may come first.
+  return std::optional<ConnectionClaim>(ConnectionClaim([held, connection]() mutable {
+    (void)held->exec("release the claim", "SELECT pg_advisory_unlock($1::bigint)",
+                     {std::to_string(claim_key(connection))});
+    held.reset();
+  }));
+}
+
+Result<TypeState> PostgresMirror::load(const std::string& connection, const std::string& provider,
+                                       const std::string& type, const std::string& api_version) {
+  if (auto ensured = ensure_postgres_type_table(m_connection, provider, type); !ensured)
+    return std::unexpected(ensured.error());
+  auto rows = m_connection.exec(
+      "read the sync state",
+      fmt::format("SELECT api_version, {}, {}, run_id, run_mode, {}, coalesce(run_position, ''), {}, {} FROM "
+                  "sync_state WHERE connection = $1 AND type = $2",
+                  utc("high_water"), utc("last_full_at"), utc("run_since"), utc("run_high_water"),
+                  utc("run_started_at")),
+      {connection, type});
+  if (!rows) return std::unexpected(rows.error());
+  std::optional<SavedState> saved;
+  if (rows->size() > 0)
+    saved = SavedState{rows->text(0, 0),          time_value(rows->optional_text(0, 1)),
+                       rows->optional_text(0, 2), std::stol(rows->text(0, 3)),
+                       rows->optional_text(0, 4), time_value(rows->optional_text(0, 5)),
+                       rows->text(0, 6),          time_value(rows->optional_text(0, 7)),
+                       time_value(rows->optional_text(0, 8))};
+  return loaded_state(connection, provider, type, api_version, table_name(provider, type), saved);
+}
+
+Result<void> PostgresMirror::save_run(const TypeState& state, std::string_view doing) {
+  const bool open_run = state.run_mode.has_value();
+  auto saved = m_connection.exec(doing, R"sql(
+    INSERT INTO sync_state(connection, provider, type, api_version, high_water, last_full_at, run_id, run_mode,
+                           run_since, run_position, run_high_water, run_started_at)
+    VALUES($1, $2, $3, $4, $5::timestamptz, $6::timestamptz, $7::bigint, $8, $9::timestamptz, $10,
+           $11::timestamptz, $12::timestamptz)
+    ON CONFLICT(connection, type) DO UPDATE SET
+      provider = $2, api_version = $4, high_water = $5::timestamptz, last_full_at = $6::timestamptz,
+      run_id = $7::bigint, run_mode = $8, run_since = $9::timestamptz, run_position = $10,
+      run_high_water = $11::timestamptz, run_started_at = $12::timestamptz
+  )sql",
+                                 {state.connection, state.provider, state.type, state.api_version,
+                                  time_param(state.high_water), state.last_full_at, std::to_string(state.run_id),
+                                  open_run ? pg::Param(std::string(mode_name(*state.run_mode))) : std::nullopt,
+                                  open_run ? time_param(state.run_since) : std::nullopt,
+                                  open_run ? pg::Param(state.run_position) : std::nullopt,
+                                  open_run ? time_param(state.run_high_water) : std::nullopt,
+                                  open_run ? time_param(state.run_started_at) : std::nullopt});
+  if (!saved) return std::unexpected(saved.error());
+  return {};
+}
+
+Result<void> PostgresMirror::start_run(TypeState& state, RunMode mode, std::optional<TimePoint> since) {
+  constexpr std::string_view doing = "start a run";
+  auto next = begun(state, mode, since);
+  auto transaction = pg::Transaction::begin(m_connection, doing);
+  if (!transaction) return std::unexpected(transaction.error());
+  if (auto saved = save_run(next, doing); !saved) return saved;
+  if (auto committed = transaction->commit(doing); !committed) return committed;
+  state = std::move(next);
+  return {};
+}
+
+Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const Record> records,
+                                             const std::string& next_position,
+                                             std::optional<TimePoint> page_high_water) {
+  constexpr std::string_view doing = "save a page";
+  // One round trip a record: the CTE reads the row as it was before the upsert in the same statement.
+  const std::string upsert = fmt::format(R"sql(
+    WITH before AS (SELECT record_text, deleted_at IS NOT NULL AS deleted FROM "{0}" WHERE connection = $1 AND id = $2::jsonb),
+    saved AS (
+      INSERT INTO "{0}"(connection, id, updated_at, synced_at, deleted_at, seen_run, record, record_text)
+      VALUES($1, $2::jsonb, $3, $4::timestamptz, NULL, $5::bigint, $6::jsonb, $7)
+      ON CONFLICT(connection, id) DO UPDATE SET
+        updated_at = $3, synced_at = $4::timestamptz, deleted_at = NULL, seen_run = $5::bigint, record = $6::jsonb,
+        record_text = $7
+      RETURNING 1)
+    SELECT (SELECT record_text FROM before), (SELECT deleted FROM before), (SELECT count(*) FROM saved)
+  )sql",
+                                         state.table);
+  PageCounts counts;
+  auto transaction = pg::Transaction::begin(m_connection, doing);
+  if (!transaction) return std::unexpected(transaction.error());
+  const std::string synced_at = now_text();
+  const std::string run = std::to_string(state.run_id);
+  for (const auto& record : records) {
+    auto rows = m_connection.exec_prepared(doing, upsert,
+                                  {state.connection, id_param(record.id), record.updated_at, synced_at, run,
+                                   jsonb_compatible(record.json), record.json});
+    if (!rows) return std::unexpected(rows.error());
+    std::optional<StoredRecord> before;
+    if (!rows->is_null(0, 0)) before = StoredRecord{rows->text(0, 0), rows->text(0, 1) == "t"};
+    count_record(counts, before, record.json);
+  }
+  auto next = advanced(state, next_position, page_high_water);
+  if (auto saved = save_run(next, doing); !saved) return std::unexpected(saved.error());
+  if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
+  state = std::move(next);
+  return counts;
+}
+
+Result<long> PostgresMirror::mark_deleted(TypeState& state, std::span<const RecordId> ids) {
+  constexpr std::string_view doing = "mark deleted records";
+  auto transaction = pg::Transaction::begin(m_connection, doing);
+  if (!transaction) return std::unexpected(transaction.error());
+  const std::string update = fmt::format(R"(UPDATE "{}" SET deleted_at = $1::timestamptz, synced_at = $1::timestamptz )"
+                                         R"(WHERE connection = $2 AND id = $3::jsonb AND deleted_at IS NULL)",
+                                         state.table);
+  const std::string at = now_text();
+  long changed = 0;
+  for (const auto& id : ids) {
+    auto rows = m_connection.exec_prepared(doing, update, {at, state.connection, id_param(id)});
+    if (!rows) return std::unexpected(rows.error());
+    changed += rows->affected();
+  }
+  if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
+  return changed;
+}
+
+Result<long> PostgresMirror::finish_run(TypeState& state, bool swept) {
+  constexpr std::string_view doing = "finish the run";
+  auto transaction = pg::Transaction::begin(m_connection, doing);
+  if (!transaction) return std::unexpected(transaction.error());
+  long deleted = 0;
+  const std::string at = now_text();
+  if (swept) {
+    // Every live record this run did not see (the run id survives a resume) has gone upstream.
+    auto rows = m_connection.exec(
+        doing,
+        fmt::format(R"(UPDATE "{}" SET deleted_at = $1::timestamptz, synced_at = $1::timestamptz )"
+                    R"(WHERE connection = $2 AND deleted_at IS NULL AND seen_run <> $3::bigint)",
+                    state.table),
+        {at, state.connection, std::to_string(state.run_id)});
+    if (!rows) return std::unexpected(rows.error());
+    deleted = rows->affected();
+  }
+  auto next = ended(state, swept, at);
+  if (auto saved = save_run(next, doing); !saved) return std::unexpected(saved.error());
+  auto complete = m_connection.exec(
+      doing, "UPDATE sync_state SET last_complete_at = $1::timestamptz WHERE connection = $2 AND type = $3",
+      {at, state.connection, state.type});
+  if (!complete) return std::unexpected(complete.error());
+  if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
+  state = std::move(next);
+  return deleted;
+}
+
+}  // namespace crmexport::mirror
