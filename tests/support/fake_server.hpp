@@ -20,6 +20,11 @@ class FakeServer {
   std::vector<std::string> dataset(const std::string& provider, const std::string& type) const;
   std::string stats() const;  // GET /_stats
 
+  // With --accounts N: account `index`'s base URL, dumped dataset and /_stats (0: as above).
+  std::string account_url(int index) const;
+  std::vector<std::string> account_dataset(int index, const std::string& provider, const std::string& type) const;
+  std::string account_stats(int index) const;
+
  private:
   TempDir m_dump;
   ListeningServer m_server;
