@@ -19,6 +19,8 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::network:
     case ErrorKind::runtime:
       return 1;
+    case ErrorKind::partial:
+      return 6;
     case ErrorKind::interrupted:
       return 128 + (interrupt_signal() != 0 ? interrupt_signal() : SIGINT);
   }

@@ -17,6 +17,7 @@ enum class ErrorKind {
   network,       // could not talk to the provider at all: exit 1
   runtime,       // anything else (disk, store): exit 1
   interrupted,   // SIGINT or SIGTERM (lib/core/interrupt.hpp): exit 130 or 143; never retried
+  partial,       // a run over many connections where some failed and others succeeded: exit 6
 };
 
 struct Error {
