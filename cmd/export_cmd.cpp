@@ -16,7 +16,6 @@
 #include "cmd/output_plan.hpp"
 #include "cmd/readable.hpp"
 #include "cmd/run_limits.hpp"
-#include "lib/auth/oauth.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 #include "lib/engine/export.hpp"
@@ -109,26 +108,6 @@ void check_orderable(const providers::Provider& provider, const providers::TypeS
                                                 "deleted meanwhile are neither skipped nor repeated; --order is "
                                                 "not available for them: sort the output instead",
                                                 type.name, name));
-}
-
-// Wraps an auth failure with what to do about it for this connection: for OAuth, `auth login`
-// (a refused refresh names it already), never a static token.
-Error with_auth_hint(Error error, const store::Connection& connection) {
-  if (connection.auth_kind == "oauth2") {
-    if (error.kind == ErrorKind::auth && error.message.find("crmexport auth login") == std::string::npos) {
-      auto secret = auth::OAuthSecret::from_json(connection.secret);
-      error.message += fmt::format("; re-authorise with `crmexport auth login {} --name {} --client-id {}`",
-                                   connection.provider, connection.name,
-                                   secret && !secret->client_id.empty() ? secret->client_id : "CLIENT_ID");
-    }
-    return error;
-  }
-  if (error.kind == ErrorKind::auth && error.http_status != 0)
-    error.message = fmt::format(
-        "{} rejected the credentials of connection '{}' ({}); re-authenticate with "
-        "`crmexport auth add {} --name {} --force --token-stdin`",
-        connection.provider, connection.name, error.message, connection.provider, connection.name);
-  return error;
 }
 
 // Where an interrupted type stands, in one line: for stdout, the cursor after the last page

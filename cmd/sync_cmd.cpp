@@ -215,6 +215,13 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
     log::info("{}/{}", session.connection_name(), summary_line(session.provider(), report));
   };
   auto outcomes = engine::sync_connections(plan, todo);
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    auto hint = [&](std::optional<Error>& error) {
+      if (error) error = with_auth_hint(std::move(*error), todo[i].connection);
+    };
+    hint(outcomes[i].error);
+    for (auto& type : outcomes[i].types) hint(type.error);
+  }
   report_outcomes(outcomes);
   auto failure = engine::fleet_failure(outcomes, "are synced");
   if (args.json) print_json(many_summary_json(args.db, outcomes, failure));

@@ -104,7 +104,9 @@ void check_summary(const RunResult& result, const std::string& db, bool incremen
   CHECK_THAT(untimed(result.err),
              Catch::Contains("error: 1 of 12 connections failed (pd2); the other 11 are synced"));
   CHECK_THAT(untimed(result.err), Catch::Contains("error: pd2/"));
-  CHECK_THAT(untimed(result.err), Catch::Contains("(exit 3)"));
+  CHECK_THAT(untimed(result.err), Catch::Contains("answered HTTP 401: unauthorized access"));
+  CHECK_THAT(untimed(result.err), Catch::Contains("re-authenticate with `crmexport auth add pipedrive --name pd2 "
+                                                  "--force --token-stdin` (exit 3)\n"));
   auto summary = parse(result.out);
   CHECK(std::string(summary["db"].GetString()) == db);
   CHECK(summary["exit_code"].GetInt() == 6);
@@ -181,14 +183,22 @@ TEST_CASE("sync CONN1 CONN2 syncs those two, and an unknown name gets did-you-me
   }
   CHECK(mirrored(db, k_accounts[0], "persons").empty());  // pd0 was not named
 
-  // Types after the connections apply to those whose provider has them.
-  auto typed = run_crmexport(home, {"sync", "pd0", "hs3", "deals", "--db", db, "--json"});
+  // Types after the connections apply to those whose provider has them; the others are reported.
+  auto typed = run_crmexport(home, {"sync", "pd0", "hs3", "deals", "contacts", "--db", db, "--json"});
   INFO(typed.err);
   REQUIRE(typed.exit_code == 0);
+  CHECK_THAT(untimed(typed.err), Catch::Contains("pd0: Pipedrive has no contacts (left out)\n"));
   auto typed_summary = parse(typed.out);
-  CHECK(typed_summary["connections"]["pd0"]["types"].MemberCount() == 1);
-  CHECK(typed_summary["connections"]["hs3"]["types"].HasMember("deals"));
+  const auto& pd0 = typed_summary["connections"]["pd0"];
+  CHECK(pd0["types"].MemberCount() == 1);
+  CHECK(pd0["types"].HasMember("deals"));
+  REQUIRE(pd0["absent_types"].Size() == 1);
+  CHECK(std::string(pd0["absent_types"][0].GetString()) == "contacts");
+  CHECK(typed_summary["connections"]["hs3"]["types"].MemberCount() == 2);
   CHECK(sorted(mirrored(db, k_accounts[0], "deals")) == sorted(server.account_dataset(0, "pipedrive", "deals")));
+  CHECK(mirrored(db, k_accounts[0], "persons").empty());
+  CHECK(sorted(mirrored(db, k_accounts[3], "contacts")) ==
+        sorted(server.account_dataset(3, "hubspot", "contacts")));
 
   auto typo = run_crmexport(home, {"sync", "pd1", "hs44", "--db", db});
   CHECK(typo.exit_code == 2);
