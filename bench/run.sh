@@ -2,6 +2,7 @@
 # crmexport side by side with the official SDKs, plain HTTP loops and curl, on crm-fake (see
 # docs/BENCHMARKS.md). Installs what the comparison needs, then runs bench/bench.py.
 # Usage: bench/run.sh [--quick] [--only a,b,c,d] [BUILD_DIR]     (BUILD_DIR defaults to build)
+#        bench/run.sh --only fleet [BUILD_DIR]   connections per minute (bench/fleet.py; no peers)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -11,7 +12,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --quick) pass+=("$1") ;;
     --only) pass+=("$1" "${2:?--only needs a list such as a,d}"); shift ;;
-    -h|--help) sed -n '2,4p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,5p' "$0"; exit 0 ;;
     -*) echo "bench: unknown option $1 (use --quick, --only LIST, BUILD_DIR)" >&2; exit 2 ;;
     *) build=$1 ;;
   esac
@@ -20,6 +21,10 @@ done
 for binary in "$build/crmexport" "$build/tests/fake/crm-fake"; do
   [ -x "$binary" ] || { echo "bench: $binary is missing; build first (make build)" >&2; exit 2; }
 done
+# Connections per minute needs no peers: crmexport and crm-fake only.
+if [ "${pass[*]}" = "--only fleet" ]; then
+  exec /usr/bin/python3 "$here/fleet.py" --build "$build"
+fi
 
 # Debian packages, each only when what it provides is missing: taskset (util-linux),
 # /usr/bin/time, curl, Node with npm (a nodesource Node may be there instead of Debian's), and

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "lib/auth/oauth.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
 #include "lib/http/curl_transport.hpp"
@@ -142,6 +143,24 @@ std::vector<const providers::TypeSpec*> types_named(const providers::Provider& p
     if (std::ranges::find(types, type) == types.end()) types.push_back(type);
   }
   return types;
+}
+
+Error with_auth_hint(Error error, const store::Connection& connection) {
+  if (connection.auth_kind == "oauth2") {
+    if (error.kind == ErrorKind::auth && error.message.find("crmexport auth login") == std::string::npos) {
+      auto secret = auth::OAuthSecret::from_json(connection.secret);
+      error.message += fmt::format("; re-authorise with `crmexport auth login {} --name {} --client-id {}`",
+                                   connection.provider, connection.name,
+                                   secret && !secret->client_id.empty() ? secret->client_id : "CLIENT_ID");
+    }
+    return error;
+  }
+  if (error.kind == ErrorKind::auth && error.http_status != 0)
+    error.message = fmt::format(
+        "{} rejected the credentials of connection '{}' ({}); re-authenticate with "
+        "`crmexport auth add {} --name {} --force --token-stdin`",
+        connection.provider, connection.name, error.message, connection.provider, connection.name);
+  return error;
 }
 
 }  // namespace crmexport::cmd

@@ -34,6 +34,9 @@ const providers::Provider& provider_named(std::string_view name);
 // A connection by name, or by provider name when exactly one connection of it exists.
 store::Connection resolve_connection(const store::Store& store, std::string_view name_or_provider);
 std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection);
+// An auth failure with what to do about it for this connection: for OAuth, `auth login` (a
+// refused refresh names it already), never a static token; for a token, `auth add --force`.
+Error with_auth_hint(Error error, const store::Connection& connection);
 // The stored API version unless `requested` names one; usage error listing versions if unknown.
 const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,
                                          const std::string& requested);

@@ -1,4 +1,5 @@
-// `crmexport export CONNECTION TYPE...`: every record of each type, to stdout or files.
+// `crmexport export CONNECTION TYPE...`: every record of each type, to stdout or files;
+// `crmexport export --all TYPE... -o DIR/`: the same for every connection, into DIR/CONNECTION/.
 #include <fmt/ranges.h>
 #include <unistd.h>
 
@@ -12,10 +13,10 @@
 #include <utility>
 
 #include "cmd/commands.hpp"
+#include "cmd/many_connections.hpp"
 #include "cmd/output_plan.hpp"
 #include "cmd/readable.hpp"
 #include "cmd/run_limits.hpp"
-#include "lib/auth/oauth.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/time.hpp"
@@ -35,6 +36,8 @@ namespace fs = std::filesystem;
 struct ExportArgs {
   std::string connection;
   std::vector<std::string> types;
+  bool all = false;  // --all: every connection in the store, each into its own folder
+  int connections_in_parallel = k_default_connections_in_parallel;
   std::string format;
   std::string output;
   std::string since;
@@ -115,26 +118,6 @@ void check_orderable(const providers::Provider& provider, const providers::TypeS
                                                 "deleted meanwhile are neither skipped nor repeated; --order is "
                                                 "not available for them: sort the output instead",
                                                 type.name, name));
-}
-
-// Wraps an auth failure with what to do about it for this connection: for OAuth, `auth login`
-// (a refused refresh names it already), never a static token.
-Error with_auth_hint(Error error, const store::Connection& connection) {
-  if (connection.auth_kind == "oauth2") {
-    if (error.kind == ErrorKind::auth && error.message.find("crmexport auth login") == std::string::npos) {
-      auto secret = auth::OAuthSecret::from_json(connection.secret);
-      error.message += fmt::format("; re-authorise with `crmexport auth login {} --name {} --client-id {}`",
-                                   connection.provider, connection.name,
-                                   secret && !secret->client_id.empty() ? secret->client_id : "CLIENT_ID");
-    }
-    return error;
-  }
-  if (error.kind == ErrorKind::auth && error.http_status != 0)
-    error.message = fmt::format(
-        "{} rejected the credentials of connection '{}' ({}); re-authenticate with "
-        "`crmexport auth add {} --name {} --force --token-stdin`",
-        connection.provider, connection.name, error.message, connection.provider, connection.name);
-  return error;
 }
 
 // A cursor is the provider's position, and a hostile or broken provider can make it megabytes
@@ -405,11 +388,11 @@ void check_totals(const providers::Provider& provider, const std::vector<engine:
                           fmt::join(mismatches, "; ")));
 }
 
-void run(const Context& context, ExportArgs& args) {
-  install_interrupt_handlers();
+// One connection's export of args.types; a failure is thrown. `store_lock` guards `store` for
+// every connection of the run.
+void export_connection(const Context& context, ExportArgs args, store::Store& store, std::mutex& store_lock,
+                       const store::Connection& connection) {
   const auto started_at = now_rfc3339();
-  auto store = context.open_store();
-  auto connection = resolve_connection(store, args.connection);
   const auto& provider = provider_named(connection.provider);
   const auto& version = api_version(provider, connection.api_version, args.api_version);
 
@@ -464,7 +447,6 @@ void run(const Context& context, ExportArgs& args) {
   auto session = open_session(context, connection);
   auto budget = make_budget(provider, args.limits);
   session->set_budget(budget.get());
-  std::mutex store_lock;
   const ExportPlan export_plan{*session, store,  store_lock, connection,   version,    plan.format,
                                writer_options, labels, args.labels, args.options, args.resume};
   // Several types at once only into files: on stdout their records would interleave.
@@ -507,14 +489,68 @@ void run(const Context& context, ExportArgs& args) {
   if (args.strict) check_totals(provider, summaries);
 }
 
+// Every connection whose provider has some of the types, each into DIR/CONNECTION/ with its own
+// Session; one connection's failure is reported and the others go on.
+void export_all(const Context& context, const ExportArgs& args, store::Store& store) {
+  if (args.output.empty() || !args.output.ends_with('/'))
+    throw Fatal(ErrorKind::usage, "--all writes DIR/CONNECTION/TYPE.EXT: give -o DIR/ (a folder, ending in /)");
+  if (!args.options.cursor.empty())
+    throw Fatal(ErrorKind::usage, "--cursor resumes one type of one connection; leave out --all");
+  if (!args.api_version.empty())
+    throw Fatal(ErrorKind::usage, "--api-version applies to one connection; with --all, each uses its own");
+  std::vector<std::string> words = args.types;
+  if (!args.connection.empty()) words.insert(words.begin(), args.connection);
+  if (words.empty()) throw Fatal(ErrorKind::usage, "name the types to export: `crmexport export --all TYPE... -o DIR/`");
+  auto plan = plan_connections(store, true, NamedWords{{}, std::move(words)});
+  std::vector<engine::ConnectionOutcome> outcomes;
+  for (const auto& item : plan) {
+    auto& outcome = outcomes.emplace_back();
+    outcome.connection = item.connection.name;
+    outcome.provider = item.connection.provider;
+    outcome.absent_types = item.absent_types;
+  }
+  std::mutex store_lock;
+  auto connection_args = args;
+  connection_args.limits.jobs = engine::jobs_per_connection(args.connections_in_parallel, args.limits.jobs);
+  engine::run_fleet(outcomes, args.connections_in_parallel, [&](size_t i, engine::ConnectionOutcome& outcome) {
+    const auto& item = plan[i];
+    if (item.types.empty()) return;
+    auto one = connection_args;
+    one.types.clear();
+    for (const auto* type : item.types) one.types.push_back(type->name);
+    one.output = args.output + item.connection.name + "/";
+    try {
+      export_connection(context, std::move(one), store, store_lock, item.connection);
+      for (const auto* type : item.types) outcome.types.push_back({type->name, true, std::nullopt, std::nullopt});
+    } catch (const Fatal& fatal) {  // this connection's end; the others go on
+      outcome.error = fatal.error();
+    }
+  });
+  report_outcomes(outcomes);
+  if (auto failure = engine::fleet_failure(outcomes, "are written")) throw Fatal(std::move(*failure));
+}
+
+void run(const Context& context, ExportArgs& args) {
+  install_interrupt_handlers();
+  auto store = context.open_store();
+  if (args.all) return export_all(context, args, store);
+  auto connection = resolve_connection(store, args.connection);
+  std::mutex store_lock;
+  export_connection(context, args, store, store_lock, connection);
+}
+
 }  // namespace
 
 void register_export_command(CLI::App& app, Context& context) {
   auto args = std::make_shared<ExportArgs>();
   auto* command = app.add_subcommand("export", "export every record of the given types");
-  command->add_option("connection", args->connection, "connection name, or provider name when it has one connection")
-      ->required();
-  command->add_option("types", args->types, "types to export (`crmexport providers` lists them)")->required();
+  command->add_option("connection", args->connection, "connection name, or provider name when it has one connection");
+  command->add_option("types", args->types, "types to export (`crmexport providers` lists them)");
+  command->add_flag("--all", args->all, "export the types of every connection in the store, to -o DIR/CONNECTION/");
+  command->add_option("--connections-in-parallel", args->connections_in_parallel,
+                      fmt::format("with --all, connections exported at once (default {})",
+                                  k_default_connections_in_parallel))
+      ->check(at_least_one());
   command->add_option("-f,--format", args->format, "ndjson (default), json or csv");
   command->add_option("-o,--output", args->output, "FILE, or DIR/ for one file per type (default: stdout)");
   command->add_option("--page-size", args->options.page_size, "records per request (default: the provider's maximum)")
@@ -545,7 +581,12 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_flag("--strict", args->strict,
                     "exit 6 when a type's count differs from the total the provider reported");
   add_run_limit_options(*command, args->limits);
-  command->callback([&context, args] { run(context, *args); });
+  command->callback([&context, args] {
+    // Required unless --all (which takes every word as a type), so CLI11 cannot say it itself.
+    if (!args->all && args->connection.empty()) throw CLI::RequiredError("connection");
+    if (!args->all && args->types.empty()) throw CLI::RequiredError("types");
+    run(context, *args);
+  });
 }
 
 }  // namespace crmexport::cmd

@@ -1,21 +1,22 @@
 // `crmexport sync CONNECTION [TYPE...] --db PATH|URI`: an incremental, resumable mirror in SQLite
-// or PostgreSQL.
-// Wiring only: the steps of a run are in lib/engine/sync.cpp, the database in lib/mirror/.
+// or PostgreSQL;
+// `sync CONN1 CONN2 ... [TYPE...]` and `sync --all [TYPE...]`: many connections into one mirror.
+// Wiring only: the steps of a run are in lib/engine/sync.cpp, many connections in
+// lib/engine/sync_connection.cpp, the database in lib/mirror/.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include <atomic>
 #include <cstdio>
 #include <mutex>
 #include <optional>
 
 #include "cmd/commands.hpp"
+#include "cmd/many_connections.hpp"
 #include "cmd/run_limits.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
-#include "lib/engine/labels.hpp"
-#include "lib/engine/parallel.hpp"
 #include "lib/engine/sync.hpp"
+#include "lib/engine/sync_connection.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -23,6 +24,8 @@ namespace {
 struct SyncArgs {
   std::string connection;
   std::vector<std::string> types;
+  bool all = false;  // --all: every connection in the store
+  int connections_in_parallel = k_default_connections_in_parallel;
   std::string db;
   std::string since;
   std::string api_version;
@@ -41,10 +44,46 @@ std::string summary_line(const providers::Provider& provider, const engine::Sync
                                       : "");
 }
 
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// One synced type's members in --json.
+void write_report(JsonWriter& w, const engine::SyncReport& r) {
+  w.Key("mode");
+  w.String(r.mode);
+  w.Key("resumed");
+  w.Bool(r.resumed);
+  w.Key("since");
+  if (r.since)
+    w.String(format_time(*r.since, TimeFormat::rfc3339));
+  else
+    w.Null();
+  auto count = [&w](const char* key, long value) {
+    w.Key(key);
+    w.Int64(value);
+  };
+  count("fetched", r.fetched);
+  count("inserted", r.inserted);
+  count("updated", r.updated);
+  count("deleted", r.deleted);
+  count("requests", r.requests);
+  count("field_requests", r.field_requests);
+  count("tokens", r.tokens);
+  w.Key("complete");
+  w.Bool(!r.budget_stopped);
+  count("pages", r.pages);
+  w.Key("provider_total");
+  if (r.provider_total)
+    w.Int64(*r.provider_total);
+  else
+    w.Null();
+  w.Key("seconds");
+  w.Double(r.seconds);
+}
+
 std::string summary_json(const std::string& connection, const std::string& db,
                          const std::vector<engine::SyncReport>& reports) {
   rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
+  JsonWriter w(buffer);
   w.StartObject();
   w.Key("connection");
   w.String(connection);
@@ -55,40 +94,7 @@ std::string summary_json(const std::string& connection, const std::string& db,
   for (const auto& r : reports) {
     w.Key(r.type.c_str());
     w.StartObject();
-    w.Key("mode");
-    w.String(r.mode);
-    w.Key("resumed");
-    w.Bool(r.resumed);
-    w.Key("since");
-    if (r.since)
-      w.String(format_time(*r.since, TimeFormat::rfc3339));
-    else
-      w.Null();
-    w.Key("fetched");
-    w.Int64(r.fetched);
-    w.Key("inserted");
-    w.Int64(r.inserted);
-    w.Key("updated");
-    w.Int64(r.updated);
-    w.Key("deleted");
-    w.Int64(r.deleted);
-    w.Key("requests");
-    w.Int64(r.requests);
-    w.Key("field_requests");
-    w.Int64(r.field_requests);
-    w.Key("tokens");
-    w.Int64(r.tokens);
-    w.Key("complete");
-    w.Bool(!r.budget_stopped);
-    w.Key("pages");
-    w.Int64(r.pages);
-    w.Key("provider_total");
-    if (r.provider_total)
-      w.Int64(*r.provider_total);
-    else
-      w.Null();
-    w.Key("seconds");
-    w.Double(r.seconds);
+    write_report(w, r);
     w.EndObject();
   }
   w.EndObject();
@@ -96,22 +102,74 @@ std::string summary_json(const std::string& connection, const std::string& db,
   return buffer.GetString();
 }
 
-void run(const Context& context, SyncArgs& args) {
-  install_interrupt_handlers();
-  auto store = context.open_store();
-  auto connection = resolve_connection(store, args.connection);
+void write_error(JsonWriter& w, const Error* error) {
+  w.Key("error");
+  if (error)
+    w.String(error->message);
+  else
+    w.Null();
+  w.Key("exit_code");
+  w.Int(error ? exit_code(error->kind) : 0);
+}
+
+// A run over many connections: each connection's status, error and exit code, and its types as
+// one connection's summary has them, with a status each ("synced", "failed", "not_started").
+std::string many_summary_json(const std::string& db, const std::vector<engine::ConnectionOutcome>& outcomes,
+                              const std::optional<Error>& failure) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("db");
+  w.String(db);
+  write_error(w, failure ? &*failure : nullptr);
+  w.Key("connections");
+  w.StartObject();
+  for (const auto& outcome : outcomes) {
+    w.Key(outcome.connection.c_str());
+    w.StartObject();
+    w.Key("provider");
+    w.String(outcome.provider);
+    w.Key("status");
+    w.String(outcome.skipped ? "skipped" : outcome.failure() ? "failed" : "synced");
+    write_error(w, outcome.error ? &*outcome.error : outcome.failure());
+    w.Key("absent_types");
+    w.StartArray();
+    for (const auto& type : outcome.absent_types) w.String(type);
+    w.EndArray();
+    w.Key("types");
+    w.StartObject();
+    for (const auto& type : outcome.types) {
+      w.Key(type.type.c_str());
+      w.StartObject();
+      w.Key("status");
+      w.String(type.done ? "synced" : type.error ? "failed" : "not_started");
+      if (type.report) write_report(w, *type.report);
+      if (type.error) write_error(w, &*type.error);
+      w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return buffer.GetString();
+}
+
+void print_json(const std::string& text) {
+  std::fputs((text + "\n").c_str(), stdout);
+  std::fflush(stdout);
+}
+
+// One connection, as before many could be named: the first failure ends the run with its own code.
+void run_one(const Context& context, SyncArgs& args, store::Store& store, const std::string& name,
+             const std::vector<std::string>& type_names) {
+  auto connection = resolve_connection(store, name);
   const auto& provider = provider_named(connection.provider);
   const auto& version = api_version(provider, connection.api_version, args.api_version);
 
-  auto types = types_named(provider, version, args.types);
+  auto types = types_named(provider, version, type_names);
   if (types.empty())
     for (const auto& type : version.types) types.push_back(&type);
-  if (args.options.full && !args.since.empty())
-    throw Fatal(ErrorKind::usage, "--full re-reads everything and --since reads from a time: give one of them");
-  if (!args.since.empty()) {
-    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
-    args.options.since = value_or_throw(parse_since(args.since, now));
-  }
 
   auto mirror = value_or_throw(mirror::Mirror::open(args.db));
   // Before any request: a connection another process is syncing into this mirror is left to it.
@@ -125,50 +183,78 @@ void run(const Context& context, SyncArgs& args) {
   session->set_budget(budget.get());
   std::mutex mirror_lock;
   args.options.mirror_lock = &mirror_lock;
-  std::vector<std::optional<engine::SyncReport>> done(types.size());
-  std::vector<std::optional<Error>> failures(types.size());
-  std::atomic<bool> failed{false};
-  // No type starts after one failed; those already reading finish, each page saved as it comes.
-  engine::run_parallel(types.size(), args.limits.jobs, [&](size_t i) {
-    if (failed) return;
-    log::TypeScope log_type(types[i]->name);
-    engine::Progress progress(types[i]->name, engine::progress_wanted(false));
-    auto report = engine::sync_type(*session, *mirror, *types[i], version.name, args.options, progress);
-    progress.finish();
-    if (!report) {
-      auto error = std::move(report.error());
-      error.message +=
-          fmt::format("; pages already read are saved, and the next sync resumes {} from there", types[i]->name);
-      failures[i] = std::move(error);
-      failed = true;
-      return;
-    }
-    {
-      // The fields table and the labeled view follow the account's fields on every sync; the
-      // mirror and the store have one writer at a time.
-      std::lock_guard lock(mirror_lock);
-      auto field_requests = engine::refresh_mirror_fields(*session, *mirror, store, *types[i]);
-      if (!field_requests) {
-        auto error = std::move(field_requests.error());
-        error.message += fmt::format("; the records of {} are saved, only its field metadata is not", types[i]->name);
-        failures[i] = std::move(error);
-        failed = true;
-        return;
-      }
-      report->field_requests = *field_requests;
-    }
-    log::info("{}", summary_line(provider, *report));
-    done[i] = std::move(*report);
-  });
-  for (size_t i = 0; i < types.size(); ++i) {
-    if (failures[i]) throw Fatal(std::move(*failures[i]));
-  }
+  engine::ConnectionSyncPlan plan{*session, *mirror, store, types, version.name, args.options, args.limits.jobs, ""};
+  auto outcomes = engine::sync_connection(
+      plan, [&](const engine::SyncReport& report) { log::info("{}", summary_line(provider, report)); });
   std::vector<engine::SyncReport> reports;
-  for (auto& report : done) reports.push_back(std::move(*report));
-  if (args.json) {
-    std::fputs((summary_json(connection.name, mirror->location(), reports) + "\n").c_str(), stdout);
-    std::fflush(stdout);
+  for (auto& outcome : outcomes) {
+    if (outcome.error) throw Fatal(std::move(*outcome.error));
+    reports.push_back(std::move(*outcome.report));
   }
+  if (args.json) print_json(summary_json(connection.name, mirror->location(), reports));
+}
+
+// Many connections into one mirror: each its own Session, a failure stays its connection's.
+void run_many(const Context& context, SyncArgs& args, store::Store& store, const NamedWords& words) {
+  if (!args.api_version.empty())
+    throw Fatal(ErrorKind::usage, "--api-version applies to one connection; with several, each uses its own "
+                                  "(`crmexport auth add ... --api-version V --force` changes it)");
+  std::vector<engine::ConnectionToSync> todo;
+  for (auto& item : plan_connections(store, args.all, words))
+    todo.push_back({item.connection, item.version->name, item.types, item.absent_types});
+
+  auto mirror = value_or_throw(mirror::Mirror::open(args.db));
+  std::mutex mirror_lock;
+  args.options.mirror_lock = &mirror_lock;
+  engine::ManySyncPlan plan{*mirror,
+                            store,
+                            args.options,
+                            args.connections_in_parallel,
+                            engine::jobs_per_connection(args.connections_in_parallel, args.limits.jobs),
+                            {},
+                            {}};
+  plan.open = [&](const store::Connection& connection) -> Result<engine::OpenedConnection> {
+    try {
+      engine::OpenedConnection opened{open_session(context, connection), nullptr};
+      opened.budget = make_budget(opened.session->provider(), args.limits);
+      opened.session->set_budget(opened.budget.get());
+      return opened;
+    } catch (const Fatal& fatal) {  // this connection cannot start; the others go on
+      return std::unexpected(fatal.error());
+    }
+  };
+  plan.on_synced = [](const engine::Session& session, const engine::SyncReport& report) {
+    log::info("{}/{}", session.connection_name(), summary_line(session.provider(), report));
+  };
+  auto outcomes = engine::sync_connections(plan, todo);
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    auto hint = [&](std::optional<Error>& error) {
+      if (error) error = with_auth_hint(std::move(*error), todo[i].connection);
+    };
+    hint(outcomes[i].error);
+    for (auto& type : outcomes[i].types) hint(type.error);
+  }
+  report_outcomes(outcomes);
+  auto failure = engine::fleet_failure(outcomes, "are synced");
+  if (args.json) print_json(many_summary_json(args.db, outcomes, failure));
+  if (failure) throw Fatal(std::move(*failure));
+}
+
+void run(const Context& context, SyncArgs& args) {
+  install_interrupt_handlers();
+  if (args.options.full && !args.since.empty())
+    throw Fatal(ErrorKind::usage, "--full re-reads everything and --since reads from a time: give one of them");
+  if (!args.since.empty()) {
+    auto now = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
+    args.options.since = value_or_throw(parse_since(args.since, now));
+  }
+  auto store = context.open_store();
+  std::vector<std::string> words = args.types;
+  if (!args.connection.empty()) words.insert(words.begin(), args.connection);
+  auto named = split_words(store, args.all, std::move(words));
+  if (!args.all && named.connections.size() == 1 && !names_mistyped_connection(store, named))
+    return run_one(context, args, store, named.connections[0], named.types);
+  run_many(context, args, store, named);
 }
 
 }  // namespace
@@ -176,9 +262,16 @@ void run(const Context& context, SyncArgs& args) {
 void register_sync_command(CLI::App& app, Context& context) {
   auto args = std::make_shared<SyncArgs>();
   auto* command = app.add_subcommand("sync", "mirror every record into SQLite or PostgreSQL, incrementally and resumably");
-  command->add_option("connection", args->connection, "connection name, or provider name when it has one connection")
-      ->required();
-  command->add_option("types", args->types, "types to sync (default: all of the provider's types)");
+  command->add_option("connection", args->connection,
+                      "connection name, or provider name when it has one connection (more may follow)");
+  command->add_option("types", args->types,
+                      "more connections, then types to sync (default: all of each provider's types)");
+  command->add_flag("--all", args->all, "sync every connection in the store");
+  command->add_option("--connections-in-parallel", args->connections_in_parallel,
+                      fmt::format("connections synced at once with several (default {}; connections x --jobs is "
+                                  "held to {} threads)",
+                                  k_default_connections_in_parallel, engine::k_max_workers))
+      ->check(at_least_one());
   command->add_option("--db", args->db, "the mirror: a SQLite file (created when missing) or a postgresql:// URI")->required();
   command->add_flag("--full", args->options.full, "re-read every record (and mark records gone upstream as deleted)");
   command->add_option("--since", args->since, "read records updated since TIME instead of since the last sync");
@@ -187,7 +280,11 @@ void register_sync_command(CLI::App& app, Context& context) {
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->add_flag("--json", args->json, "print the summary as one JSON object on stdout");
   add_run_limit_options(*command, args->limits);
-  command->callback([&context, args] { run(context, *args); });
+  command->callback([&context, args] {
+    // Required unless --all, so CLI11 cannot say it itself.
+    if (!args->all && args->connection.empty()) throw CLI::RequiredError("connection");
+    run(context, *args);
+  });
 }
 
 }  // namespace crmexport::cmd

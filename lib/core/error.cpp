@@ -21,6 +21,8 @@ int exit_code(ErrorKind kind) {
     case ErrorKind::network:
     case ErrorKind::runtime:
       return 1;
+    case ErrorKind::partial:
+      return 7;
     case ErrorKind::interrupted:
       return 128 + (interrupt_signal() != 0 ? interrupt_signal() : SIGINT);
   }

@@ -18,6 +18,7 @@ enum class ErrorKind {
   runtime,       // anything else (disk, store): exit 1
   interrupted,   // SIGINT or SIGTERM (lib/core/interrupt.hpp): exit 130 or 143; never retried
   incomplete,    // export --strict: a type's count differs from the provider's own total: exit 6
+  partial,       // a run over many connections where some failed and others succeeded: exit 7
 };
 
 struct Error {

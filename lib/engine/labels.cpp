@@ -57,17 +57,18 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
 
 }  // namespace
 
-Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
-                               bool refresh_names) {
+namespace {
+
+// The store's part of load_fields: readable names frozen at first sight, saved back.
+Result<TypeFields> name_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
+                               std::vector<fields::Field> current, bool refresh_names, long requests) {
   TypeFields result;
-  if (!type.fields) return result;
-  auto current = read_metadata(session, type, *type.fields, result.requests);
-  if (!current) return std::unexpected(current.error());
+  result.requests = requests;
   auto stored = store::load_field_names(store, session.connection_name(), type.name);
   if (!stored) return std::unexpected(stored.error());
   // HubSpot's property names are readable and immutable: they stay (FieldsSpec::placement).
   bool keys_are_names = type.fields->placement == fields::Placement::properties;
-  auto named = fields::assign_names(std::move(*current), *stored, refresh_names, keys_are_names);
+  auto named = fields::assign_names(std::move(current), *stored, refresh_names, keys_are_names);
   std::vector<fields::Field> seen(named.fields.begin(), named.fields.begin() + static_cast<long>(named.current));
   if (auto saved = store::save_field_names(store, session.connection_name(), type.name, seen); !saved)
     return std::unexpected(saved.error());
@@ -76,10 +77,26 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
   return result;
 }
 
+}  // namespace
+
+Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
+                               bool refresh_names) {
+  if (!type.fields) return TypeFields{};
+  long requests = 0;
+  auto current = read_metadata(session, type, *type.fields, requests);
+  if (!current) return std::unexpected(current.error());
+  return name_fields(session, type, store, std::move(*current), refresh_names, requests);
+}
+
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type) {
+                                   const providers::TypeSpec& type, std::mutex& writer) {
   if (!type.fields) return 0;
-  auto loaded = load_fields(session, type, store);
+  long requests = 0;
+  // Read before taking the writer's lock: other types and connections write meanwhile.
+  auto current = read_metadata(session, type, *type.fields, requests);
+  if (!current) return std::unexpected(current.error());
+  std::lock_guard lock(writer);
+  auto loaded = name_fields(session, type, store, std::move(*current), false, requests);
   if (!loaded) return std::unexpected(loaded.error());
   const auto& all = loaded->relabeler->fields();
   std::vector<fields::Field> seen(all.begin(), all.begin() + static_cast<long>(loaded->current));

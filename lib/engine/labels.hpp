@@ -4,6 +4,7 @@
 // store, and hand back what rewrites records into readable ones. Read once per run and type,
 // and only when labels are needed.
 #include <memory>
+#include <mutex>
 
 #include "lib/engine/session.hpp"
 #include "lib/fields/relabel.hpp"
@@ -23,8 +24,9 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
 
 // Sync's field step: the type's fields, named as export names them, saved in the mirror's
 // `fields` table, and its labeled view rebuilt when they changed. Returns the requests it took
-// (0 for a type without field metadata).
+// (0 for a type without field metadata). The definitions are read first; the store and the mirror
+// are written under `writer`, the lock of their one writer.
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type);
+                                   const providers::TypeSpec& type, std::mutex& writer);
 
 }  // namespace crmexport::engine

@@ -1,5 +1,6 @@
 // crm-fake: fake CRM APIs on loopback for crmexport's end-to-end tests, benchmarks and demo.
 
+#include "tests/fake/accounts.hpp"
 #include "tests/fake/activecampaign_provider.hpp"
 #include "tests/fake/admin_routes.hpp"
 #include "tests/fake/fake_provider.hpp"
@@ -15,7 +16,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <algorithm>
 #include <exception>
+#include <fstream>
 #include <memory>
 #include <thread>
 #include <vector>
@@ -37,9 +40,11 @@ constexpr ProviderFactory k_providers[] = {
 
 // Enough workers that slow clients (or --latency-ms) on a few connections do not starve the rest.
 constexpr std::size_t k_worker_threads = 16;
+// With many accounts each needs fewer: a client syncs one account with a few requests at once.
+constexpr std::size_t k_worker_threads_per_account = 6;
 
-void configure_server(httplib::Server& server, crm_fake::ServerState& state) {
-  server.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
+void configure_server(httplib::Server& server, crm_fake::ServerState& state, std::size_t workers) {
+  server.new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
   server.set_keep_alive_max_count(1000);
   // Without TCP_NODELAY, Nagle plus the client's delayed ACK adds ~40 ms to every answer on a
   // reused connection, and every test and benchmark would measure that instead of the client.
@@ -55,43 +60,76 @@ void configure_server(httplib::Server& server, crm_fake::ServerState& state) {
   }
 }
 
-int run(const FakeOptions& options) {
-  crm_fake::ServerState state(options);
+// One account: its options (which its providers keep a reference to), state, providers and server.
+struct Account {
+  explicit Account(FakeOptions account_options) : options(std::move(account_options)), state(options) {}
+  FakeOptions options;
+  crm_fake::ServerState state;
   std::vector<std::unique_ptr<FakeProvider>> providers;
-  for (const ProviderFactory make : k_providers) providers.push_back(make(options));
-
-  // The dump comes first: a test may read it as soon as it sees the listening line.
-  if (options.dump_dir) {
-    for (const auto& provider : providers) provider->dump(*options.dump_dir);
-  }
-
   httplib::Server server;
-  configure_server(server, state);
-  for (const auto& provider : providers) provider->register_routes(server, state);
-  crm_fake::register_admin_routes(server, state);
+  int port = 0;
+  std::thread listener;
+};
 
-  // Loopback only: this server must never be reachable from another machine.
-  int port = options.port;
-  if (port == 0) {
-    port = server.bind_to_any_port("127.0.0.1");
-    if (port < 0) port = 0;
-  } else if (!server.bind_to_port("127.0.0.1", port)) {
-    port = 0;
+// Binds 127.0.0.1 (loopback only: this server must never be reachable from another machine);
+// 0 when the port cannot be had.
+int bind_loopback(httplib::Server& server, int port) {
+  if (port == 0) return std::max(server.bind_to_any_port("127.0.0.1"), 0);
+  return server.bind_to_port("127.0.0.1", port) ? port : 0;
+}
+
+int run(const FakeOptions& options) {
+  std::vector<std::unique_ptr<Account>> accounts;
+  const std::size_t workers = options.accounts > 1 ? k_worker_threads_per_account : k_worker_threads;
+  for (int index = 0; index < options.accounts; ++index) {
+    auto& account = *accounts.emplace_back(std::make_unique<Account>(crm_fake::account_options(options, index)));
+    for (const ProviderFactory make : k_providers) account.providers.push_back(make(account.options));
+    // The dump comes first: a test may read it as soon as it sees the listening line.
+    if (account.options.dump_dir)
+      for (const auto& provider : account.providers) provider->dump(*account.options.dump_dir);
+    configure_server(account.server, account.state, workers);
+    for (const auto& provider : account.providers) provider->register_routes(account.server, account.state);
+    crm_fake::register_admin_routes(account.server, account.state);
+    account.port = bind_loopback(account.server, index == 0 ? options.port : 0);
+    if (account.port == 0) {
+      fmt::print(stderr, "crm-fake: cannot bind 127.0.0.1:{}\n", index == 0 ? options.port : 0);
+      return 1;
+    }
   }
-  if (port == 0) {
-    fmt::print(stderr, "crm-fake: cannot bind 127.0.0.1:{}\n", options.port);
-    return 1;
+  auto url = [](const Account& account) { return fmt::format("http://127.0.0.1:{}", account.port); };
+  if (options.dump_dir && options.accounts > 1) {
+    std::ofstream list(*options.dump_dir / "accounts.txt");
+    for (const auto& account : accounts) list << url(*account) << "\n";
+    if (!list.flush()) throw std::runtime_error("cannot write accounts.txt in the dump folder");
   }
-  std::fputs(fmt::format("listening on http://127.0.0.1:{}\n", port).c_str(), stdout);
+  std::string lines = fmt::format("listening on {}\n", url(*accounts.front()));
+  for (std::size_t index = 1; index < accounts.size(); ++index)
+    lines += fmt::format("account {} listening on {}\n", index, url(*accounts[index]));
+  std::fputs(lines.c_str(), stdout);
   std::fflush(stdout);
 
-  std::thread listener([&] {
-    server.listen_after_bind();
-    state.request_stop();
-  });
-  state.wait_for_stop();  // /_shutdown, --max-requests or --lifetime
-  server.stop();
-  listener.join();
+  // Any account's /_shutdown or --max-requests, or the lifetime, stops them all.
+  auto& first = accounts.front()->state;
+  std::vector<std::thread> watchers;
+  for (auto& account : accounts) {
+    account->listener = std::thread([&served = *account, &first] {
+      served.server.listen_after_bind();
+      served.state.request_stop();
+      first.request_stop();
+    });
+    if (account.get() != accounts.front().get())
+      watchers.emplace_back([&served = *account, &first] {
+        served.state.wait_for_stop();
+        first.request_stop();
+      });
+  }
+  first.wait_for_stop();
+  for (auto& account : accounts) {
+    account->server.stop();
+    account->state.request_stop();
+  }
+  for (auto& account : accounts) account->listener.join();
+  for (auto& watcher : watchers) watcher.join();
   return 0;
 }
 

@@ -59,10 +59,15 @@ A fake CRM HTTP server (Pipedrive under /pipedrive, ActiveCampaign under /active
   --refresh-token T           the first valid refresh token (default fake-refresh); used ones die
   --access-ttl SECONDS        lifetime of issued OAuth access tokens (default 3600)
   --pipedrive-api-domain URL  the api_domain of Pipedrive's token answers (default: none sent)
+  --accounts N                serve N accounts of every provider (default 1): account 0 as the
+                              flags say; account K > 0 on its own port, seed + K, credentials
+                              TOKEN-K, CLIENT-K, SECRET-K, REFRESH-K, dumped to DIR/account-K
   -v                          log each request to stderr
   -h, --help                  show this help
 
-The first line on stdout is "listening on http://127.0.0.1:PORT".
+The first line on stdout is "listening on http://127.0.0.1:PORT" (account 0); with --accounts,
+one line "account K listening on URL" follows for each further account, and --dump also writes
+DIR/accounts.txt, account K's URL on line K + 1.
 Admin: GET /_stats (request counts), POST /_shutdown; ActiveCampaign: POST /_activecampaign/churn
 (change contacts once now), GET /_activecampaign/changes (ids inserted and deleted),
 GET /_activecampaign/requests (every list request's path and query, in order).
@@ -111,6 +116,7 @@ ParsedOptions parse_options(int argc, char** argv) {
       {"--hubspot-search-per-second", number_into(o.hubspot_search_per_second, 1, k_int_max)},
       {"--pipedrive-daily-tokens", number_into(o.pipedrive_daily_tokens, std::int64_t{0}, k_i64_max)},
       {"--churn-every", number_into(o.churn_every, std::int64_t{0}, k_i64_max)},
+      {"--accounts", number_into(o.accounts, 1, 1000)},
   };
 
   for (int i = 1; i < argc; ++i) {

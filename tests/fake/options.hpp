@@ -50,6 +50,9 @@ struct FakeOptions {
   // Pipedrive's token answers carry api_domain (FACTS Pipedrive §2); tests choose it (a hostile
   // one included). Empty: left out.
   std::string pipedrive_api_domain;
+  // Accounts served by this process (accounts.hpp): account 0 is the one the flags describe;
+  // account K > 0 has its own port, seed, credentials, rate-limit windows and dump.
+  int accounts = 1;
 };
 
 enum class ParseOutcome { run, help, usage_error };

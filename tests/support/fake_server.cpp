@@ -14,12 +14,26 @@ FakeServer::FakeServer(std::vector<std::string> flags) {
 FakeServer::~FakeServer() { stop_server(m_server); }
 
 std::vector<std::string> FakeServer::dataset(const std::string& provider, const std::string& type) const {
-  return lines_of(read_file(m_dump / (provider + "/" + type + ".ndjson")));
+  return account_dataset(0, provider, type);
 }
 
-std::string FakeServer::stats() const {
+std::string FakeServer::stats() const { return account_stats(0); }
+
+std::string FakeServer::account_url(int index) const {
+  if (index == 0) return m_url;
+  auto urls = lines_of(read_file(m_dump / "accounts.txt"));
+  return static_cast<size_t>(index) < urls.size() ? urls[static_cast<size_t>(index)] : std::string();
+}
+
+std::vector<std::string> FakeServer::account_dataset(int index, const std::string& provider,
+                                                     const std::string& type) const {
+  const std::string folder = index == 0 ? m_dump.path() : m_dump / ("account-" + std::to_string(index));
+  return lines_of(read_file(folder + "/" + provider + "/" + type + ".ndjson"));
+}
+
+std::string FakeServer::account_stats(int index) const {
   http::CurlTransport transport;
-  auto response = transport.send(http::Request{"GET", m_url + "/_stats", {}, {}});
+  auto response = transport.send(http::Request{"GET", account_url(index) + "/_stats", {}, {}});
   return response ? response->body : std::string();
 }
 

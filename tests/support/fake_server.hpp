@@ -22,6 +22,11 @@ class FakeServer {
   // POST to an admin path (e.g. "/_admin/heal") with a body; the answer's body.
   std::string post(const std::string& path, const std::string& body = "") const;
 
+  // With --accounts N: account `index`'s base URL, dumped dataset and /_stats (0: as above).
+  std::string account_url(int index) const;
+  std::vector<std::string> account_dataset(int index, const std::string& provider, const std::string& type) const;
+  std::string account_stats(int index) const;
+
  private:
   TempDir m_dump;
   ListeningServer m_server;

@@ -1,0 +1,56 @@
+#pragma once
+// Many connections in one run (`sync --all`, `sync CONN1 CONN2`, `export --all`): each connection
+// on its own worker, up to `parallel` at once, each with its own Session (its own pacer and rate
+// budget, its own OAuth refresh) and its types on up to `jobs` workers of its own. A connection's
+// failure is its outcome, never the others'; the run's exit says whether all succeeded.
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/core/error.hpp"
+#include "lib/engine/sync.hpp"
+
+namespace crmexport::engine {
+
+// Worker threads a run over many connections may hold at once (connections × jobs per
+// connection); each also keeps a libcurl handle per request in flight.
+inline constexpr int k_max_workers = 64;
+
+// Types at once per connection so that `parallel` connections stay within k_max_workers: `jobs`,
+// or fewer (at least 1) when parallel × jobs would exceed it.
+int jobs_per_connection(int parallel, int jobs);
+
+// What became of one type: done (a sync's `report` with it), failed (`error`), or neither (not
+// started: another type of the connection failed first, or the run was interrupted).
+struct TypeOutcome {
+  std::string type;
+  bool done = false;
+  std::optional<SyncReport> report;
+  std::optional<Error> error;
+};
+
+struct ConnectionOutcome {
+  std::string connection;
+  std::string provider;
+  bool skipped = false;        // another process holds it (claim_connection): not this run's
+  std::optional<Error> error;  // the connection failed as a whole (credentials, session, claim)
+  std::vector<std::string> absent_types;  // asked for, but its provider has no such type
+  std::vector<TypeOutcome> types;
+  // Its failure: its own, else its first failed type's; nullptr when it succeeded.
+  const Error* failure() const;
+};
+
+// Runs work(i, outcomes[i]) once for each connection (`outcomes` named, the rest for work to
+// fill), up to `parallel` at once, taken in order. A connection not yet started when the run is
+// interrupted is reported as interrupted.
+void run_fleet(std::vector<ConnectionOutcome>& outcomes, int parallel,
+               const std::function<void(size_t, ConnectionOutcome&)>& work);
+
+// The error that ends a run over many connections, or nullopt when none failed. Interrupted wins;
+// when some connections succeeded and others failed, ErrorKind::partial (exit 7); when all failed,
+// the first failure's kind. The message counts the failures and names them.
+std::optional<Error> fleet_failure(const std::vector<ConnectionOutcome>& outcomes, std::string_view done_text);
+
+}  // namespace crmexport::engine

@@ -1,0 +1,87 @@
+#include "lib/engine/sync_connection.hpp"
+
+#include <fmt/format.h>
+
+#include <atomic>
+
+#include "lib/core/log.hpp"
+#include "lib/engine/labels.hpp"
+#include "lib/engine/parallel.hpp"
+#include "lib/engine/progress.hpp"
+
+namespace crmexport::engine {
+
+std::vector<TypeOutcome> sync_connection(const ConnectionSyncPlan& plan,
+                                         const std::function<void(const SyncReport&)>& on_synced) {
+  std::vector<TypeOutcome> outcomes(plan.types.size());
+  std::atomic<bool> failed{false};
+  run_parallel(plan.types.size(), plan.jobs, [&](size_t i) {
+    const auto& type = *plan.types[i];
+    auto& outcome = outcomes[i];
+    outcome.type = type.name;
+    if (failed) return;
+    log::TypeScope log_type(plan.label_prefix + type.name);
+    Progress progress(plan.label_prefix + type.name, progress_wanted(false));
+    auto report = sync_type(plan.session, plan.mirror, type, plan.api_version, plan.options, progress);
+    progress.finish();
+    if (!report) {
+      outcome.error = std::move(report.error());
+      outcome.error->message +=
+          fmt::format("; pages already read are saved, and the next sync resumes {} from there", type.name);
+      failed = true;
+      return;
+    }
+    // The fields table and the labeled view follow the account's fields on every sync; the
+    // mirror and the store have one writer at a time.
+    auto field_requests = refresh_mirror_fields(plan.session, plan.mirror, plan.store, type, *plan.options.mirror_lock);
+    if (!field_requests) {
+      outcome.error = std::move(field_requests.error());
+      outcome.error->message += fmt::format("; the records of {} are saved, only its field metadata is not", type.name);
+      failed = true;
+      return;
+    }
+    report->field_requests = *field_requests;
+    on_synced(*report);
+    outcome.report = std::move(*report);
+    outcome.done = true;
+  });
+  return outcomes;
+}
+
+Result<std::optional<mirror::ConnectionClaim>> claim_connection(mirror::Mirror& mirror, const std::string& connection) {
+  return mirror.claim(connection);
+}
+
+std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const std::vector<ConnectionToSync>& todo) {
+  std::vector<ConnectionOutcome> outcomes;
+  for (const auto& item : todo) {
+    auto& outcome = outcomes.emplace_back();
+    outcome.connection = item.connection.name;
+    outcome.provider = item.connection.provider;
+    outcome.absent_types = item.absent_types;
+  }
+  run_fleet(outcomes, plan.parallel, [&](size_t i, ConnectionOutcome& outcome) {
+    const auto& item = todo[i];
+    if (item.types.empty()) return;
+    auto claim = claim_connection(plan.mirror, item.connection.name);
+    if (!claim) {
+      outcome.error = std::move(claim.error());
+      return;
+    }
+    if (!*claim) {
+      outcome.skipped = true;
+      return;
+    }
+    auto opened = plan.open(item.connection);
+    if (!opened) {
+      outcome.error = std::move(opened.error());
+      return;
+    }
+    ConnectionSyncPlan one{*opened->session, plan.mirror,  plan.store, item.types,
+                           item.api_version, plan.options, plan.jobs,  item.connection.name + "/"};
+    outcome.types = sync_connection(one, [&](const SyncReport& report) { plan.on_synced(*opened->session, report); });
+  });
+  return outcomes;
+}
+
+}  // namespace crmexport::engine
