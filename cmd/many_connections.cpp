@@ -52,7 +52,7 @@ std::vector<ConnectionTypes> plan_connections(const store::Store& store, bool al
       throw Fatal(ErrorKind::usage,
                   fmt::format("no connections in {}; add one with `crmexport auth add PROVIDER --name NAME "
                               "--token-stdin`",
-                              store.path().string()));
+                              store.location()));
   } else {
     for (const auto& name : words.connections) {
       auto connection = resolve_connection(store, name);
