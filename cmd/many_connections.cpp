@@ -102,7 +102,9 @@ void report_outcomes(const std::vector<engine::ConnectionOutcome>& outcomes) {
       log::info("{}: {} has no {} (left out)", outcome.connection, provider_named(outcome.provider).title,
                 fmt::join(outcome.absent_types, ", "));
     if (outcome.skipped)
-      log::info("{}: skipped: another crmexport process holds it; that process syncs it", outcome.connection);
+      log::info("{}: skipped: {}", outcome.connection,
+                outcome.synced_elsewhere ? "another crmexport process synced it since this run began"
+                                         : "another crmexport process holds it; that process syncs it");
     if (outcome.error)
       log::write("error: ", fmt::format("{}: {} (exit {})", outcome.connection, outcome.error->message,
                                         exit_code(outcome.error->kind)));

@@ -196,6 +196,7 @@ void run_one(const Context& context, SyncArgs& args, store::Store& store, const 
 
 // Many connections into one mirror: each its own Session, a failure stays its connection's.
 void run_many(const Context& context, SyncArgs& args, store::Store& store, const NamedWords& words) {
+  const auto round_started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   if (!args.api_version.empty())
     throw Fatal(ErrorKind::usage, "--api-version applies to one connection; with several, each uses its own "
                                   "(`crmexport auth add ... --api-version V --force` changes it)");
@@ -213,6 +214,8 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
                             engine::jobs_per_connection(args.connections_in_parallel, args.limits.jobs),
                             {},
                             {}};
+  // Truncated as the mirror keeps times (seconds): a connection finished in this very second counts.
+  plan.round_started = round_started;
   plan.open = [&](const store::Connection& connection) -> Result<engine::OpenedConnection> {
     try {
       engine::OpenedConnection opened{open_session(context, connection), nullptr};

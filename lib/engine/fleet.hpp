@@ -35,6 +35,7 @@ struct ConnectionOutcome {
   std::string connection;
   std::string provider;
   bool skipped = false;        // another process holds it (claim_connection): not this run's
+  bool synced_elsewhere = false;  // skipped: another process synced every type since this run began
   std::optional<Error> error;  // the connection failed as a whole (credentials, session, claim)
   std::vector<std::string> absent_types;  // asked for, but its provider has no such type
   std::vector<TypeOutcome> types;

@@ -52,6 +52,22 @@ Result<std::optional<mirror::ConnectionClaim>> claim_connection(mirror::Mirror& 
   return mirror.claim(connection);
 }
 
+namespace {
+
+// True when every type of `item` was synced to the end since the round began (by another process:
+// this one has not reached it yet), with no run left unfinished.
+Result<bool> synced_since(const ManySyncPlan& plan, const ConnectionToSync& item) {
+  std::lock_guard lock(*plan.options.mirror_lock);
+  for (const auto* type : item.types) {
+    auto state = plan.mirror.load(item.connection.name, item.connection.provider, type->name, item.api_version);
+    if (!state) return std::unexpected(state.error());
+    if (state->run_mode || !state->last_complete_at || *state->last_complete_at < plan.round_started) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const std::vector<ConnectionToSync>& todo) {
   std::vector<ConnectionOutcome> outcomes;
   for (const auto& item : todo) {
@@ -70,6 +86,16 @@ std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const 
     }
     if (!*claim) {
       outcome.skipped = true;
+      return;
+    }
+    // Claimed after another process let go of it: that process may have synced it this round.
+    auto synced = synced_since(plan, item);
+    if (!synced) {
+      outcome.error = std::move(synced.error());
+      return;
+    }
+    if (*synced) {
+      outcome.skipped = outcome.synced_elsewhere = true;
       return;
     }
     auto opened = plan.open(item.connection);

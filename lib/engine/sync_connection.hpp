@@ -58,6 +58,9 @@ struct ManySyncPlan {
   SyncOptions options;  // options.mirror_lock is required and shared by every connection
   int parallel = 1;     // connections at once
   int jobs = 1;         // types at once per connection (jobs_per_connection bounds it)
+  // When this run began: a connection whose types another process has all synced to the end since
+  // then is skipped, so several processes running the same cron line sync each connection once.
+  TimePoint round_started;
   std::function<Result<OpenedConnection>(const store::Connection&)> open;
   std::function<void(const Session&, const SyncReport&)> on_synced;  // as each type ends
 };

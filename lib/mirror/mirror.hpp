@@ -41,6 +41,9 @@ struct TypeState {
   std::string table;
   std::optional<TimePoint> high_water;
   std::optional<std::string> last_full_at;
+  // When a run of this type last reached the end: a run over many connections skips a connection
+  // another process finished since the run began (one sync per connection per round).
+  std::optional<TimePoint> last_complete_at;
   long run_id = 0;
   // Set while a run is unfinished (it was killed or failed): the next run resumes it.
   std::optional<RunMode> run_mode;

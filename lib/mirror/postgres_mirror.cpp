@@ -132,10 +132,10 @@ Result<TypeState> PostgresMirror::load(const std::string& connection, const std:
     return std::unexpected(ensured.error());
   auto rows = m_connection.exec(
       "read the sync state",
-      fmt::format("SELECT api_version, {}, {}, run_id, run_mode, {}, coalesce(run_position, ''), {}, {} FROM "
+      fmt::format("SELECT api_version, {}, {}, run_id, run_mode, {}, coalesce(run_position, ''), {}, {}, {} FROM "
                   "sync_state WHERE connection = $1 AND type = $2",
                   utc("high_water"), utc("last_full_at"), utc("run_since"), utc("run_high_water"),
-                  utc("run_started_at")),
+                  utc("run_started_at"), utc("last_complete_at")),
       {connection, type});
   if (!rows) return std::unexpected(rows.error());
   std::optional<SavedState> saved;
@@ -144,7 +144,7 @@ Result<TypeState> PostgresMirror::load(const std::string& connection, const std:
                        rows->optional_text(0, 2), std::stol(rows->text(0, 3)),
                        rows->optional_text(0, 4), time_value(rows->optional_text(0, 5)),
                        rows->text(0, 6),          time_value(rows->optional_text(0, 7)),
-                       time_value(rows->optional_text(0, 8))};
+                       time_value(rows->optional_text(0, 8)), time_value(rows->optional_text(0, 9))};
   return loaded_state(connection, provider, type, api_version, table_name(provider, type), saved);
 }
 

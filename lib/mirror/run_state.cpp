@@ -34,6 +34,7 @@ TypeState loaded_state(const std::string& connection, const std::string& provide
   state.run_id = saved->run_id;
   if (saved->api_version != api_version) return state;
   state.last_full_at = saved->last_full_at;
+  state.last_complete_at = saved->last_complete_at;
   state.high_water = saved->high_water;
   if (saved->run_mode) {
     state.run_mode = *saved->run_mode == "full" ? RunMode::full : RunMode::incremental;

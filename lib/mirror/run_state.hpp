@@ -21,6 +21,7 @@ struct SavedState {
   std::string run_position;
   std::optional<TimePoint> run_high_water;
   std::optional<TimePoint> run_started_at;
+  std::optional<TimePoint> last_complete_at;
 };
 
 // The state a type starts from: `saved` when it was written with the same API version; with

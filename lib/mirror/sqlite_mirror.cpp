@@ -87,7 +87,7 @@ Result<TypeState> SqliteMirror::load(const std::string& connection, const std::s
     ensure_type_table(*m_database, provider, type);
     SQLite::Statement query(*m_database,
                             "SELECT api_version, high_water, last_full_at, run_id, run_mode, run_since, run_position, "
-                            "run_high_water, run_started_at FROM sync_state WHERE connection = ? AND type = ?");
+                            "run_high_water, run_started_at, last_complete_at FROM sync_state WHERE connection = ? AND type = ?");
     query.bind(1, connection);
     query.bind(2, type);
     std::optional<SavedState> saved;
@@ -96,7 +96,7 @@ Result<TypeState> SqliteMirror::load(const std::string& connection, const std::s
                          text_column(query.getColumn(2)), static_cast<long>(query.getColumn(3).getInt64()),
                          text_column(query.getColumn(4)), time_column(query.getColumn(5)),
                          query.getColumn(6).getString(),  time_column(query.getColumn(7)),
-                         time_column(query.getColumn(8))};
+                         time_column(query.getColumn(8)),  time_column(query.getColumn(9))};
     return loaded_state(connection, provider, type, api_version, table_name(provider, type), saved);
   });
 }
