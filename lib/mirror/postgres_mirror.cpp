@@ -99,9 +99,17 @@ std::string jsonb_compatible(std::string_view json) {
   return out;
 }
 
+namespace {
+
+pg::Target mirror_target(const std::string& uri) {
+  return {"the mirror database", uri, "check --db and the PG* environment variables"};
+}
+
+}  // namespace
+
 Result<std::unique_ptr<PostgresMirror>> PostgresMirror::open(const std::string& uri) {
-  if (auto checked = pg::check_conninfo(uri); !checked) return std::unexpected(checked.error());
-  auto connection = pg::Connection::open(uri, uri);
+  if (auto checked = pg::check_conninfo(uri, "--db"); !checked) return std::unexpected(checked.error());
+  auto connection = pg::Connection::open(uri, mirror_target(uri));
   if (!connection) return std::unexpected(connection.error());
   if (auto version = migrate_postgres(*connection, uri); !version) return std::unexpected(version.error());
   return std::unique_ptr<PostgresMirror>(new PostgresMirror(uri, std::move(*connection)));
@@ -110,7 +118,7 @@ Result<std::unique_ptr<PostgresMirror>> PostgresMirror::open(const std::string& 
 // A connection of its own: the lock lives exactly as long as that session, so neither a failed
 // statement on the writing connection nor anything else can drop it early, and kill -9 drops it.
 Result<std::optional<ConnectionClaim>> PostgresMirror::claim(const std::string& connection) {
-  auto session = pg::Connection::open(m_uri, m_uri);
+  auto session = pg::Connection::open(m_uri, mirror_target(m_uri));
   if (!session) return std::unexpected(session.error());
   auto taken = session->exec(fmt::format("claim {}", connection), "SELECT pg_try_advisory_lock($1::bigint)",
                              {std::to_string(claim_key(connection))});

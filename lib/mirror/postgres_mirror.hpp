@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "lib/mirror/libpq.hpp"
+#include "lib/pg/connection.hpp"
 #include "lib/mirror/mirror.hpp"
 
 namespace crmexport::mirror {

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "lib/core/error.hpp"
-#include "lib/mirror/libpq.hpp"
+#include "lib/pg/connection.hpp"
 
 namespace crmexport::mirror {
 

@@ -7,7 +7,7 @@
 #include <mutex>
 
 #include "lib/store/backend.hpp"
-#include "lib/store/pg_connection.hpp"
+#include "lib/pg/connection.hpp"
 
 namespace crmexport::store {
 namespace {
@@ -61,7 +61,7 @@ constexpr const char* k_select =
 // Byte order, as SQLite sorts: the database's collation may be a language's.
 constexpr const char* k_by_name = " ORDER BY name COLLATE \"C\"";
 
-Connection read_connection(const PgResult& rows, int row) {
+Connection read_connection(const pg::Rows& rows, int row) {
   return Connection{
       .name = rows.text(row, 0),
       .provider = rows.text(row, 1),
@@ -78,7 +78,7 @@ std::string text(std::string_view value) { return std::string(value); }
 
 class PostgresBackend : public Backend {
  public:
-  PostgresBackend(PgConnection connection, int schema_version)
+  PostgresBackend(pg::Connection connection, int schema_version)
       : m_connection(std::move(connection)), m_schema_version(schema_version) {}
 
   Result<void> add(const Connection& c, bool replace) override {
@@ -114,7 +114,7 @@ class PostgresBackend : public Backend {
         std::string(k_select) + "WHERE $1 = '' OR provider = $1" + k_by_name, {text(provider)});
     if (!rows) return std::unexpected(rows.error());
     std::vector<Connection> connections;
-    for (int row = 0; row < rows->rows(); ++row) connections.push_back(read_connection(*rows, row));
+    for (int row = 0; row < rows->size(); ++row) connections.push_back(read_connection(*rows, row));
     return connections;
   }
 
@@ -145,7 +145,7 @@ class PostgresBackend : public Backend {
   Result<void> refresh(std::string_view name, const Renew& renew) override {
     const std::lock_guard lock(m_mutex);
     const auto doing = fmt::format("renew the token of '{}'", name);
-    auto transaction = PgTransaction::begin(m_connection, doing);
+    auto transaction = pg::Transaction::begin(m_connection, doing);
     if (!transaction) return std::unexpected(transaction.error());
     // Long enough for another host's token request, and a bit more; not for ever.
     if (auto set = m_connection.exec(doing, "SET LOCAL lock_timeout = '120s'"); !set)
@@ -171,7 +171,7 @@ class PostgresBackend : public Backend {
         {text(connection), text(type)});
     if (!rows) return std::unexpected(rows.error());
     std::vector<fields::Field> fields;
-    for (int row = 0; row < rows->rows(); ++row) {
+    for (int row = 0; row < rows->size(); ++row) {
       fields::Field f;
       f.key = rows->text(row, 0);
       f.name = rows->text(row, 1);
@@ -196,7 +196,7 @@ class PostgresBackend : public Backend {
         "field_type = excluded.field_type, custom = excluded.custom, multiple = excluded.multiple, "
         "options = excluded.options, last_seen = excluded.last_seen",
         k_now);
-    auto transaction = PgTransaction::begin(m_connection, doing);
+    auto transaction = pg::Transaction::begin(m_connection, doing);
     if (!transaction) return std::unexpected(transaction.error());
     for (const auto& f : fields) {
       auto saved = m_connection.exec(doing, upsert,
@@ -217,19 +217,19 @@ class PostgresBackend : public Backend {
     auto rows = m_connection.exec(fmt::format("read the connection '{}'", name),
                                   std::string(k_select) + "WHERE name = $1" + std::string(lock), {text(name)});
     if (!rows) return std::unexpected(rows.error());
-    if (rows->rows() == 0) return std::nullopt;
+    if (rows->size() == 0) return std::nullopt;
     return read_connection(*rows, 0);
   }
 
   // A libpq connection serves one thread at a time, and a transaction (refresh, field names)
   // spans several statements: one call at a time, whichever threads share the Store.
   std::recursive_mutex m_mutex;
-  PgConnection m_connection;
+  pg::Connection m_connection;
   int m_schema_version = 0;
 };
 
 // The recorded schema version; 0 when the store's tables do not exist yet.
-Result<int> read_version(PgConnection& connection, std::string_view doing) {
+Result<int> read_version(pg::Connection& connection, std::string_view doing) {
   auto current = connection.exec(
       doing, "SELECT CASE WHEN to_regclass('crmexport_store.schema_version') IS NULL THEN -1 ELSE 0 END");
   if (!current) return std::unexpected(current.error());
@@ -241,7 +241,7 @@ Result<int> read_version(PgConnection& connection, std::string_view doing) {
 
 // True when `version` is this crmexport's; false when older (to migrate); runtime error asking to
 // upgrade crmexport when newer.
-Result<bool> is_current(const PgConnection& connection, int version, int latest) {
+Result<bool> is_current(const pg::Connection& connection, int version, int latest) {
   if (version > latest)
     return fail(ErrorKind::runtime,
                 fmt::format("the credential store {} was written by a newer crmexport (schema {}, this one knows {}); "
@@ -252,7 +252,7 @@ Result<bool> is_current(const PgConnection& connection, int version, int latest)
 
 // Brings the schema up to date in one transaction under an advisory lock, and returns its
 // version. A store already up to date is only read: a role without CREATE on the database can use it.
-Result<int> migrate(PgConnection& connection) {
+Result<int> migrate(pg::Connection& connection) {
   constexpr std::string_view doing = "update its schema";
   const int latest = static_cast<int>(k_migration_steps.size());
   auto version = read_version(connection, doing);
@@ -261,7 +261,7 @@ Result<int> migrate(PgConnection& connection) {
   if (!current) return std::unexpected(current.error());
   if (*current) return latest;
 
-  auto transaction = PgTransaction::begin(connection, doing);
+  auto transaction = pg::Transaction::begin(connection, doing);
   if (!transaction) return std::unexpected(transaction.error());
   for (const char* sql : {k_migration_lock, "CREATE SCHEMA IF NOT EXISTS crmexport_store",
                           "CREATE TABLE IF NOT EXISTS crmexport_store.schema_version(version integer NOT NULL)"})
@@ -288,7 +288,7 @@ Result<int> migrate(PgConnection& connection) {
 }  // namespace
 
 Result<std::unique_ptr<Backend>> open_postgres_backend(const std::string& uri) {
-  auto connection = PgConnection::open(uri, shown_uri(uri));
+  auto connection = pg::Connection::open(uri, {"the credential store", pg::shown_uri(uri), "check the URI given to --store or CRMEXPORT_STORE, and that the server runs"});
   if (!connection) return std::unexpected(connection.error());
   auto version = migrate(*connection);
   if (!version) return std::unexpected(version.error());

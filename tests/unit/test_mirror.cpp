@@ -309,7 +309,7 @@ TEST_CASE("a PostgreSQL URI with a password, or one libpq cannot read, is refuse
   auto nobody = mirror::Mirror::open("postgresql:///m?host=" + dir.path());
   REQUIRE(!nobody);
   CHECK(nobody.error().kind == ErrorKind::runtime);
-  CHECK(nobody.error().message.starts_with("cannot connect to the mirror database postgresql:///m?host=" + dir.path() +
+  CHECK(nobody.error().message.starts_with("could not connect to the mirror database postgresql:///m?host=" + dir.path() +
                                            ": connection to server on socket"));
   CHECK(nobody.error().message.ends_with("; check --db and the PG* environment variables"));
 }

@@ -10,7 +10,7 @@
 
 #include "lib/core/redact.hpp"
 #include "lib/store/field_names.hpp"
-#include "lib/store/pg_connection.hpp"
+#include "lib/pg/connection.hpp"
 #include "lib/store/store.hpp"
 #include "support/scoped_env.hpp"
 #include "support/store_location.hpp"
@@ -331,8 +331,8 @@ TEST_CASE("a PostgreSQL store that cannot be reached, or is newer, is a runtime 
   crmexport::redact::clear_secrets();
   const TempDir nowhere;
   const std::string uri = "postgresql://me:hunter2-secret@/crm?host=" + (nowhere / "no-socket");
-  CHECK(crmexport::store::shown_uri(uri) == "postgresql://me:***@/crm?host=" + (nowhere / "no-socket"));
-  CHECK(crmexport::store::shown_uri("postgres:///crm?user=me&password=hunter2-secret&host=/h") ==
+  CHECK(crmexport::pg::shown_uri(uri) == "postgresql://me:***@/crm?host=" + (nowhere / "no-socket"));
+  CHECK(crmexport::pg::shown_uri("postgres:///crm?user=me&password=hunter2-secret&host=/h") ==
         "postgres:///crm?user=me&password=***&host=/h");
   CHECK(crmexport::redact::apply("said hunter2-secret") == "said [REDACTED]");
   auto refused = Store::open(uri, std::nullopt);

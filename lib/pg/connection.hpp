@@ -1,7 +1,9 @@
 #pragma once
-// A thin RAII layer over libpq's C API for the PostgreSQL mirror: one connection, queries with
-// text parameters only (never SQL built from record text), failures as Result values naming the
-// database, and transactions that roll back unless committed.
+// A thin RAII layer over libpq's C API, shared by the PostgreSQL mirror and the PostgreSQL
+// credential store: one connection, queries with text parameters only (never SQL built from
+// record text), failures as Result values naming the database, and transactions that roll back
+// unless committed. Errors carry PostgreSQL's primary message only: its DETAIL ("Failing row
+// contains ...") can quote a row's values, and a store's row may hold a secret.
 #include <libpq-fe.h>
 
 #include <map>
@@ -14,7 +16,7 @@
 
 #include "lib/core/error.hpp"
 
-namespace crmexport::mirror::pg {
+namespace crmexport::pg {
 
 struct ConnectionDeleter {
   void operator()(PGconn* connection) const { PQfinish(connection); }
@@ -33,7 +35,10 @@ class Rows {
   explicit Rows(ResultHandle result) : m_result(std::move(result)) {}
   int size() const { return PQntuples(m_result.get()); }
   bool is_null(int row, int column) const { return PQgetisnull(m_result.get(), row, column) != 0; }
-  std::string text(int row, int column) const { return PQgetvalue(m_result.get(), row, column); }
+  std::string text(int row, int column) const {
+    return std::string(PQgetvalue(m_result.get(), row, column),
+                       static_cast<std::size_t>(PQgetlength(m_result.get(), row, column)));
+  }
   std::optional<std::string> optional_text(int row, int column) const;
   // How many rows an INSERT, UPDATE or DELETE touched.
   long affected() const;
@@ -42,24 +47,34 @@ class Rows {
   ResultHandle m_result;
 };
 
+// What a connection is for, in its messages: "the mirror database", the location as shown (never
+// a password), and what to check when the server cannot be reached.
+struct Target {
+  std::string what;
+  std::string location;
+  std::string check;
+};
+
 class Connection {
  public:
-  // Connects to `conninfo` (a URI; the PG* environment variables fill what it leaves out).
-  // `location` names the database in messages.
-  static Result<Connection> open(const std::string& conninfo, std::string location);
+  // Connects to `conninfo` (a URI; the PG* environment variables fill what it leaves out), giving
+  // up after 10 s unless the URI or PGCONNECT_TIMEOUT say otherwise.
+  static Result<Connection> open(const std::string& conninfo, Target target);
 
   // Runs one statement with $1... bound to `params`; a runtime error saying what was being done.
   Result<Rows> exec(std::string_view doing, const std::string& sql, const std::vector<Param>& params = {});
   // The same for a statement run many times: parsed and planned once per connection.
   Result<Rows> exec_prepared(std::string_view doing, const std::string& sql, const std::vector<Param>& params);
+  // The location as messages show it.
+  const std::string& shown() const { return m_target.location; }
 
  private:
-  Connection(std::unique_ptr<PGconn, ConnectionDeleter> connection, std::string location)
-      : m_connection(std::move(connection)), m_location(std::move(location)) {}
+  Connection(std::unique_ptr<PGconn, ConnectionDeleter> connection, Target target)
+      : m_connection(std::move(connection)), m_target(std::move(target)) {}
   Result<Rows> checked(std::string_view doing, ResultHandle result);
 
   std::unique_ptr<PGconn, ConnectionDeleter> m_connection;
-  std::string m_location;
+  Target m_target;
   std::map<std::string, std::string> m_prepared;  // SQL -> statement name
 };
 
@@ -77,11 +92,15 @@ class Transaction {
   Connection* m_connection;
 };
 
-// libpq's reading of a connection string: a usage error when it cannot parse it, and a refusal
-// of a password written into it (it would show in the process list and in shell history).
-Result<void> check_conninfo(const std::string& conninfo);
+// libpq's reading of a connection string given to `option` (--db): a usage error when it cannot
+// parse it, and a refusal of a password written into it (it would show in the process list and
+// in shell history).
+Result<void> check_conninfo(const std::string& conninfo, std::string_view option);
+
+// `uri` with any password replaced by "***", for messages; the password joins the redaction list.
+std::string shown_uri(std::string_view uri);
 
 // One line from libpq's (possibly multi-line) message.
 std::string one_line(std::string_view message);
 
-}  // namespace crmexport::mirror::pg
+}  // namespace crmexport::pg

@@ -1,9 +1,16 @@
-#include "lib/mirror/libpq.hpp"
+#include "lib/pg/connection.hpp"
 
 #include <fmt/format.h>
 
-namespace crmexport::mirror::pg {
+#include <cstdlib>
+
+#include "lib/core/redact.hpp"
+
+namespace crmexport::pg {
 namespace {
+
+// libpq waits for ever by default; a server that does not answer should end the run, not hang it.
+constexpr const char* k_default_connect_timeout_s = "10";
 
 // libpq's form of parameters: C strings, NULL for SQL NULL.
 std::vector<const char*> pointers(const std::vector<Param>& params) {
@@ -38,15 +45,15 @@ long Rows::affected() const {
   return count && *count ? std::stol(count) : 0;
 }
 
-Result<void> check_conninfo(const std::string& conninfo) {
+Result<void> check_conninfo(const std::string& conninfo, std::string_view option) {
   char* error = nullptr;
   PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), &error);
   if (!options) {
     std::string message = error ? one_line(error) : "out of memory";
     PQfreemem(error);
-    return fail(ErrorKind::usage, fmt::format("--db: libpq cannot read this PostgreSQL URI: {}; the form is "
+    return fail(ErrorKind::usage, fmt::format("{}: libpq cannot read this PostgreSQL URI: {}; the form is "
                                               "postgresql://USER@HOST:PORT/DATABASE",
-                                              message));
+                                              option, message));
   }
   bool password = false;
   for (auto* option = options; option->keyword; ++option)
@@ -54,22 +61,33 @@ Result<void> check_conninfo(const std::string& conninfo) {
   PQconninfoFree(options);
   if (password)
     return fail(ErrorKind::usage,
-                "--db: a password in the PostgreSQL URI would show in the process list; remove it and put it in "
-                "~/.pgpass (or the file PGPASSFILE names), or in the PGPASSWORD environment variable");
+                fmt::format("{}: a password in the PostgreSQL URI would show in the process list; remove it and put "
+                            "it in ~/.pgpass (or the file PGPASSFILE names), or in the PGPASSWORD environment variable",
+                            option));
   return {};
 }
 
-Result<Connection> Connection::open(const std::string& conninfo, std::string location) {
-  std::unique_ptr<PGconn, ConnectionDeleter> connection(PQconnectdb(conninfo.c_str()));
+Result<Connection> Connection::open(const std::string& conninfo, Target target) {
+  // Later entries override earlier ones, so the URI's own connect_timeout (or PGCONNECT_TIMEOUT,
+  // when ours is left out) wins over the default.
+  std::vector<const char*> keys = {"application_name"};
+  std::vector<const char*> values = {"crmexport"};
+  if (!std::getenv("PGCONNECT_TIMEOUT")) {
+    keys.push_back("connect_timeout");
+    values.push_back(k_default_connect_timeout_s);
+  }
+  keys.push_back("dbname");
+  values.push_back(conninfo.c_str());
+  keys.push_back(nullptr);
+  values.push_back(nullptr);
+  std::unique_ptr<PGconn, ConnectionDeleter> connection(PQconnectdbParams(keys.data(), values.data(), 1));
   if (!connection) return fail(ErrorKind::runtime, "out of memory connecting to PostgreSQL");
   if (PQstatus(connection.get()) != CONNECTION_OK)
-    return fail(ErrorKind::runtime,
-                fmt::format("cannot connect to the mirror database {}: {}; check --db and the PG* environment "
-                            "variables",
-                            location, one_line(PQerrorMessage(connection.get()))));
+    return fail(ErrorKind::runtime, fmt::format("could not connect to {} {}: {}; {}", target.what, target.location,
+                                                one_line(PQerrorMessage(connection.get())), target.check));
   // Notices ("relation already exists, skipping") are no news to the user: libpq would print them.
   PQsetNoticeProcessor(connection.get(), [](void*, const char*) {}, nullptr);
-  return Connection(std::move(connection), std::move(location));
+  return Connection(std::move(connection), std::move(target));
 }
 
 Result<Rows> Connection::exec(std::string_view doing, const std::string& sql, const std::vector<Param>& params) {
@@ -98,9 +116,9 @@ Result<Rows> Connection::exec_prepared(std::string_view doing, const std::string
 Result<Rows> Connection::checked(std::string_view doing, ResultHandle result) {
   auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
-    std::string reason = result ? PQresultErrorMessage(result.get()) : PQerrorMessage(m_connection.get());
-    return fail(ErrorKind::runtime,
-                fmt::format("could not {} in the mirror database {}: {}", doing, m_location, one_line(reason)));
+    const char* primary = result ? PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    return fail(ErrorKind::runtime, fmt::format("could not {} in {} {}: {}", doing, m_target.what, m_target.location,
+                                                one_line(primary ? primary : PQerrorMessage(m_connection.get()))));
   }
   return Rows(std::move(result));
 }
@@ -120,4 +138,32 @@ Transaction::~Transaction() {
   if (m_connection) (void)m_connection->exec("roll back", "ROLLBACK");
 }
 
-}  // namespace crmexport::mirror::pg
+std::string shown_uri(std::string_view uri) {
+  std::string shown(uri);
+  // postgresql://user:password@host/...: the password sits between the first ':' after the
+  // scheme and the '@' that ends the user part.
+  const auto scheme_end = shown.find("://");
+  if (scheme_end != std::string::npos) {
+    const auto authority = scheme_end + 3;
+    const auto at = shown.find('@', authority);
+    const auto slash = shown.find('/', authority);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      const auto colon = shown.find(':', authority);
+      if (colon != std::string::npos && colon < at) {
+        redact::add_secret(shown.substr(colon + 1, at - colon - 1));
+        shown.replace(colon + 1, at - colon - 1, "***");
+      }
+    }
+  }
+  // ...?password=secret&...
+  for (auto at = shown.find("password="); at != std::string::npos; at = shown.find("password=", at + 1)) {
+    const auto value = at + 9;
+    const auto end = shown.find('&', value);
+    const auto length = (end == std::string::npos ? shown.size() : end) - value;
+    redact::add_secret(shown.substr(value, length));
+    shown.replace(value, length, "***");
+  }
+  return shown;
+}
+
+}  // namespace crmexport::pg
