@@ -146,16 +146,20 @@ void Pacer::observe(const Response& response, std::string_view lane, std::option
     }
     return false;
   };
+  // Whether this pacer's own bookings account for everything the provider counted: then they
+  // already keep the window, and a low `remaining` is only this pacer's requests on their way.
+  bool own_count_explains = false;
   if (lane.empty() && !m_rules.limit_header.empty())
     if (auto text = response.header(m_rules.limit_header))
       if (auto limit = json::parse_int(*text); limit && *limit > 0)
         for (auto& window : m_windows)
           if (window.declared.lane.empty()) {
             window.declared.requests = static_cast<int>(std::min<std::int64_t>(*limit, 100'000));
-            count_other_clients(window, response);
+            own_count_explains = count_other_clients(window, response) == 0;
             break;
           }
-  bool none_left = empty(m_rules.remaining_header) || std::ranges::any_of(m_rules.more_remaining_headers, empty);
+  bool none_left = (!own_count_explains && empty(m_rules.remaining_header)) ||
+                   std::ranges::any_of(m_rules.more_remaining_headers, empty);
   if (!none_left) return;
   // None left: wait for the reset (or the provider's usual window) rather than spend a request
   // on a certain 429.
@@ -172,16 +176,19 @@ void Pacer::observe(const Response& response, std::string_view lane, std::option
 // booked in the last window were theirs: they take slots now, until the window forgets them.
 // Requests of ours still on their way may not be counted yet, so this never books more than
 // the others' share; a window that fills anyway is caught by `remaining` (a pause, no 429).
-void Pacer::count_other_clients(Window& window, const Response& response) {
-  if (m_rules.remaining_header.empty()) return;
+// Returns how many requests were the others' (-1: the answer does not say what is left).
+std::int64_t Pacer::count_other_clients(Window& window, const Response& response) {
+  if (m_rules.remaining_header.empty()) return -1;
   auto text = response.header(m_rules.remaining_header);
   auto left = text ? json::parse_int(*text) : std::nullopt;
-  if (!left || *left < 0) return;
+  if (!left || *left < 0) return -1;
   const auto now = m_clock.now();
   auto counted = static_cast<std::int64_t>(window.declared.requests) - *left;
   auto ours = std::ranges::count_if(window.booked, [&](TimePoint slot) { return slot > now - window.declared.per; });
-  for (auto others = counted - ours; others > 0; --others) window.booked.push_back(now);
+  auto others = std::max<std::int64_t>(0, counted - ours);
+  for (auto i = others; i > 0; --i) window.booked.push_back(now);
   while (window.booked.size() > static_cast<size_t>(window.declared.requests)) window.booked.pop_front();
+  return others;
 }
 
 std::vector<int> Pacer::window_sizes(std::string_view lane) const {

@@ -80,7 +80,7 @@ class Pacer {
     std::deque<std::chrono::steady_clock::time_point> booked;  // the last `requests` slots
   };
   Result<std::chrono::steady_clock::time_point> book(std::string_view lane);
-  void count_other_clients(Window& window, const Response& response);  // under m_mutex
+  std::int64_t count_other_clients(Window& window, const Response& response);  // under m_mutex
 
   RateLimitRules m_rules;
   Clock& m_clock;
