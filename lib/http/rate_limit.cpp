@@ -70,6 +70,7 @@ Result<TimePoint> Pacer::book(std::string_view lane) {
     while (window.booked.size() > static_cast<size_t>(window.declared.requests)) window.booked.pop_front();
   }
   m_last_booked = slot;
+  if (!m_first_booked) m_first_booked = slot;
   return slot;
 }
 
@@ -148,6 +149,8 @@ void Pacer::observe(const Response& response, std::string_view lane, std::option
   };
   // Whether this pacer's own bookings account for everything the provider counted: then they
   // already keep the window, and a low `remaining` is only this pacer's requests on their way.
+  // Not in the first window: requests made just before this run (the check `auth add` made, the
+  // run before) are still counted then, and requests of ours on their way can hide them.
   bool own_count_explains = false;
   if (lane.empty() && !m_rules.limit_header.empty())
     if (auto text = response.header(m_rules.limit_header))
@@ -155,7 +158,8 @@ void Pacer::observe(const Response& response, std::string_view lane, std::option
         for (auto& window : m_windows)
           if (window.declared.lane.empty()) {
             window.declared.requests = static_cast<int>(std::min<std::int64_t>(*limit, 100'000));
-            own_count_explains = count_other_clients(window, response) == 0;
+            own_count_explains = count_other_clients(window, response) == 0 && m_first_booked &&
+                                 m_clock.now() > *m_first_booked + window.declared.per + k_window_slack;
             break;
           }
   bool none_left = (!own_count_explains && empty(m_rules.remaining_header)) ||

@@ -89,6 +89,7 @@ class Pacer {
   mutable std::mutex m_mutex;
   std::vector<Window> m_windows;
   std::optional<std::chrono::steady_clock::time_point> m_last_booked;
+  std::optional<std::chrono::steady_clock::time_point> m_first_booked;  // the run's first request
   int m_in_flight = 0;  // acquired and not yet answered
   std::chrono::steady_clock::time_point m_paused_until{};
   std::string m_pause_reason;
