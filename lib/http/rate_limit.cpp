@@ -97,6 +97,12 @@ Result<TimePoint> Pacer::acquire(std::string_view lane) {
       return fail(ErrorKind::rate_limited,
                   fmt::format("{}'s rate limit asks to wait {}{}, longer than crmexport waits ({}); try again later",
                               m_title, describe_wait(pause), m_pause_reason, describe_wait(m_max_wait)));
+    // The slot moves in the windows too: threads released together by a pause must count from
+    // when they go, or the slots after them would be booked a pause too early.
+    for (auto& window : m_windows)
+      if (window.declared.lane == lane)
+        if (auto booked = std::ranges::find(window.booked, *slot); booked != window.booked.end())
+          *booked = m_paused_until;
     *slot = m_paused_until;
   }
 }
