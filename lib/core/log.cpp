@@ -88,6 +88,8 @@ void set_connection(std::string name) {
 TypeScope::TypeScope(std::string type)
     : m_outer(std::exchange(t_type, std::move(type))), m_exceptions(std::uncaught_exceptions()) {}
 
+const std::string& scoped_type() { return t_type; }
+
 TypeScope::~TypeScope() {
   if (std::uncaught_exceptions() > m_exceptions) return;  // the error is about this type: main says so
   t_type = std::move(m_outer);

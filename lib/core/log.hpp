@@ -32,6 +32,8 @@ class TypeScope {
   std::string m_outer;
   int m_exceptions;
 };
+// The type this thread's TypeScope names ("" outside one): for a helper thread working for it.
+const std::string& scoped_type();
 
 // `prefix` is "error: ", "warning: ", "debug: " or "" (information).
 void write(std::string_view prefix, std::string_view message);

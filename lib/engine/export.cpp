@@ -1,5 +1,7 @@
 #include "lib/engine/export.hpp"
 
+#include <algorithm>
+
 #include "lib/core/log.hpp"
 #include "lib/engine/page_loop.hpp"
 #include "lib/engine/resume.hpp"
@@ -57,8 +59,14 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
     log::warn("{}: --archived and --associations do not apply to this type and are ignored", type.name);
   http::RequestMeter meter;
   meter.on_wait = progress.wait_observer();
-  PageQuery query{options.page_size,  options.since,        options.params, options.properties,
-                  options.associations, options.archived, &meter};
+  PageQuery query{options.page_size,  options.since,    options.params, options.properties,
+                  options.associations, options.archived, &meter,         {}};
+  // The same limits as on_page's, judged before it runs (the next page is fetched meanwhile).
+  query.continues_after = [&](const PageRead& read) {
+    if (options.max_pages > 0 && result.pages + 1 >= options.max_pages) return false;
+    auto fresh = static_cast<long>(read.page.records.size()) - std::min(skip, static_cast<long>(read.page.records.size()));
+    return options.max_records <= 0 || result.records + fresh < options.max_records;
+  };
   auto read = read_pages(session, type, query, start->position, on_page);
   result.requests = meter.requests;
   result.tokens = meter.tokens;

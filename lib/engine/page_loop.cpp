@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 #include <unordered_set>
 
 #include "lib/core/interrupt.hpp"
@@ -96,7 +97,7 @@ struct FetchedPage {
   std::optional<std::string> next;
 };
 
-// A page whose body does not parse, or whose envelope names no usable next position (a cursor
+// A page that does not parse, or whose envelope names no usable next position (a cursor
 // that is an object), is asked for again like any malformed answer, then fails the run.
 Result<FetchedPage> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query,
                                std::string_view position, int page_size, http::RequestMeter* meter) {
@@ -128,6 +129,64 @@ bool budget_allows_page(Session& session, const providers::TypeSpec& type) {
   return !budget || budget->affords(1, type.request_cost);
 }
 
+// Fetches the page that starts at a position, with its retries; safe to call from a helper thread.
+using PageFetcher = std::function<Result<FetchedPage>(const std::string& position)>;
+
+// The page after the one being handled, asked for on a helper thread while the handler writes:
+// fetching (the provider's time) overlaps writing (ours), so a type's pages cost the larger of
+// the two instead of their sum. At most two pages are held: the one handled and this one.
+class Prefetch {
+ public:
+  Prefetch(const PageFetcher& fetch, std::string position)
+      : m_result(std::async(std::launch::async, [&fetch, position = std::move(position), type = log::scoped_type()] {
+          log::TypeScope scope(type);
+          return fetch(position);
+        })) {}
+  // Waits for it; a helper thread's failure (even an interruption) is the page's.
+  Result<FetchedPage> take() { return m_result.get(); }
+
+ private:
+  std::future<Result<FetchedPage>> m_result;  // its destructor waits: no request outlives the loop
+};
+
+// The loop both kinds of type share: the page at `start`, then each next one until the last,
+// the handler's stop, a failure, an interruption or the run's budget. The page after the one
+// being handled is fetched meanwhile when nothing known before handling would stop there
+// (PageQuery::continues_after, the budget, SIGINT, a repeated position), so no request is spent
+// that the loop without it would not have spent.
+Result<ReadEnd> drive_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
+                            std::string start, const PageFetcher& fetch, const PageHandler& on_page) {
+  std::string position = std::move(start);
+  std::unordered_set<std::string> seen{position};
+  std::optional<Prefetch> ahead;
+  for (long number = 1;; ++number) {
+    // Between pages: a safe point. A page fetched ahead is dropped unread, as if never asked.
+    if (interrupted()) return std::unexpected(interrupted_error());
+    if (!ahead && !budget_allows_page(session, type)) return ReadEnd{position};
+    auto fetched = ahead ? ahead->take() : fetch(position);
+    ahead.reset();
+    if (!fetched) return std::unexpected(fetched.error());
+    const auto& next = fetched->next;
+    PageRead read{position, fetched->page, next, number};
+
+    bool repeated = next && seen.contains(*next);
+    if (next && !repeated && !interrupted() && (!request.continues_after || request.continues_after(read)) &&
+        budget_allows_page(session, type))
+      ahead.emplace(fetch, *next);
+
+    auto flow = on_page(read);
+    if (!flow) return std::unexpected(flow.error());
+    if (*flow == Flow::stop || !next) return ReadEnd{};
+    if (repeated)
+      return fail(ErrorKind::provider,
+                  fmt::format("{}: the provider sent the {} '{}' again after {} pages; stopping "
+                              "rather than looping forever",
+                              type.name, type.planner ? "position" : "cursor", *next, number));
+    seen.insert(*next);
+    position = *next;
+  }
+}
+
 Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
                                    std::string start, const PageHandler& on_page) {
   const auto& planner = *type.planner;
@@ -144,27 +203,17 @@ Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& 
     if (!page) return std::unexpected(page.error());
     prelude.push_back(std::move(*page));
   }
-  std::string position = std::move(start);
-  std::unordered_set<std::string> seen{position};
-  for (long number = 1;; ++number) {
-    if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
-    if (!budget_allows_page(session, type)) return ReadEnd{position};
-    json::Page page;
-    page.envelope.SetObject();
-    auto assembled = fetch_assembled(session, type, ask, prelude, position, request.meter, page.envelope);
+  PageFetcher fetch = [&](const std::string& position) -> Result<FetchedPage> {
+    FetchedPage fetched{json::Page{}, std::nullopt};
+    fetched.page.envelope.SetObject();
+    // The first answer's envelope stays the page's (its total, where the provider reports one).
+    auto assembled = fetch_assembled(session, type, ask, prelude, position, request.meter, fetched.page.envelope);
     if (!assembled) return std::unexpected(assembled.error());
-    page.records = std::move(assembled->records);
-    PageRead read{position, page, assembled->next, number};
-    auto flow = on_page(read);
-    if (!flow) return std::unexpected(flow.error());
-    if (*flow == Flow::stop || !assembled->next) return ReadEnd{};
-    if (!seen.insert(*assembled->next).second)
-      return fail(ErrorKind::provider,
-                  fmt::format("{}: the provider sent the position '{}' again after {} pages; stopping "
-                              "rather than looping forever",
-                              type.name, *assembled->next, number));
-    position = std::move(*assembled->next);
-  }
+    fetched.page.records = std::move(assembled->records);
+    fetched.next = std::move(assembled->next);
+    return fetched;
+  };
+  return drive_pages(session, type, request, std::move(start), fetch, on_page);
 }
 
 }  // namespace
@@ -180,28 +229,14 @@ Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, co
                            std::string start, const PageHandler& on_page) {
   if (type.planner) return read_planned_pages(session, type, request, std::move(start), on_page);
   int page_size = effective_page_size(type, request.page_size);
-  std::string position = std::move(start);
-  std::unordered_set<std::string> seen{position};
-  for (long number = 1;; ++number) {
-    if (interrupted()) return std::unexpected(interrupted_error());  // between pages: a safe point
+  // A --param that clashes with crmexport's own fails before anything is asked.
+  if (auto first = build_query(type, request, start, page_size); !first) return std::unexpected(first.error());
+  PageFetcher fetch = [&](const std::string& position) -> Result<FetchedPage> {
     auto query = build_query(type, request, position, page_size);
     if (!query) return std::unexpected(query.error());
-    if (!budget_allows_page(session, type)) return ReadEnd{position};
-    auto fetched = fetch_page(session, type, *query, position, page_size, request.meter);
-    if (!fetched) return std::unexpected(fetched.error());
-    const auto& next = fetched->next;
-
-    PageRead read{position, fetched->page, next, number};
-    auto flow = on_page(read);
-    if (!flow) return std::unexpected(flow.error());
-    if (*flow == Flow::stop || !next) return ReadEnd{};
-    if (!seen.insert(*next).second)
-      return fail(ErrorKind::provider,
-                  fmt::format("{}: the provider sent the cursor '{}' again after {} pages; stopping "
-                              "rather than looping forever",
-                              type.name, *next, number));
-    position = *next;
-  }
+    return fetch_page(session, type, *query, position, page_size, request.meter);
+  };
+  return drive_pages(session, type, request, std::move(start), fetch, on_page);
 }
 
 }  // namespace crmexport::engine

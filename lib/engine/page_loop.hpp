@@ -12,6 +12,8 @@
 
 namespace crmexport::engine {
 
+struct PageRead;
+
 // What to ask for besides the position.
 struct PageQuery {
   int page_size = 0;  // 0: the type's maximum; larger values are clamped to it
@@ -22,6 +24,11 @@ struct PageQuery {
   std::vector<std::string> associations;  // related types whose ids to include
   bool archived = false;                  // archived records instead of live ones
   http::RequestMeter* meter = nullptr;    // where this type's requests and tokens are counted
+  // Whether the handler will go on after this page, asked before it sees the page (e.g. false
+  // when the page reaches --max-pages or --max-records). While the handler works, the next page
+  // is already being fetched unless this says no: no request is spent past the caller's limits.
+  // Empty: the handler goes on until the last page.
+  std::function<bool(const PageRead&)> continues_after;
 };
 
 // How a read ended when it did not fail.
@@ -44,7 +51,9 @@ enum class Flow { more, stop };
 using PageHandler = std::function<Result<Flow>(PageRead&)>;
 
 // Reads from `start` (a paging position, "" for the first page) until the last page, or until
-// the handler says stop or fails.
+// the handler says stop or fails. Pages reach the handler in order, one at a time, on the
+// calling thread; the next page's request is in flight meanwhile (on a helper thread), so at
+// most two pages are held.
 Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& query,
                            std::string start, const PageHandler& on_page);
 

@@ -87,6 +87,7 @@ class Pacer {
     std::string limit;  // which limit set the slot, for the user: "limit of 100 requests per 10.0s"
   };
   Result<Booking> book(std::string_view lane);
+  std::int64_t count_other_clients(Window& window, const Response& response);  // under m_mutex
 
   RateLimitRules m_rules;
   Clock& m_clock;
@@ -95,6 +96,7 @@ class Pacer {
   mutable std::mutex m_mutex;
   std::vector<Window> m_windows;
   std::optional<std::chrono::steady_clock::time_point> m_last_booked;
+  std::optional<std::chrono::steady_clock::time_point> m_first_booked;  // the run's first request
   int m_in_flight = 0;  // acquired and not yet answered
   std::chrono::steady_clock::time_point m_paused_until{};
   std::string m_pause_reason;

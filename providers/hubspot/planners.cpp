@@ -5,13 +5,7 @@
 // HubSpot documents no URL limit; users hit 414 past roughly 8 KB of query (FACTS §6), so a
 // path and query of at most 6,000 bytes leaves a quarter for the base URL and for the guess.
 // Search bodies are capped at 3,000 characters (FACTS §5). batch/read takes 100 ids (FACTS §3).
-//
-// Why this search state: search stops at 10,000 results per query (FACTS §3, §5) and sorts by
-// one property. So the export reads windows sorted by modification time; when a window reaches
-// the cap, the records of its last timestamp T are finished by a keyset walk over
-// hs_object_id (filter time == T and id > last, sorted by id) skipping the ids the window had
-// already exported at T, then a new window starts at time > T. Nothing is lost or repeated
-// however many records share a timestamp, and the position stays printable text.
+// A --since read walks search windows past its 10,000-result cap (search_position.hpp).
 #include "providers/hubspot/planners.hpp"
 
 #include <fmt/format.h>
@@ -19,11 +13,12 @@
 #include <rapidjson/document.h>
 
 #include <algorithm>
-#include <unordered_map>
 
 #include "lib/http/url.hpp"
 #include "lib/json/fields.hpp"
 #include "lib/json/member.hpp"
+#include "lib/paging/planning.hpp"
+#include "providers/hubspot/search_position.hpp"
 #include "providers/hubspot/wire.hpp"
 
 namespace crmexport::providers::hubspot {
@@ -31,94 +26,8 @@ namespace {
 
 constexpr int k_list_max = 100;          // GET /crm/v3/objects limit (FACTS §3)
 constexpr int k_batch_max = 100;         // batch/read inputs (FACTS §3)
-constexpr int64_t k_search_cap = 10000;  // results per search query (FACTS §3)
 constexpr size_t k_safe_target = 6000;   // path and query of a GET (see the file comment)
 constexpr size_t k_search_body_max = 3000;  // FACTS §5
-
-std::vector<std::string> split(std::string_view text, char separator) {
-  std::vector<std::string> out;
-  if (text.empty()) return out;
-  size_t start = 0;
-  for (;;) {
-    auto at = text.find(separator, start);
-    out.emplace_back(text.substr(start, at == std::string_view::npos ? std::string_view::npos : at - start));
-    if (at == std::string_view::npos) return out;
-    start = at + 1;
-  }
-}
-
-bool id_less(std::string_view a, std::string_view b) {
-  return a.size() != b.size() ? a.size() < b.size() : a < b;  // decimal ids without leading zeros
-}
-
-// Where a --since read stands (see the file comment). Written as text for --cursor.
-struct SearchPosition {
-  bool ties = false;
-  int64_t bound = 0;             // window: lower bound in ms; ties: the shared timestamp
-  bool strict = false;           // window: time > bound rather than >=
-  int64_t read = 0;              // window: records read in it
-  int64_t last_time = -1;        // window: latest time read in it
-  std::string last_id;           // ties: go on after this id
-  std::vector<std::string> ids;  // window: ids read at last_time; ties: ids already exported
-  std::string after;             // window: HubSpot's cursor within the window
-
-  std::string text() const {
-    auto joined = fmt::format("{}", fmt::join(ids, ","));
-    if (ties) return fmt::format("t;{};{};{}", bound, last_id, joined);
-    return fmt::format("w;{};{};{};{};{};{}", bound, strict ? "gt" : "gte", read, last_time, joined, after);
-  }
-};
-
-Result<SearchPosition> parse_search_position(std::string_view text, const ReadAsk& ask) {
-  SearchPosition p;
-  if (text.empty()) {
-    p.bound = std::chrono::duration_cast<std::chrono::milliseconds>(ask.since->time_since_epoch()).count();
-    return p;
-  }
-  auto bad = [&] {
-    return fail(ErrorKind::usage, fmt::format("'{}' is not a HubSpot --since position; use the cursor "
-                                              "crmexport printed for the same --since",
-                                              text));
-  };
-  if (text.starts_with("t;")) {
-    auto parts = split(text.substr(2), ';');
-    if (parts.size() != 3) return bad();
-    auto bound = json::parse_int(parts[0]);
-    if (!bound) return bad();
-    p.ties = true;
-    p.bound = *bound;
-    p.last_id = parts[1];
-    p.ids = split(parts[2], ',');
-    return p;
-  }
-  if (!text.starts_with("w;")) return bad();
-  // The cursor `after` comes last and may hold anything.
-  std::vector<std::string> parts;
-  size_t start = 2;
-  for (int i = 0; i < 5; ++i) {
-    auto at = text.find(';', start);
-    if (at == std::string_view::npos) return bad();
-    parts.emplace_back(text.substr(start, at - start));
-    start = at + 1;
-  }
-  auto bound = json::parse_int(parts[0]);
-  auto read = json::parse_int(parts[2]);
-  auto last = json::parse_int(parts[3]);
-  if (!bound || !read || !last || (parts[1] != "gt" && parts[1] != "gte")) return bad();
-  p.bound = *bound;
-  p.strict = parts[1] == "gt";
-  p.read = *read;
-  p.last_time = *last;
-  p.ids = split(parts[4], ',');
-  p.after = std::string(text.substr(start));
-  return p;
-}
-
-// A window's last page asks only for what the cap leaves: never a page reaching past 10,000.
-int search_limit(const ReadAsk& ask, const SearchPosition& p) {
-  if (p.ties) return ask.page_size;
-  return static_cast<int>(std::clamp<int64_t>(k_search_cap - p.read, 1, ask.page_size));
-}
 
 class ObjectsPlanner : public PagePlanner {
  public:
@@ -155,16 +64,13 @@ class ObjectsPlanner : public PagePlanner {
       if (!id) return fail(ErrorKind::provider, fmt::format("HubSpot {}: a record without an id", m_type));
       if (!skip->ties || std::ranges::find(skip->ids, *id) == skip->ids.end()) ids.push_back(*id);
     }
-    std::vector<PlannedRequest> batches;
-    for (size_t start = 0; start < ids.size(); start += k_batch_max) {
-      std::vector<std::string> chunk(ids.begin() + static_cast<long>(start),
-                                     ids.begin() + static_cast<long>(std::min(ids.size(), start + k_batch_max)));
-      http::Query query;
-      if (ask.archived) query.emplace_back("archived", "true");
-      batches.push_back(PlannedRequest{
-          "POST", "/crm/v3/objects/" + m_type + "/batch/read", query, batch_read_body(*names, chunk), {"results"}});
-    }
-    return batches;
+    http::Query query;
+    if (ask.archived) query.emplace_back("archived", "true");
+    std::vector<PlannedRequest> reads;
+    for (const auto& batch : paging::batches(ids, k_batch_max))
+      reads.push_back(PlannedRequest{
+          "POST", "/crm/v3/objects/" + m_type + "/batch/read", query, batch_read_body(*names, batch), {"results"}});
+    return reads;
   }
 
   Result<AssembledPage> assemble(const ReadAsk& ask, std::span<const json::Page> prelude, std::string_view position,
@@ -172,10 +78,7 @@ class ObjectsPlanner : public PagePlanner {
     auto first = first_request(ask, prelude, position);
     if (!first) return std::unexpected(first.error());
     bool complete = first->complete;  // the first answer carried every property
-    std::unordered_map<std::string, const std::string*> full;
-    for (size_t i = complete ? 0 : 1; i < answers.size(); ++i)
-      for (const auto& record : answers[i].records)
-        if (auto id = record_id(record)) full[*id] = &record;
+    auto full = paging::by_id(answers.subspan(complete ? 0 : 1), record_id);
 
     AssembledPage page;
     std::optional<SearchPosition> search;
@@ -280,11 +183,11 @@ class ObjectsPlanner : public PagePlanner {
       };
       // The position needs each record's modification time, so it must be among the properties.
       bool has_modified = std::ranges::find(*names, m_modified) != names->end();
-      std::string whole = has_modified ? body(*names) : std::string();
-      bool complete = has_modified && whole.size() <= k_search_body_max;
-      PlannedRequest search{"POST", "/crm/v3/objects/" + m_type + "/search", {},
-                            complete ? std::move(whole) : body({m_modified}), {"results"}, "search"};
-      return FirstRequest{std::move(search), complete};
+      auto fitted = has_modified ? paging::fit_body(body, *names, {m_modified}, k_search_body_max)
+                                 : paging::FittedBody{body({m_modified}), false};
+      PlannedRequest search{"POST", "/crm/v3/objects/" + m_type + "/search", {}, std::move(fitted.body), {"results"},
+                            "search"};
+      return FirstRequest{std::move(search), fitted.complete};
     }
     http::Query query{{"limit", std::to_string(std::min(ask.page_size, k_list_max))}};
     if (!position.empty()) query.emplace_back("after", std::string(position));
@@ -294,9 +197,8 @@ class ObjectsPlanner : public PagePlanner {
     if (ask.archived) query.emplace_back("archived", "true");
     query.insert(query.end(), ask.params.begin(), ask.params.end());
     const std::string path = "/crm/v3/objects/" + m_type;
-    bool complete = http::make_url("", path, query).size() <= k_safe_target;
-    if (!complete)  // one known property keeps the listing small
-      std::ranges::find(query, "properties", &http::Query::value_type::first)->second = "hs_object_id";
+    // One known property keeps the listing small when every name does not fit.
+    bool complete = paging::fit_list_param(path, query, "properties", "hs_object_id", k_safe_target);
     return FirstRequest{PlannedRequest{"GET", path, query, "", {"results"}}, complete};
   }
 

@@ -5,10 +5,12 @@
 #include "lib/engine/export.hpp"
 #include "providers/pipedrive/pipedrive.hpp"
 #include "support/fakes.hpp"
+#include "support/pages.hpp"
 
 using namespace crmexport;
 using crmexport::testing::FakeClock;
 using crmexport::testing::ScriptedTransport;
+using crmexport::testing::v2_page;
 
 namespace {
 
@@ -40,12 +42,6 @@ struct Rig {
     return engine::export_type(*session, *type, options, writer, progress);
   }
 };
-
-std::string v2_page(std::initializer_list<int> ids, const char* next_cursor) {
-  std::string data;
-  for (int id : ids) data += (data.empty() ? "" : ",") + fmt::format(R"({{"id":{}}})", id);
-  return fmt::format(R"({{"success":true,"data":[{}],"additional_data":{{"next_cursor":{}}}}})", data, next_cursor);
-}
 
 }  // namespace
 

@@ -105,10 +105,38 @@ TEST_CASE("lanes are budgets of their own, the limit header resizes the general 
   CHECK(busiest_window(search, milliseconds(1000)) == 5);
   CHECK(pacer.window_sizes() == std::vector{100});
   pacer.observe(http::Response{200, {{"x-ratelimit-limit", "40"}}, ""});
-  CHECK(pacer.window_sizes() == std::vector{38});  // one in twenty left to the token's other clients
+  CHECK(pacer.window_sizes() == std::vector{40});  // all of it: other clients are learned, not guessed
   CHECK(pacer.window_sizes("search") == std::vector{5});
   pacer.observe(http::Response{200, {{"x-ratelimit-limit", "7"}}, ""}, "search");  // search answers teach nothing
-  CHECK(pacer.window_sizes() == std::vector{38});
+  CHECK(pacer.window_sizes() == std::vector{40});
+}
+
+TEST_CASE("requests the provider counted beyond the pacer's own are another client's, and take slots",
+          "[http][pacer]") {
+  FakeClock clock;
+  http::RateLimitRules rules;
+  rules.windows = {{"", 20, milliseconds(2000)}};
+  rules.limit_header = "x-ratelimit-limit";
+  rules.remaining_header = "x-ratelimit-remaining";
+  http::Pacer pacer(rules, clock, std::chrono::minutes(5));
+  // The provider counts 3 where this pacer sent 1: two came from another client of the token.
+  auto slot = pacer.acquire();
+  REQUIRE(slot);
+  pacer.observe(http::Response{200, {{"x-ratelimit-limit", "10"}, {"x-ratelimit-remaining", "7"}}, ""}, "", *slot);
+  std::vector<SteadyTime> sent{*slot};
+  for (int i = 0; i < 8; ++i) {
+    auto next = pacer.acquire();
+    REQUIRE(next);
+    sent.push_back(*next);
+    // Each answer agrees with what the pacer now knows: nothing more to learn.
+    pacer.observe(http::Response{200, {{"x-ratelimit-limit", "10"}, {"x-ratelimit-remaining", std::to_string(6 - i)}},
+                                 ""},
+                  "", *next);
+  }
+  // 1 + 7 of ours fit beside the other client's 2; the 9th of ours waits for the window to pass.
+  CHECK(busiest_window(sent, milliseconds(2000)) == 8);
+  CHECK(sent.back() - sent.front() >= milliseconds(2000));
+  CHECK(pacer.window_sizes() == std::vector{10});
 }
 
 TEST_CASE("a 429 from one thread pauses the others", "[http][pacer]") {
