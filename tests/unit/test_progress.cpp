@@ -121,7 +121,7 @@ TEST_CASE("the pacer tells a type's observer which limit it waits for", "[progre
   REQUIRE(pacer.acquire("", &observer));
   REQUIRE(notes.size() == 1);
   CHECK(notes[0].kind == http::WaitNote::Kind::rate_limit);
-  CHECK(notes[0].length == milliseconds(10100));  // the window and its slack
+  CHECK(notes[0].length == milliseconds(10025));  // the window and its slack (25 ms)
   CHECK(notes[0].reason == "HubSpot's limit of 2 requests per 10.0s");
 
   http::RateLimitRules interval;
