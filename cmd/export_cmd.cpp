@@ -39,6 +39,7 @@ struct ExportArgs {
   std::string associations;
   bool labels = false;  // --labels
   bool raw = false;     // --raw
+  bool refresh_names = false;  // --refresh-names
   engine::ExportOptions options;
   RunLimits limits;
 };
@@ -153,6 +154,7 @@ struct ExportPlan {
   const output::WriterOptions& writer_options;
   bool labels;           // readable records wanted (--labels, or CSV without --raw)
   bool labels_asked;     // --labels itself: then missing metadata is an error, not a warning
+  bool refresh_names;    // --refresh-names: readable names from the current labels, frozen anew
   const engine::ExportOptions& options;
 };
 
@@ -166,7 +168,8 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
     std::lock_guard lock(plan.store_lock);
     readable = plan_readable(plan.session, plan.store, type, plan.labels, plan.labels_asked,
                              plan.version.fields_name_properties ? std::vector<std::string>{}
-                                                                 : plan.writer_options.fields);
+                                                                 : plan.writer_options.fields,
+                             plan.refresh_names);
   }
   auto writer_options = plan.writer_options;
   if (!plan.version.fields_name_properties) writer_options.fields = readable.columns;
@@ -258,13 +261,17 @@ void run(const Context& context, ExportArgs& args) {
   if (args.labels && args.raw) throw Fatal(ErrorKind::usage, "--labels and --raw contradict each other; give one");
   // CSV is for reading, so it is readable unless --raw; NDJSON and JSON stay exact unless --labels.
   bool labels = args.labels || (plan.format == output::Format::csv && !args.raw);
+  if (args.refresh_names && !labels)
+    throw Fatal(ErrorKind::usage, "--refresh-names renames the fields of readable records; give --labels too (or "
+                                  "write CSV without --raw)");
 
   auto session = open_session(context, connection);
   auto budget = make_budget(provider, args.limits);
   session->set_budget(budget.get());
   std::mutex store_lock;
   const ExportPlan export_plan{*session, store,  store_lock, connection, version,
-                               plan.format, writer_options, labels, args.labels, args.options};
+                               plan.format, writer_options, labels, args.labels, args.refresh_names,
+                               args.options};
   // Several types at once only into files: on stdout their records would interleave.
   int jobs = plan.destinations.size() > 1 && plan.destinations.front().path ? args.limits.jobs : 1;
   // What each type's worker hands back: an exception ends the run once every worker is done,
@@ -333,6 +340,7 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_flag("--labels", args->labels,
                     "readable records: custom fields by name, option values as labels (CSV: the default)");
   command->add_flag("--raw", args->raw, "CSV: keys and option ids exactly as the provider sends them");
+  command->add_flag("--refresh-names", args->refresh_names, k_refresh_names_help);
   command->add_option("--param", args->params, "KEY=VALUE query parameter passed to the provider (repeatable)");
   command->add_option("--filter", args->filters,
                       "FIELD=VALUE: only matching records, as the provider's filters[FIELD] (repeatable)");

@@ -9,6 +9,10 @@
 
 namespace crmexport::cmd {
 
+// --refresh-names, on fields, export and sync alike.
+inline constexpr const char* k_refresh_names_help =
+    "name every field from its current label again (names are otherwise frozen at first sight)";
+
 struct ReadablePlan {
   std::shared_ptr<const fields::Relabeler> labels;  // null: records stay raw
   std::vector<std::string> columns;                 // --fields resolved (as given when not resolvable)
@@ -19,6 +23,7 @@ struct ReadablePlan {
 // Labels that are only CSV's default (`labels_asked` false) give way to a raw CSV, with a
 // warning, when the metadata cannot be read; asked-for labels and --fields names fail the run.
 ReadablePlan plan_readable(engine::Session& session, store::Store& store, const providers::TypeSpec& type,
-                           bool labels, bool labels_asked, const std::vector<std::string>& columns);
+                           bool labels, bool labels_asked, const std::vector<std::string>& columns,
+                           bool refresh_names = false);
 
 }  // namespace crmexport::cmd

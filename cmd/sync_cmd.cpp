@@ -12,6 +12,7 @@
 #include "cmd/run_limits.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
+#include "cmd/readable.hpp"
 #include "lib/engine/labels.hpp"
 #include "lib/engine/parallel.hpp"
 #include "lib/engine/sync.hpp"
@@ -26,6 +27,7 @@ struct SyncArgs {
   std::string since;
   std::string api_version;
   bool json = false;
+  bool refresh_names = false;  // --refresh-names
   engine::SyncOptions options;
   RunLimits limits;
 };
@@ -133,7 +135,7 @@ void run(const Context& context, SyncArgs& args) {
       // The fields table and the labeled view follow the account's fields on every sync; the
       // mirror and the store have one writer at a time.
       std::lock_guard lock(mirror_lock);
-      auto field_requests = engine::refresh_mirror_fields(*session, mirror, store, *types[i]);
+      auto field_requests = engine::refresh_mirror_fields(*session, mirror, store, *types[i], args.refresh_names);
       if (!field_requests) {
         auto error = std::move(field_requests.error());
         error.message += fmt::format("; the records of {} are saved, only its field metadata is not", types[i]->name);
@@ -172,6 +174,7 @@ void register_sync_command(CLI::App& app, Context& context) {
       ->check(at_least_one());
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->add_flag("--json", args->json, "print the summary as one JSON object on stdout");
+  command->add_flag("--refresh-names", args->refresh_names, k_refresh_names_help);
   add_run_limit_options(*command, args->limits);
   command->callback([&context, args] { run(context, *args); });
 }

@@ -3,8 +3,12 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include <functional>
+#include <unordered_map>
+
 #include "lib/engine/page_loop.hpp"
 #include "lib/fields/naming.hpp"
+#include "lib/json/tree.hpp"
 #include "lib/mirror/fields.hpp"
 #include "lib/store/field_names.hpp"
 
@@ -76,16 +80,69 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
   return result;
 }
 
+namespace {
+
+// The type's values collection (FieldsSpec::joined), read once, each item handed to `on_item`;
+// more than `max_values` items is an error rather than unbounded memory.
+Result<void> read_joined(Session& session, const providers::TypeSpec& type, long& requests,
+                         const std::function<Result<void>(std::string_view item)>& on_item) {
+  const auto& joined = *type.fields->joined;
+  long count = 0;
+  auto on_page = [&](PageRead& page) -> Result<Flow> {
+    ++requests;
+    count += static_cast<long>(page.page.records.size());
+    if (count > joined.max_values)
+      return fail(ErrorKind::usage,
+                  fmt::format("{}: the account has more than {} custom field values, more than readable records keep "
+                              "in memory; export {} without --labels (CSV: with --raw)",
+                              type.name, joined.max_values, type.name));
+    for (const auto& item : page.page.records)
+      if (auto done = on_item(item); !done) return std::unexpected(done.error());
+    return Flow::more;
+  };
+  if (auto done = read_pages(session, as_type(type, joined.source), PageQuery{}, "", on_page); !done)
+    return std::unexpected(done.error());
+  return {};
+}
+
+}  // namespace
+
+Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded) {
+  if (!type.fields || !type.fields->joined || !loaded.relabeler) return {};
+  fields::JoinedValuesByRecord by_record;
+  auto read = read_joined(session, type, loaded.requests, [&](std::string_view item) {
+    return loaded.relabeler->add_joined_item(item, by_record);
+  });
+  if (!read) return read;
+  loaded.relabeler->set_joined(std::move(by_record));
+  return {};
+}
+
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type) {
+                                   const providers::TypeSpec& type, bool refresh_names) {
   if (!type.fields) return 0;
-  auto loaded = load_fields(session, type, store);
+  auto loaded = load_fields(session, type, store, refresh_names);
   if (!loaded) return std::unexpected(loaded.error());
   const auto& all = loaded->relabeler->fields();
   std::vector<fields::Field> seen(all.begin(), all.begin() + static_cast<long>(loaded->current));
   auto saved = mirror::save_fields(mirror, session.connection_name(), session.provider().name, type.name,
                                    *type.fields, seen);
   if (!saved) return std::unexpected(saved.error());
+  // Values kept outside the records: the mirror keeps them as the API gives them, for the views.
+  if (type.fields->joined) {
+    std::unordered_map<std::string, std::string> by_record;
+    auto read = read_joined(session, type, loaded->requests, [&](std::string_view text) -> Result<void> {
+      auto item = fields::read_joined_item(*type.fields->joined, text);
+      if (!item) return std::unexpected(item.error());
+      auto& members = by_record[item->record];
+      members += (members.empty() ? "" : ",") + json::to_text(json::Node::string_node(item->key)) + ":" +
+                 json::to_text(item->value);
+      return {};
+    });
+    if (!read) return std::unexpected(read.error());
+    if (auto kept = mirror::save_field_values(mirror, session.connection_name(), type.name, by_record); !kept)
+      return std::unexpected(kept.error());
+  }
   return loaded->requests;
 }
 

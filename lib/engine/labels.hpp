@@ -13,7 +13,7 @@
 namespace crmexport::engine {
 
 struct TypeFields {
-  std::shared_ptr<const fields::Relabeler> relabeler;  // null: the type has no field metadata
+  std::shared_ptr<fields::Relabeler> relabeler;  // null: the type has no field metadata
   size_t current = 0;  // relabeler->fields()[0, current) are what the provider lists now
   long requests = 0;   // requests the metadata took
 };
@@ -21,10 +21,14 @@ struct TypeFields {
 Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
                                bool refresh_names = false);
 
+// Placement::joined: reads the type's values collection once (FieldsSpec::joined) into the
+// relabeler, adding its requests to `loaded.requests`. Nothing to do for other placements.
+Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded);
+
 // Sync's field step: the type's fields, named as export names them, saved in the mirror's
 // `fields` table, and its labeled view rebuilt when they changed. Returns the requests it took
 // (0 for a type without field metadata).
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type);
+                                   const providers::TypeSpec& type, bool refresh_names = false);
 
 }  // namespace crmexport::engine

@@ -3,6 +3,7 @@
 // and the readable view over each type table built from it: PROVIDER_TYPE_labeled, one column
 // per field named by its readable name, option values as labels. The `record` column stays raw.
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "lib/core/error.hpp"
@@ -19,5 +20,10 @@ std::string labeled_view_name(std::string_view provider, std::string_view type);
 Result<bool> save_fields(Mirror& mirror, const std::string& connection, const std::string& provider,
                          const std::string& type, const fields::FieldsSpec& spec,
                          const std::vector<fields::Field>& fields);
+
+// Replaces the custom values of `connection`'s `type` kept outside its records (FieldsSpec::joined)
+// with `by_record`: record id -> the members of its {KEY: value} object, as the API gave them.
+Result<void> save_field_values(Mirror& mirror, const std::string& connection, const std::string& type,
+                               const std::unordered_map<std::string, std::string>& by_record);
 
 }  // namespace crmexport::mirror

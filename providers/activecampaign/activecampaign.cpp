@@ -52,6 +52,27 @@ std::shared_ptr<const fields::FieldsSpec> contact_fields() {
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 
+// Deals' and accounts' custom fields: definitions at /api/3/{deal,account}CustomFieldMeta, values
+// in a collection of their own, /api/3/{deal,account}CustomFieldData [{dealId|accountId,
+// customFieldId, fieldValue, fieldCurrency}] (both limit/offset like the lists). The lists cannot
+// side-load them and the collection filters by one record at a time, so the values are read once
+// per run and joined by id (docs/providers/activecampaign.md, "Custom fields"). Currency values
+// are cents, kept as given beside their fieldCurrency.
+std::shared_ptr<const fields::FieldsSpec> custom_object_fields(const std::string& object, const std::string& record,
+                                                              std::vector<std::string> builtin_keys) {
+  auto offset = paging::make(paging::OffsetLimit{"offset", "limit", "/meta/total"});
+  fields::FieldsSpec f;
+  f.sources = {{"/api/3/" + object + "CustomFieldMeta", {object + "CustomFieldMeta"}, offset, k_max_limit, {}}};
+  f.read = read_custom_field_meta;
+  f.placement = fields::Placement::joined;
+  f.joined = fields::JoinedValues{
+      {"/api/3/" + object + "CustomFieldData", {object + "CustomFieldData"}, offset, k_max_limit, {}},
+      record, "customFieldId", "fieldValue", "fieldCurrency"};
+  f.multiple = fields::Multiple::double_pipe;
+  f.builtin_keys = std::move(builtin_keys);
+  return std::make_shared<const fields::FieldsSpec>(std::move(f));
+}
+
 // Contacts page by id so that records added or deleted during the export move no position:
 // only /contacts takes id_greater (FACTS §3).
 TypeSpec contacts() {
@@ -82,12 +103,19 @@ Provider make() {
 
   TypeSpec deals = offset_type("deals", "deals", "deals", "mdate");
   deals.since = SinceFilter{"filters[updated_after]", TimeFormat::rfc3339};
+  deals.fields = custom_object_fields("deal", "dealId",
+                                      {"hash", "owner", "contact", "organization", "group", "stage", "title",
+                                       "description", "percent", "cdate", "mdate", "nextdate", "value", "currency",
+                                       "status", "links", "id", "isDisabled"});
+  TypeSpec accounts = offset_type("accounts", "accounts (companies)", "accounts", "updated_timestamp");
+  accounts.fields = custom_object_fields(
+      "account", "accountId", {"name", "accountUrl", "created_timestamp", "updated_timestamp", "links", "fields", "id"});
   p.versions.push_back(ApiVersion{"v3",
                                   "API v3 (limit/offset; contacts by id)",
                                   {
                                       contacts(),
                                       deals,
-                                      offset_type("accounts", "accounts (companies)", "accounts", "updated_timestamp"),
+                                      accounts,
                                       offset_type("notes", "notes on contacts, deals and accounts", "notes", "mdate"),
                                       offset_type("pipelines", "deal pipelines (dealGroups)", "dealGroups", "udate"),
                                       offset_type("stages", "pipeline stages (dealStages)", "dealStages", "udate"),

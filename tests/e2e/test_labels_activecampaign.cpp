@@ -2,6 +2,9 @@
 // fieldValues side-loaded beside the same page (include=fieldValues: no request per contact),
 // option values as labels, "||A||C||" as a list; expected values computed from the fake's dump.
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <SQLiteCpp/SQLiteCpp.h>
 
 #include <map>
 
@@ -66,4 +69,200 @@ TEST_CASE("export --labels gives ActiveCampaign contacts their side-loaded custo
   // Without --labels nothing changes: the records are the dataset's, and no values are asked for.
   auto raw = run_crmexport(home, {"-q", "export", "ac", "contacts"});
   CHECK(lines_of(raw.out) == records);
+}
+
+namespace {
+
+// A deal or account custom field as the fake defines it, and the name crmexport must give it.
+struct ObjectField {
+  std::string name;
+  std::string type;
+  bool multiple = false;
+};
+
+// "Title" and "Name" are built-in deal and account fields: the custom ones get their id as suffix.
+std::map<std::string, ObjectField> object_fields(const FakeServer& server, const std::string& type) {
+  std::map<std::string, ObjectField> out;
+  for (const auto& line : server.dataset("activecampaign", "fields/" + type)) {
+    auto item = parse_exact(line);
+    std::string label = item["fieldLabel"].GetString();
+    std::string field_type = item["fieldType"].GetString();
+    bool clash = label == "Title" || label == "Name";
+    out[item["id"].GetString()] = {clash ? label + " (" + item["id"].GetString() + ")" : label, field_type,
+                                   field_type == "multiselect" || field_type == "checkbox"};
+  }
+  return out;
+}
+
+// The record with custom_fields {name: value} computed from the fake's dumped values: options are
+// their own labels, "||A||C||" a list, currency {value (cents, as given), currency}.
+std::vector<std::string> expected_joined(const FakeServer& server, const std::string& type, const std::string& id_member) {
+  auto defs = object_fields(server, type);
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_record;  // id -> (name, value json)
+  const std::string singular = type.substr(0, type.size() - 1);
+  for (const auto& line : server.dataset("activecampaign", "fields/" + singular + "_values")) {
+    auto item = parse_exact(line);
+    const auto& def = defs.at(std::to_string(item["customFieldId"].GetInt64()));
+    rapidjson::Document value;
+    auto& alloc = value.GetAllocator();
+    if (item.HasMember("fieldCurrency")) {
+      value.SetObject();
+      value.AddMember("value", rapidjson::Value(item["fieldValue"], alloc), alloc);
+      value.AddMember("currency", rapidjson::Value(item["fieldCurrency"], alloc), alloc);
+    } else if (def.multiple && item["fieldValue"].GetStringLength() > 0) {
+      std::string text = item["fieldValue"].GetString();
+      value.SetArray();
+      for (size_t start = 2; start < text.size(); start = text.find("||", start) + 2)
+        value.PushBack(rapidjson::Value(text.substr(start, text.find("||", start) - start).c_str(), alloc), alloc);
+    } else {
+      value.CopyFrom(item["fieldValue"], alloc);
+    }
+    by_record[std::to_string(item[id_member.c_str()].GetInt64())].emplace_back(def.name, compact(value));
+  }
+  std::vector<std::string> out;
+  for (const auto& line : server.dataset("activecampaign", type)) {
+    auto record = parse_exact(line);
+    std::string custom = "{";
+    for (const auto& [name, value] : by_record[record["id"].GetString()])
+      custom += (custom.size() > 1 ? "," : "") + compact(rapidjson::Value(name.c_str(), record.GetAllocator())) + ":" + value;
+    auto fields = parse_exact(custom + "}");
+    record.AddMember("custom_fields", rapidjson::Value(fields, record.GetAllocator()), record.GetAllocator());
+    out.push_back(compact(record));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("fields --json lists ActiveCampaign deal and account custom fields as the fake defines them",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "30"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  for (const std::string type : {"deals", "accounts"}) {
+    INFO(type);
+    auto result = run_crmexport(home, {"-q", "fields", "ac", type, "--json"});
+    REQUIRE(result.exit_code == 0);
+    auto listed = parse_exact(result.out);
+    auto items = server.dataset("activecampaign", "fields/" + type);
+    auto defs = object_fields(server, type);
+    size_t custom = 0;
+    for (const auto& field : listed.GetArray()) {
+      if (!field["custom"].GetBool()) continue;
+      REQUIRE(custom < items.size());
+      auto item = parse_exact(items[custom++]);
+      CHECK(std::string(field["key"].GetString()) == item["id"].GetString());
+      CHECK(std::string(field["name"].GetString()) == defs.at(item["id"].GetString()).name);
+      CHECK(std::string(field["label"].GetString()) == item["fieldLabel"].GetString());
+      CHECK(std::string(field["type"].GetString()) == item["fieldType"].GetString());
+      std::string options = "[";
+      if (item["fieldOptions"].IsArray())
+        for (const auto& o : item["fieldOptions"].GetArray())
+          options += (options.size() > 1 ? "," : "") + fmt::format(R"({{"id":{0},"label":{0}}})", compact(o));
+      CHECK(compact(field["options"]) == options + "]");
+    }
+    CHECK(custom == items.size());
+  }
+}
+
+TEST_CASE("export --labels joins ActiveCampaign deals and accounts with their custom field values, read once",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "130"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  for (const auto& [type, id_member] : {std::pair<std::string, std::string>{"deals", "dealId"}, {"accounts", "accountId"}}) {
+    INFO(type);
+    const std::string data_path = "/activecampaign/api/3/" + type.substr(0, type.size() - 1) + "CustomFieldData";
+    auto values = server.dataset("activecampaign", "fields/" + type.substr(0, type.size() - 1) + "_values");
+    REQUIRE(values.size() > 300);  // several pages of 100
+    auto before = parse_exact(server.stats());
+    auto result = run_crmexport(home, {"export", "ac", type, "--labels"});
+    REQUIRE(result.exit_code == 0);
+    CHECK(lines_of(result.out) == expected_joined(server, type, id_member));
+    // The values collection is read once, page by page: no request per record (a request the
+    // account's rate limit refused, from this run or the one before, is asked again).
+    const long pages = static_cast<long>((values.size() + 99) / 100);
+    auto after = parse_exact(server.stats());
+    auto count = [&](const rapidjson::Document& stats) {
+      return stats["requests"].HasMember(data_path.c_str()) ? stats["requests"][data_path.c_str()].GetInt() : 0;
+    };
+    CHECK(count(after) - count(before) >= pages);
+    CHECK(count(after) - count(before) <= pages + after["throttled"].GetInt() - before["throttled"].GetInt());
+    CHECK(result.err.find(fmt::format("{}: 130 records in 2 pages, 2 requests, {} field metadata requests", type,
+                                      pages + 1)) != std::string::npos);
+    // Without --labels the records are the dataset's and the values are not read.
+    auto raw = run_crmexport(home, {"-q", "export", "ac", type});
+    CHECK(lines_of(raw.out) == server.dataset("activecampaign", type));
+    CHECK(count(parse_exact(server.stats())) == count(after));
+  }
+  // CSV is readable by default: custom columns by name; --raw has none.
+  auto csv = run_crmexport(home, {"-q", "export", "ac", "deals", "-f", "csv"});
+  REQUIRE(csv.exit_code == 0);
+  auto header = lines_of(csv.out).front();
+  CHECK(header.find("custom_fields.Lead source") != std::string::npos);
+  CHECK(header.find("custom_fields.Contract value.value") != std::string::npos);
+  CHECK(header.find("custom_fields.Contract value.currency") != std::string::npos);
+  CHECK(header.find("custom_fields.Title (4)") != std::string::npos);
+  auto raw_csv = run_crmexport(home, {"-q", "export", "ac", "deals", "-f", "csv", "--raw"});
+  REQUIRE(raw_csv.exit_code == 0);
+  CHECK(lines_of(raw_csv.out).front().find("custom_fields") == std::string::npos);
+}
+
+TEST_CASE("sync keeps ActiveCampaign deal and account custom values for labeled views that match the dataset",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "40"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  auto db = home / "mirror.db";
+  auto synced = run_crmexport(home, {"-q", "sync", "ac", "deals", "accounts", "--db", db, "--json"});
+  REQUIRE(synced.exit_code == 0);
+  auto report = parse_exact(synced.out);
+  SQLite::Database database(db, SQLite::OPEN_READONLY);
+  for (const auto& [type, id_member] : {std::pair<std::string, std::string>{"deals", "dealId"}, {"accounts", "accountId"}}) {
+    INFO(type);
+    const auto values = server.dataset("activecampaign", "fields/" + type.substr(0, type.size() - 1) + "_values");
+    // One request for the definitions, then the values collection page by page.
+    CHECK(report["types"][type.c_str()]["field_requests"].GetInt() == 1 + static_cast<int>((values.size() + 99) / 100));
+    auto defs = object_fields(server, type);
+    SQLite::Statement rows(database, "SELECT key, name, label, field_type FROM fields WHERE connection = 'ac' AND type = '" +
+                                         type + "' AND custom = 1 ORDER BY first_seen, rowid");
+    size_t listed = 0;
+    for (; rows.executeStep(); ++listed) {
+      const auto& def = defs.at(rows.getColumn(0).getString());
+      CHECK(rows.getColumn(1).getString() == def.name);
+      CHECK(rows.getColumn(3).getString() == def.type);
+    }
+    CHECK(listed == defs.size());
+
+    // Each custom column holds the record's value as export --labels writes it ("||A||C||" a list,
+    // currency {value, currency}); a record without a value has NULL.
+    std::map<std::string, rapidjson::Document> expected;
+    for (const auto& line : expected_joined(server, type, id_member)) {
+      auto record = parse_exact(line);
+      std::string id = record["id"].GetString();
+      expected[id] = std::move(record);
+    }
+    SQLite::Statement view(database, "SELECT * FROM activecampaign_" + type + "_labeled WHERE connection = 'ac'");
+    size_t n = 0;
+    for (; view.executeStep(); ++n) {
+      const auto& record = expected.at(view.getColumn("id").getString());
+      const auto& custom = record["custom_fields"];
+      for (const auto& [key, def] : defs) {
+        INFO(def.name << " of " << compact(record));
+        const auto cell = view.getColumn(def.name.c_str());
+        if (!custom.HasMember(def.name.c_str())) {
+          CHECK(cell.isNull());
+          continue;
+        }
+        const auto& value = custom[def.name.c_str()];
+        if (value.IsString()) CHECK(cell.getString() == value.GetString());
+        else CHECK(parse_exact(cell.getString()) == value);
+      }
+    }
+    CHECK(n == expected.size());
+  }
+  // Records stay exactly as received.
+  SQLite::Statement raw(database, "SELECT record FROM activecampaign_deals WHERE connection = 'ac' AND id = '1'");
+  REQUIRE(raw.executeStep());
+  CHECK(raw.getColumn(0).getString() == server.dataset("activecampaign", "deals").front());
 }

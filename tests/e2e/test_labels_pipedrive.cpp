@@ -209,6 +209,47 @@ TEST_CASE("names stay frozen across a rename, deleted options still resolve, --r
   CHECK(renamed.out.find("\"Deal type\"") == std::string::npos);
 }
 
+TEST_CASE("export and sync take --refresh-names too, a usage error without readable records",
+          "[e2e][labels]") {
+  Setup s;
+  auto defs = definitions(s.server, "deals");
+  auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
+  REQUIRE(deal_type != defs.end());
+  auto db = s.home / "mirror.db";
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
+  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+
+  auto refused = s.run({"-q", "export", "pd", "deals", "--refresh-names"});
+  CHECK(refused.exit_code == 2);
+  CHECK(untimed(refused.err) == "crmexport: error: --refresh-names renames the fields of readable records; give "
+                                "--labels too (or write CSV without --raw)\n");
+  CHECK(refused.out.empty());
+
+  auto frozen = s.run({"-q", "export", "pd", "deals", "--labels"});
+  REQUIRE(frozen.exit_code == 0);
+  CHECK(frozen.out.find("\"Deal type\":\"Web\"") != std::string::npos);
+  auto renamed = s.run({"-q", "export", "pd", "deals", "--labels", "--refresh-names"});
+  REQUIRE(renamed.exit_code == 0);
+  CHECK(renamed.out.find("\"Kind of deal\":\"Web\"") != std::string::npos);
+  CHECK(renamed.out.find("\"Deal type\"") == std::string::npos);
+
+  // Renamed back upstream: sync keeps the export's frozen name until --refresh-names.
+  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Deal kind");
+  auto name_in_mirror = [&] {
+    SQLite::Database database(db, SQLite::OPEN_READONLY);
+    SQLite::Statement row(database, "SELECT name FROM fields WHERE type = 'deals' AND key = ?1");
+    row.bind(1, deal_type->key);
+    REQUIRE(row.executeStep());
+    return row.getColumn(0).getString();
+  };
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
+  CHECK(name_in_mirror() == "Kind of deal");
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db, "--refresh-names"}).exit_code == 0);
+  CHECK(name_in_mirror() == "Deal kind");
+  SQLite::Database database(db, SQLite::OPEN_READONLY);
+  CHECK(database.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE \"Deal kind\" = 'Web'").getInt() > 0);
+}
+
 TEST_CASE("CSV is readable by default and --raw keeps the provider's columns", "[e2e][labels]") {
   Setup s;
   auto defs = definitions(s.server, "deals");

@@ -57,6 +57,13 @@ void write_field(JsonWriter& w, const FieldDef& f) {
 
 }  // namespace
 
+void write_meta_total(JsonWriter& w, std::int64_t total) {
+  write_key(w, "meta");
+  w.StartObject();
+  write_string_field(w, "total", std::to_string(total));
+  w.EndObject();
+}
+
 void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit) {
   const auto total = static_cast<std::int64_t>(k_fields.size());
   const auto begin = std::min(offset, total);
@@ -84,10 +91,7 @@ void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit) {
   w.StartArray();
   for (auto i = begin; i < end; ++i) write_field(w, k_fields[static_cast<size_t>(i)]);
   w.EndArray();
-  write_key(w, "meta");
-  w.StartObject();
-  write_string_field(w, "total", std::to_string(total));
-  w.EndObject();
+  write_meta_total(w, total);
   w.EndObject();
 }
 

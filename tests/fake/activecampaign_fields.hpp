@@ -11,6 +11,8 @@
 
 namespace crm_fake::activecampaign {
 
+// "meta": {"total": "N"}, the count of a v3 list (a string, as AC sends it).
+void write_meta_total(JsonWriter& w, std::int64_t total);
 // The /api/3/fields page from `offset`, `limit` fields long.
 void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit);
 // "fieldValues": the values of these contacts (nulls left out, as AC stores no row for them).
