@@ -10,6 +10,7 @@
 
 #include "support/fake_server.hpp"
 #include "support/json_text.hpp"
+#include "support/labeled_view.hpp"
 
 using namespace crmexport::testing;
 
@@ -242,24 +243,9 @@ TEST_CASE("sync keeps ActiveCampaign deal and account custom values for labeled 
       std::string id = record["id"].GetString();
       expected[id] = std::move(record);
     }
-    SQLite::Statement view(database, "SELECT * FROM activecampaign_" + type + "_labeled WHERE connection = 'ac'");
-    size_t n = 0;
-    for (; view.executeStep(); ++n) {
-      const auto& record = expected.at(view.getColumn("id").getString());
-      const auto& custom = record["custom_fields"];
-      for (const auto& [key, def] : defs) {
-        INFO(def.name << " of " << compact(record));
-        const auto cell = view.getColumn(def.name.c_str());
-        if (!custom.HasMember(def.name.c_str())) {
-          CHECK(cell.isNull());
-          continue;
-        }
-        const auto& value = custom[def.name.c_str()];
-        if (value.IsString()) CHECK(cell.getString() == value.GetString());
-        else CHECK(parse_exact(cell.getString()) == value);
-      }
-    }
-    CHECK(n == expected.size());
+    std::vector<std::string> names;
+    for (const auto& [key, def] : defs) names.push_back(def.name);
+    check_labeled_view(database, "activecampaign_" + type + "_labeled", "ac", expected, "custom_fields", names);
   }
   // Records stay exactly as received.
   SQLite::Statement raw(database, "SELECT record FROM activecampaign_deals WHERE connection = 'ac' AND id = '1'");

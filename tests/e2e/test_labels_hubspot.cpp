@@ -3,11 +3,14 @@
 // crm-fake dumped, labeling computed here independently of crmexport's code.
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <map>
 
 
 #include "support/fake_server.hpp"
 #include "support/json_text.hpp"
+#include "support/labeled_view.hpp"
 
 using namespace crmexport::testing;
 
@@ -114,5 +117,28 @@ TEST_CASE("export --labels gives HubSpot enumeration values their labels, names 
         CHECK(compact(listed[i]["options"][o]["id"]) == compact(item["options"][o]["value"]));
         CHECK(compact(listed[i]["options"][o]["label"]) == compact(item["options"][o]["label"]));
       }
+  }
+}
+
+TEST_CASE("sync gives HubSpot a labeled view per type: enumerations as labels, checkboxes as arrays",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "80", "--hubspot-option-properties", "1"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "hubspot", "hs").exit_code == 0);
+  auto db = home / "mirror.db";
+  REQUIRE(run_crmexport(home, {"-q", "sync", "hs", "contacts", "deals", "--db", db}).exit_code == 0);
+  SQLite::Database database(db, SQLite::OPEN_READONLY);
+  for (const std::string type : {"contacts", "deals"}) {
+    INFO(type);
+    auto enums = enumerations(server, type);
+    std::vector<std::string> names;
+    for (const auto& line : server.dataset("hubspot", "fields/" + type)) names.push_back(parse_exact(line)["name"].GetString());
+    std::map<std::string, rapidjson::Document> expected;
+    for (const auto& record : server.dataset("hubspot", type)) {
+      auto doc = parse_exact(labeled(record, enums));
+      std::string id = doc["id"].GetString();
+      expected[id] = std::move(doc);
+    }
+    check_labeled_view(database, "hubspot_" + type + "_labeled", "hs", expected, "properties", names);
   }
 }

@@ -2,10 +2,13 @@
 // codes as labels, from the model the fake dumped; computed here independently of crmexport.
 #include <catch2/catch.hpp>
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
 #include <map>
 
 #include "support/fake_server.hpp"
 #include "support/json_text.hpp"
+#include "support/labeled_view.hpp"
 
 using namespace crmexport::testing;
 
@@ -89,4 +92,27 @@ TEST_CASE("export --labels turns Keap's custom_fields lists into named, labeled 
   REQUIRE(raw.exit_code == 0);
   CHECK(lines_of(raw.out) == server.dataset("keap", "contacts"));
   CHECK(raw.out.find("\"custom_fields\":[{\"id\":\"3\",\"content\":") != std::string::npos);
+}
+
+TEST_CASE("sync gives Keap a labeled view per type: custom columns by name, list boxes as arrays of labels",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "60"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "keap", "kp").exit_code == 0);
+  auto db = home / "mirror.db";
+  REQUIRE(run_crmexport(home, {"-q", "sync", "kp", "contacts", "companies", "opportunities", "--db", db}).exit_code == 0);
+  SQLite::Database database(db, SQLite::OPEN_READONLY);
+  for (const std::string type : {"contacts", "companies", "opportunities"}) {
+    INFO(type);
+    auto fields = model(server, type);
+    std::vector<std::string> names;
+    for (const auto& [id, field] : fields) names.push_back(field.name);
+    std::map<std::string, rapidjson::Document> expected;
+    for (const auto& record : server.dataset("keap", type)) {
+      auto doc = parse_exact(labeled(record, fields));
+      std::string id = doc["id"].IsString() ? doc["id"].GetString() : std::to_string(doc["id"].GetInt64());
+      expected[id] = std::move(doc);
+    }
+    check_labeled_view(database, "keap_" + type + "_labeled", "kp", expected, "custom_fields", names);
+  }
 }
