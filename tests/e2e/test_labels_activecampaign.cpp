@@ -9,6 +9,7 @@
 #include <map>
 
 #include "support/fake_server.hpp"
+#include "support/frozen_names.hpp"
 #include "support/json_text.hpp"
 #include "support/labeled_view.hpp"
 
@@ -251,4 +252,13 @@ TEST_CASE("sync keeps ActiveCampaign deal and account custom values for labeled 
   SQLite::Statement raw(database, "SELECT record FROM activecampaign_deals WHERE connection = 'ac' AND id = '1'");
   REQUIRE(raw.executeStep());
   CHECK(raw.getColumn(0).getString() == server.dataset("activecampaign", "deals").front());
+}
+
+TEST_CASE("ActiveCampaign: custom fields renamed and options deleted in the CRM change nothing in readable records",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "40"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  check_names_stay_frozen(server, home, {"activecampaign", "ac", "contacts", "1", "red", "Favorite color"});
+  check_names_stay_frozen(server, home, {"activecampaign", "ac", "deals", "1", "Web", "Lead source"});
 }

@@ -9,6 +9,7 @@
 
 
 #include "support/fake_server.hpp"
+#include "support/frozen_names.hpp"
 #include "support/json_text.hpp"
 #include "support/labeled_view.hpp"
 
@@ -141,4 +142,13 @@ TEST_CASE("sync gives HubSpot a labeled view per type: enumerations as labels, c
     }
     check_labeled_view(database, "hubspot_" + type + "_labeled", "hs", expected, "properties", names);
   }
+}
+
+TEST_CASE("HubSpot: a property relabeled and an option deleted in the CRM change nothing in readable records",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "60", "--hubspot-option-properties", "1"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "hubspot", "hs").exit_code == 0);
+  // Names are HubSpot's property names; "red" still reads "Red" once deleted.
+  check_names_stay_frozen(server, home, {"hubspot", "hs", "deals", "favorite_color", "red", "favorite_color"});
 }

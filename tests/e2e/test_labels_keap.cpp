@@ -7,6 +7,7 @@
 #include <map>
 
 #include "support/fake_server.hpp"
+#include "support/frozen_names.hpp"
 #include "support/json_text.hpp"
 #include "support/labeled_view.hpp"
 
@@ -115,4 +116,12 @@ TEST_CASE("sync gives Keap a labeled view per type: custom columns by name, list
     }
     check_labeled_view(database, "keap_" + type + "_labeled", "kp", expected, "custom_fields", names);
   }
+}
+
+TEST_CASE("Keap: a custom field renamed and an option deleted in the CRM change nothing in readable records",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "60"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "keap", "kp").exit_code == 0);
+  check_names_stay_frozen(server, home, {"keap", "kp", "contacts", "7", "g", "Customer tier"});
 }

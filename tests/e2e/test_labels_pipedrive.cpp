@@ -10,7 +10,6 @@
 #include <map>
 
 
-#include "lib/http/curl_transport.hpp"
 #include "support/csv_reader.hpp"
 #include "support/fake_server.hpp"
 #include "support/json_text.hpp"
@@ -20,14 +19,6 @@ using namespace crmexport::testing;
 namespace {
 
 const std::vector<std::string> k_custom_types = {"persons", "organizations", "deals"};
-
-std::string post(const std::string& url, const std::string& body = "") {
-  crmexport::http::CurlTransport transport;
-  auto response = transport.send(crmexport::http::Request{"POST", url, {}, body});
-  REQUIRE(response);
-  REQUIRE(response->status == 200);
-  return response->body;
-}
 
 std::string lower(std::string text) {
   std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -192,9 +183,9 @@ TEST_CASE("names stay frozen across a rename, deleted options still resolve, --r
   REQUIRE(before.exit_code == 0);
   REQUIRE(before.out.find("\"Deal type\":\"Web\"") != std::string::npos);
 
-  const std::string admin = s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key;
-  post(admin + "/rename", "Kind of deal");
-  post(admin + "/options/121/delete");
+  const std::string admin = "/_admin/pipedrive/fields/deals/" + deal_type->key;
+  s.server.admin(admin + "/rename", "Kind of deal");
+  s.server.admin(admin + "/options/121/delete");
   auto after = s.run({"-q", "export", "pd", "deals", "--labels"});
   REQUIRE(after.exit_code == 0);
   CHECK(after.out == before.out);
@@ -217,7 +208,7 @@ TEST_CASE("export and sync take --refresh-names too, a usage error without reada
   REQUIRE(deal_type != defs.end());
   auto db = s.home / "mirror.db";
   REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
-  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+  s.server.admin("/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
 
   auto refused = s.run({"-q", "export", "pd", "deals", "--refresh-names"});
   CHECK(refused.exit_code == 2);
@@ -234,7 +225,7 @@ TEST_CASE("export and sync take --refresh-names too, a usage error without reada
   CHECK(renamed.out.find("\"Deal type\"") == std::string::npos);
 
   // Renamed back upstream: sync keeps the export's frozen name until --refresh-names.
-  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Deal kind");
+  s.server.admin("/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Deal kind");
   auto name_in_mirror = [&] {
     SQLite::Database database(db, SQLite::OPEN_READONLY);
     SQLite::Statement row(database, "SELECT name FROM fields WHERE type = 'deals' AND key = ?1");
@@ -358,7 +349,7 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
   // the view (rebuilt because the fields changed) still has the column under that name.
   auto defs = definitions(s.server, "deals");
   auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
-  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+  s.server.admin("/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
   REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
   SQLite::Database after(db, SQLite::OPEN_READONLY);
   SQLite::Statement row(after, "SELECT name, label FROM fields WHERE type = 'deals' AND key = ?1");

@@ -41,18 +41,20 @@ const std::vector<Definition>& definitions(CustomObject object) {
 // AC writes the account's local time with its offset; this account is in US Eastern.
 constexpr const char* k_created = "2024-03-04 10:20:30";
 
-void write_definition(JsonWriter& w, CustomObject object, const Definition& d, int order) {
+void write_definition(JsonWriter& w, CustomObject object, const Definition& d, int order, const FieldEdits* edits) {
   const std::string type = d.type;
+  const auto plural = object_name(object) + "s";
   w.StartObject();
   write_string_field(w, "id", d.id);
-  write_string_field(w, "fieldLabel", d.label);
+  write_string_field(w, "fieldLabel", edits ? edits->label(plural, d.id, d.label) : d.label);
   write_string_field(w, "fieldType", d.type);
   write_key(w, "fieldOptions");
   if (d.options.empty()) {
     w.Null();
   } else {
     w.StartArray();
-    for (const auto* option : d.options) write_string(w, option);
+    for (const auto* option : d.options)
+      if (!edits || !edits->deleted(plural, d.id, option)) write_string(w, option);
     w.EndArray();
   }
   write_null_field(w, "fieldDefault");
@@ -178,13 +180,19 @@ std::string object_name(CustomObject object) { return object == CustomObject::de
 
 CustomFields::CustomFields(std::uint64_t seed) : m_seed(seed) {}
 
-std::vector<std::string> CustomFields::meta_lines(CustomObject object) const {
+bool CustomFields::has_field(CustomObject object, const std::string& id, const std::string* option) {
+  for (const auto& d : definitions(object))
+    if (d.id == id) return !option || std::ranges::any_of(d.options, [&](const char* o) { return *option == o; });
+  return false;
+}
+
+std::vector<std::string> CustomFields::meta_lines(CustomObject object, const FieldEdits* edits) const {
   std::vector<std::string> out;
   int order = 0;
   for (const auto& d : definitions(object)) {
     rapidjson::StringBuffer buffer;
     JsonWriter w(buffer);
-    write_definition(w, object, d, ++order);
+    write_definition(w, object, d, ++order, edits);
     out.emplace_back(buffer.GetString(), buffer.GetSize());
   }
   return out;
@@ -200,8 +208,9 @@ std::vector<std::string> CustomFields::data_lines(CustomObject object, std::int6
   return values;
 }
 
-std::string CustomFields::meta_page(CustomObject object, std::int64_t offset, std::int64_t limit) const {
-  return page(object_name(object) + "CustomFieldMeta", meta_lines(object), offset, limit);
+std::string CustomFields::meta_page(CustomObject object, std::int64_t offset, std::int64_t limit,
+                                    const FieldEdits& edits) const {
+  return page(object_name(object) + "CustomFieldMeta", meta_lines(object, &edits), offset, limit);
 }
 
 std::string CustomFields::data_page(CustomObject object, std::int64_t records, std::int64_t offset,

@@ -7,6 +7,7 @@
 // max 100) and offset with meta.total, like every v3 list; neither is side-loaded by the deals or
 // accounts lists. Records without a value have no datum.
 
+#include "tests/fake/field_edits.hpp"
 #include "tests/fake/json_util.hpp"
 
 #include <cstdint>
@@ -23,13 +24,16 @@ class CustomFields {
  public:
   explicit CustomFields(std::uint64_t seed);
 
-  // The Meta page from `offset`, `limit` definitions long.
-  std::string meta_page(CustomObject object, std::int64_t offset, std::int64_t limit) const;
+  // The Meta page from `offset`, `limit` definitions long, with the account's edits (type "deals"
+  // or "accounts"; an option's id is its text).
+  std::string meta_page(CustomObject object, std::int64_t offset, std::int64_t limit, const FieldEdits& edits) const;
+  // Whether the object has the field `id` (and this option, when given).
+  static bool has_field(CustomObject object, const std::string& id, const std::string* option);
   // The Data page from `offset`, `limit` values long, for records 1..`records`.
   std::string data_page(CustomObject object, std::int64_t records, std::int64_t offset, std::int64_t limit) const;
 
   // For --dump: one line per definition (as served) and one per value (as served).
-  std::vector<std::string> meta_lines(CustomObject object) const;
+  std::vector<std::string> meta_lines(CustomObject object, const FieldEdits* edits = nullptr) const;
   std::vector<std::string> data_lines(CustomObject object, std::int64_t records) const;
 
  private:

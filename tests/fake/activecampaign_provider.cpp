@@ -120,16 +120,25 @@ class ActiveCampaignProvider final : public FakeProvider {
                            R"({"user":{"username":"admin","firstName":"Ada","lastName":"Admin",)"
                            R"("email":"admin@example.com","phone":"","signature":null,"links":{},"id":"1"}})");
                }));
-    server.Get(p + "/fields", guarded(state, [](const httplib::Request& req, httplib::Response& res) {
+    server.Get(p + "/fields", guarded(state, [this](const httplib::Request& req, httplib::Response& res) {
                  std::string error;
                  const ListQuery query = parse_list_query(req, error);
                  if (!error.empty()) return send_invalid(res, 422, error);
                  rapidjson::StringBuffer buffer;
                  JsonWriter w(buffer);
-                 activecampaign::write_fields_page(w, query.offset, query.limit);
+                 activecampaign::write_fields_page(w, query.offset, query.limit, m_field_edits);
                  send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
                }));
     register_custom_fields(server, state, p);
+    m_field_edits.register_routes(server, "activecampaign",
+                                  [](const std::string& type, const std::string& key, const std::string* option) {
+                                    if (type == "contacts") return activecampaign::has_contact_field(key, option);
+                                    if (type != "deals" && type != "accounts") return false;
+                                    return activecampaign::CustomFields::has_field(
+                                        type == "deals" ? activecampaign::CustomObject::deal
+                                                        : activecampaign::CustomObject::account,
+                                        key, option);
+                                  });
     server.Get(p + "/([A-Za-z]+)", guarded(state, [this](const httplib::Request& req, httplib::Response& res) {
                  const auto type = activecampaign::type_from_resource(req.matches[1].str());
                  if (!type) return send_message(res, 404, "No Result found for route");
@@ -177,7 +186,7 @@ class ActiveCampaignProvider final : public FakeProvider {
           const auto limit = std::clamp<std::int64_t>(query.limit, 0, k_max_limit);
           send_body(res, 200,
                     data ? m_custom_fields.data_page(object, records_of(object), query.offset, limit)
-                         : m_custom_fields.meta_page(object, query.offset, limit));
+                         : m_custom_fields.meta_page(object, query.offset, limit, m_field_edits));
         };
       };
       server.Get(p + "/" + name + "CustomFieldMeta", guarded(state, served(false)));
@@ -316,6 +325,7 @@ class ActiveCampaignProvider final : public FakeProvider {
 
   Dataset m_dataset;
   activecampaign::CustomFields m_custom_fields;
+  FieldEdits m_field_edits;
   std::uint64_t m_seed;
   std::int64_t m_churn_every;
   std::atomic<std::int64_t> m_contact_lists{0};

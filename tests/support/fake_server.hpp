@@ -19,6 +19,8 @@ class FakeServer {
   // The dumped dataset: one compact JSON record per line.
   std::vector<std::string> dataset(const std::string& provider, const std::string& type) const;
   std::string stats() const;  // GET /_stats
+  // POST to an admin path ("/_admin/..."); the answer must be 200 (a failed REQUIRE otherwise).
+  std::string admin(const std::string& path, const std::string& body = "") const;
 
  private:
   TempDir m_dump;
