@@ -30,9 +30,11 @@ providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::Meta
 Result<std::vector<fields::Field>> read_metadata(Session& session, const providers::TypeSpec& type,
                                                  const fields::FieldsSpec& spec, long& requests) {
   std::vector<fields::Field> read;
-  for (const auto& key : spec.builtin_keys) {
+  for (const auto& declared : spec.builtins) {
     fields::Field builtin;
-    builtin.key = builtin.label = key;
+    builtin.key = declared.key;
+    builtin.label = declared.label.empty() ? declared.key : declared.label;
+    builtin.type = declared.type;
     read.push_back(std::move(builtin));
   }
   for (const auto& source : spec.sources) {

@@ -25,6 +25,13 @@ enum class Placement {
   joined,          // a collection of their own, read once per run and joined by record id (FieldsSpec::values)
 };
 
+// A built-in field as a provider declares it where the API's metadata leaves it out.
+struct Builtin {
+  std::string key;
+  std::string label;
+  std::string type;
+};
+
 // Where side-loaded values sit in a page's envelope, and the members of one value.
 struct SideLoaded {
   std::string at;            // the envelope's array: "fieldValues"
@@ -82,9 +89,10 @@ struct FieldsSpec {
   Multiple multiple = Multiple::json_array;
   // Flat placement: a money field's currency sits beside it under KEY + this suffix.
   std::string currency_suffix;
-  // Built-in fields the metadata does not list (Keap's model lists custom fields only): named by
-  // their keys, so custom names cannot take them and --fields knows them.
-  std::vector<std::string> builtin_keys;
+  // Built-in fields the metadata does not list (Keap's model and ActiveCampaign's field endpoints
+  // list custom fields only), declared by the provider: named by their keys, so custom names
+  // cannot take them and --fields knows them; `crmexport fields` shows their label and type.
+  std::vector<Builtin> builtins;
   SideLoaded side_loaded;    // Placement::side_loaded
   std::optional<JoinedValues> joined;  // Placement::joined
   paging::Query label_params;  // sent with the type's pages when labels are wanted (include=fieldValues)

@@ -165,6 +165,12 @@ TEST_CASE("fields --json lists ActiveCampaign deal and account custom fields as 
     }
     CHECK(custom == items.size());
   }
+  // Built-in fields come from crmexport's declared table (the API lists custom fields only).
+  auto contacts = run_crmexport(home, {"-q", "fields", "ac", "contacts"});
+  REQUIRE(contacts.exit_code == 0);
+  CHECK(contacts.out.find("\nfirstName\tfirstName\tFirst name\ttext\tbuilt-in\t\n") != std::string::npos);
+  auto deals = run_crmexport(home, {"-q", "fields", "ac", "deals"});
+  CHECK(deals.out.find("\nvalue\tvalue\tValue (cents)\tcurrency\tbuilt-in\t\n") != std::string::npos);
 }
 
 TEST_CASE("export --labels joins ActiveCampaign deals and accounts with their custom field values, read once",

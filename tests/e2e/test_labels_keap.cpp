@@ -125,3 +125,17 @@ TEST_CASE("Keap: a custom field renamed and an option deleted in the CRM change 
   REQUIRE(add_connection(home, server, "keap", "kp").exit_code == 0);
   check_names_stay_frozen(server, home, {"keap", "kp", "contacts", "7", "g", "Customer tier"});
 }
+
+TEST_CASE("fields lists Keap's built-in fields with the labels and types crmexport declares", "[e2e][labels]") {
+  FakeServer server({"--records", "5"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "keap", "kp").exit_code == 0);
+  auto v2 = run_crmexport(home, {"-q", "fields", "kp", "contacts"});
+  REQUIRE(v2.exit_code == 0);
+  CHECK(v2.out.find("\ngiven_name\tgiven_name\tFirst name\tstring\tbuilt-in\t\n") != std::string::npos);
+  CHECK(v2.out.find("\nupdate_time\tupdate_time\tLast updated\tdate-time\tbuilt-in\t\n") != std::string::npos);
+  // v1 names its times differently; the labels stay.
+  auto v1 = run_crmexport(home, {"-q", "fields", "kp", "contacts", "--api-version", "v1"});
+  REQUIRE(v1.exit_code == 0);
+  CHECK(v1.out.find("\nlast_updated\tlast_updated\tLast updated\tdate-time\tbuilt-in\t\n") != std::string::npos);
+}
