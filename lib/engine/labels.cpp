@@ -8,7 +8,6 @@
 
 #include "lib/engine/page_loop.hpp"
 #include "lib/fields/naming.hpp"
-#include "lib/json/tree.hpp"
 #include "lib/mirror/fields.hpp"
 #include "lib/store/field_names.hpp"
 
@@ -136,9 +135,7 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
     auto read = read_joined(session, type, loaded->requests, [&](std::string_view text) -> Result<void> {
       auto item = fields::read_joined_item(*type.fields->joined, text);
       if (!item) return std::unexpected(item.error());
-      auto& members = by_record[item->record];
-      members += (members.empty() ? "" : ",") + json::to_text(json::Node::string_node(item->key)) + ":" +
-                 json::to_text(item->value);
+      fields::append_raw_member(by_record[item->record], item->key, item->value);
       return {};
     });
     if (!read) return std::unexpected(read.error());

@@ -184,19 +184,32 @@ Result<void> Relabeler::relabel_page(json::Page& page) const {
   return {};
 }
 
+void append_raw_member(std::string& members, const std::string& key, const json::Node& value) {
+  if (!members.empty()) members += ',';
+  members += json::to_text(Node::string_node(key)) + ":" + json::to_text(value);
+}
+
+void for_each_side_loaded(const FieldsSpec& spec, const json::Page& page,
+                          const std::function<void(const std::string& record, const std::string& key, Node value)>& each) {
+  const auto& side = spec.side_loaded;
+  const auto* values = json::find(page.envelope, "/" + side.at);
+  if (!values || !values->IsArray()) return;
+  for (const auto& item : values->GetArray()) {
+    auto record = json::text_at(item, "/" + side.record);
+    auto key = json::text_at(item, "/" + side.field);
+    if (!record || !key) continue;
+    auto text = json::text_at(item, "/" + side.value);
+    each(*record, *key, text ? Node::string_node(*text) : Node{});
+  }
+}
+
 // Each record gains `container`: {name: labeled value} from the values side-loaded beside the
 // page (the page's records and their values arrive together), in the order they were listed.
 Result<void> Relabeler::add_side_loaded(json::Page& page) const {
-  const auto& side = m_spec.side_loaded;
   JoinedValuesByRecord by_record;
-  if (auto* values = json::find(page.envelope, "/" + side.at); values && values->IsArray())
-    for (const auto& item : values->GetArray()) {
-      auto record = json::text_at(item, "/" + side.record);
-      auto key = json::text_at(item, "/" + side.field);
-      if (!record || !key) continue;
-      auto text = json::text_at(item, "/" + side.value);
-      append_member(by_record[*record], *key, text ? Node::string_node(*text) : Node{});
-    }
+  for_each_side_loaded(m_spec, page, [&](const std::string& record, const std::string& key, Node value) {
+    append_member(by_record[record], key, std::move(value));
+  });
   return attach(page, by_record);
 }
 

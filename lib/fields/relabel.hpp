@@ -3,6 +3,7 @@
 // labels, where the type's FieldsSpec says the values sit. Everything else in a record is left as
 // the provider wrote it (numbers keep their characters); a value that names no known option (or
 // a field the metadata never listed) is kept as it is.
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -27,6 +28,13 @@ struct JoinedItem {
   json::Node value;
 };
 Result<JoinedItem> read_joined_item(const JoinedValues& joined, std::string_view item);
+
+// Adds "KEY":value (as the API gave it) to the members of a JSON object, for values kept raw.
+void append_raw_member(std::string& members, const std::string& key, const json::Node& value);
+
+// Placement::side_loaded: each value beside the page's records, as the API gives it, in order.
+void for_each_side_loaded(const FieldsSpec& spec, const json::Page& page,
+                          const std::function<void(const std::string& record, const std::string& key, json::Node value)>& each);
 
 class Relabeler {
  public:

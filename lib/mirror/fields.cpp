@@ -54,7 +54,6 @@ std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& 
     case Placement::flat:
       return "json_extract(record, " + member_path("$", field.key) + ")";
     case Placement::side_loaded:
-      return "NULL";  // not in the record (rebuild_view leaves these fields out)
     case Placement::joined:
       return fmt::format("(SELECT json_extract(v.\"values\", {}) FROM field_values v WHERE v.connection = r.connection "
                          "AND v.type = {} AND v.id = CAST(r.id AS TEXT))",
@@ -149,8 +148,6 @@ void rebuild_view(SQLite::Database& db, const std::string& provider, const std::
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_name;  // name -> (connection, expr)
   std::set<std::string> taken{"connection", "id", "deleted_at"};
   for (auto& [connection, field] : all) {
-    // Side-loaded values are not in the stored records: no column could hold them.
-    if (field.custom && spec.placement == fields::Placement::side_loaded) continue;
     if (auto it = multiple.find(field.key); it != multiple.end()) field.multiple = it->second;
     if (!by_name.contains(field.name)) {
       if (taken.contains(lower(field.name))) continue;
@@ -231,14 +228,20 @@ Result<bool> save_fields(Mirror& mirror, const std::string& connection, const st
 }
 
 Result<void> save_field_values(Mirror& mirror, const std::string& connection, const std::string& type,
-                               const std::unordered_map<std::string, std::string>& by_record) {
+                               const std::unordered_map<std::string, std::string>& by_record,
+                               const std::vector<std::string>* ids) {
   return store::guard_sqlite(mirror.path(), fmt::format("save the custom field values of {}", type), [&]() -> Result<void> {
     auto& db = mirror.database();
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement clear(db, "DELETE FROM field_values WHERE connection = ?1 AND type = ?2");
-    clear.bind(1, connection);
-    clear.bind(2, type);
-    clear.exec();
+    SQLite::Statement clear(db, ids ? "DELETE FROM field_values WHERE connection = ?1 AND type = ?2 AND id = ?3"
+                                    : "DELETE FROM field_values WHERE connection = ?1 AND type = ?2");
+    for (size_t i = 0; i < (ids ? ids->size() : 1); ++i) {
+      clear.bind(1, connection);
+      clear.bind(2, type);
+      if (ids) clear.bind(3, (*ids)[i]);
+      clear.exec();
+      clear.reset();
+    }
     SQLite::Statement insert(db, "INSERT INTO field_values(connection, type, id, \"values\") VALUES(?1, ?2, ?3, ?4)");
     for (const auto& [id, members] : by_record) {
       insert.bind(1, connection);

@@ -21,9 +21,11 @@ Result<bool> save_fields(Mirror& mirror, const std::string& connection, const st
                          const std::string& type, const fields::FieldsSpec& spec,
                          const std::vector<fields::Field>& fields);
 
-// Replaces the custom values of `connection`'s `type` kept outside its records (FieldsSpec::joined)
-// with `by_record`: record id -> the members of its {KEY: value} object, as the API gave them.
+// Custom values kept outside the records (side-loaded beside a page, or in a collection of their
+// own): `by_record` maps a record id to the members of its {KEY: value} object, as the API gave
+// them. Replaces the rows of `ids` (a page's records), or every row of the type when `ids` is null.
 Result<void> save_field_values(Mirror& mirror, const std::string& connection, const std::string& type,
-                               const std::unordered_map<std::string, std::string>& by_record);
+                               const std::unordered_map<std::string, std::string>& by_record,
+                               const std::vector<std::string>* ids = nullptr);
 
 }  // namespace crmexport::mirror

@@ -15,35 +15,37 @@
 
 using namespace crmexport::testing;
 
-TEST_CASE("export --labels gives ActiveCampaign contacts their side-loaded custom fields, labeled", "[e2e][labels]") {
-  FakeServer server({"--records", "130"});
-  TempDir home;
-  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+namespace {
 
-  struct Field {
-    std::string name;
-    bool multiple = false;
-    std::map<std::string, std::string> options;
-  };
-  std::map<std::string, Field> fields;
+struct ContactField {
+  std::string name;
+  bool multiple = false;
+  std::map<std::string, std::string> options;
+};
+
+std::map<std::string, ContactField> contact_fields(const FakeServer& server) {
+  std::map<std::string, ContactField> fields;
   for (const auto& line : server.dataset("activecampaign", "fields/contacts")) {
     auto item = parse_exact(line);
     std::string title = item["title"].GetString();
     // "Email" is a built-in contact field too: the suffix is the field's id.
-    Field f{title == "Email" ? title + " (" + item["id"].GetString() + ")" : title,
-            std::string(item["type"].GetString()) == "listbox", {}};
+    ContactField f{title == "Email" ? title + " (" + item["id"].GetString() + ")" : title,
+                   std::string(item["type"].GetString()) == "listbox", {}};
     for (auto& o : item["options"].GetArray()) f.options[o["value"].GetString()] = o["label"].GetString();
     fields[item["id"].GetString()] = f;
   }
+  return fields;
+}
+
+// Each contact as export --labels writes it: custom_fields {name: labeled value} from its
+// side-loaded values, "||A||C||" as a list.
+std::vector<std::string> expected_contacts(const FakeServer& server) {
+  auto fields = contact_fields(server);
   auto values = server.dataset("activecampaign", "fields/contact_values");
   auto records = server.dataset("activecampaign", "contacts");
   REQUIRE(values.size() == records.size());
-
-  auto result = run_crmexport(home, {"-q", "export", "ac", "contacts", "--labels"});
-  REQUIRE(result.exit_code == 0);
-  auto lines = lines_of(result.out);
-  REQUIRE(lines.size() == records.size());
-  for (size_t i = 0; i < lines.size(); ++i) {
+  std::vector<std::string> out;
+  for (size_t i = 0; i < records.size(); ++i) {
     auto expected = parse_exact(records[i]);
     auto& alloc = expected.GetAllocator();
     rapidjson::Value custom(rapidjson::kObjectType);
@@ -65,8 +67,27 @@ TEST_CASE("export --labels gives ActiveCampaign contacts their side-loaded custo
       custom.AddMember(rapidjson::Value(f.name.c_str(), alloc), value, alloc);
     }
     expected.AddMember("custom_fields", custom, alloc);
+    out.push_back(compact(expected));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("export --labels gives ActiveCampaign contacts their side-loaded custom fields, labeled", "[e2e][labels]") {
+  FakeServer server({"--records", "130"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  auto records = server.dataset("activecampaign", "contacts");
+  auto expected = expected_contacts(server);
+
+  auto result = run_crmexport(home, {"-q", "export", "ac", "contacts", "--labels"});
+  REQUIRE(result.exit_code == 0);
+  auto lines = lines_of(result.out);
+  REQUIRE(lines.size() == expected.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
     INFO(lines[i]);
-    CHECK(parse_exact(lines[i]) == expected);
+    CHECK(parse_exact(lines[i]) == parse_exact(expected[i]));
   }
   // Without --labels nothing changes: the records are the dataset's, and no values are asked for.
   auto raw = run_crmexport(home, {"-q", "export", "ac", "contacts"});
@@ -216,13 +237,13 @@ TEST_CASE("export --labels joins ActiveCampaign deals and accounts with their cu
   CHECK(lines_of(raw_csv.out).front().find("custom_fields") == std::string::npos);
 }
 
-TEST_CASE("sync keeps ActiveCampaign deal and account custom values for labeled views that match the dataset",
+TEST_CASE("sync keeps ActiveCampaign custom values for labeled views that match the dataset",
           "[e2e][labels]") {
   FakeServer server({"--records", "40"});
   TempDir home;
   REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
   auto db = home / "mirror.db";
-  auto synced = run_crmexport(home, {"-q", "sync", "ac", "deals", "accounts", "--db", db, "--json"});
+  auto synced = run_crmexport(home, {"-q", "sync", "ac", "contacts", "deals", "accounts", "--db", db, "--json"});
   REQUIRE(synced.exit_code == 0);
   auto report = parse_exact(synced.out);
   SQLite::Database database(db, SQLite::OPEN_READONLY);
@@ -254,10 +275,23 @@ TEST_CASE("sync keeps ActiveCampaign deal and account custom values for labeled 
     for (const auto& [key, def] : defs) names.push_back(def.name);
     check_labeled_view(database, "activecampaign_" + type + "_labeled", "ac", expected, "custom_fields", names);
   }
+  // Contacts' values come side-loaded with their pages (include=fieldValues) and are kept too.
+  std::map<std::string, rapidjson::Document> contacts;
+  for (const auto& line : expected_contacts(server)) {
+    auto record = parse_exact(line);
+    std::string id = record["id"].GetString();
+    contacts[id] = std::move(record);
+  }
+  std::vector<std::string> names;
+  for (const auto& [key, field] : contact_fields(server)) names.push_back(field.name);
+  check_labeled_view(database, "activecampaign_contacts_labeled", "ac", contacts, "custom_fields", names);
   // Records stay exactly as received.
   SQLite::Statement raw(database, "SELECT record FROM activecampaign_deals WHERE connection = 'ac' AND id = '1'");
   REQUIRE(raw.executeStep());
   CHECK(raw.getColumn(0).getString() == server.dataset("activecampaign", "deals").front());
+  SQLite::Statement contact(database, "SELECT record FROM activecampaign_contacts WHERE connection = 'ac' AND id = '1'");
+  REQUIRE(contact.executeStep());
+  CHECK(contact.getColumn(0).getString() == server.dataset("activecampaign", "contacts").front());
 }
 
 TEST_CASE("ActiveCampaign: custom fields renamed and options deleted in the CRM change nothing in readable records",
