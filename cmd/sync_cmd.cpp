@@ -131,20 +131,18 @@ void run(const Context& context, SyncArgs& args) {
       failed = true;
       return;
     }
-    {
-      // The fields table and the labeled view follow the account's fields on every sync; the
-      // mirror and the store have one writer at a time.
-      std::lock_guard lock(mirror_lock);
-      auto field_requests = engine::refresh_mirror_fields(*session, mirror, store, *types[i], args.refresh_names);
-      if (!field_requests) {
-        auto error = std::move(field_requests.error());
-        error.message += fmt::format("; the records of {} are saved, only its field metadata is not", types[i]->name);
-        failures[i] = std::move(error);
-        failed = true;
-        return;
-      }
-      report->field_requests = *field_requests;
+    // The fields table and the labeled view follow the account's fields on every sync; the
+    // mirror and the store have one writer at a time.
+    auto field_requests =
+        engine::refresh_mirror_fields(*session, mirror, store, *types[i], args.refresh_names, &mirror_lock);
+    if (!field_requests) {
+      auto error = std::move(field_requests.error());
+      error.message += fmt::format("; the records of {} are saved, only its field metadata is not", types[i]->name);
+      failures[i] = std::move(error);
+      failed = true;
+      return;
     }
+    report->field_requests = *field_requests;
     log::info("{}", summary_line(provider, *report));
     done[i] = std::move(*report);
   });

@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <functional>
+#include <mutex>
 #include <unordered_map>
 
 #include "lib/engine/page_loop.hpp"
@@ -120,8 +121,23 @@ Result<void> join_values(Session& session, const providers::TypeSpec& type, Type
 }
 
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type, bool refresh_names) {
+                                   const providers::TypeSpec& type, bool refresh_names, std::mutex* mirror_lock) {
   if (!type.fields) return 0;
+  // Values kept outside the records are read first, without holding the mirror: a large
+  // account's take many requests, and the other types' pages should not wait for them.
+  std::unordered_map<std::string, std::string> by_record;
+  long value_requests = 0;
+  if (type.fields->joined) {
+    auto read = read_joined(session, type, value_requests, [&](std::string_view text) -> Result<void> {
+      auto item = fields::read_joined_item(*type.fields->joined, text);
+      if (!item) return std::unexpected(item.error());
+      fields::append_raw_member(by_record[item->record], item->key, item->value);
+      return {};
+    });
+    if (!read) return std::unexpected(read.error());
+  }
+  std::unique_lock<std::mutex> lock;
+  if (mirror_lock) lock = std::unique_lock(*mirror_lock);
   auto loaded = load_fields(session, type, store, refresh_names);
   if (!loaded) return std::unexpected(loaded.error());
   const auto& all = loaded->relabeler->fields();
@@ -129,20 +145,11 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
   auto saved = mirror::save_fields(mirror, session.connection_name(), session.provider().name, type.name,
                                    *type.fields, seen);
   if (!saved) return std::unexpected(saved.error());
-  // Values kept outside the records: the mirror keeps them as the API gives them, for the views.
-  if (type.fields->joined) {
-    std::unordered_map<std::string, std::string> by_record;
-    auto read = read_joined(session, type, loaded->requests, [&](std::string_view text) -> Result<void> {
-      auto item = fields::read_joined_item(*type.fields->joined, text);
-      if (!item) return std::unexpected(item.error());
-      fields::append_raw_member(by_record[item->record], item->key, item->value);
-      return {};
-    });
-    if (!read) return std::unexpected(read.error());
+  // The mirror keeps them as the API gives them, for the views.
+  if (type.fields->joined)
     if (auto kept = mirror::save_field_values(mirror, session.connection_name(), type.name, by_record); !kept)
       return std::unexpected(kept.error());
-  }
-  return loaded->requests;
+  return loaded->requests + value_requests;
 }
 
 }  // namespace crmexport::engine

@@ -4,6 +4,7 @@
 // store, and hand back what rewrites records into readable ones. Read once per run and type,
 // and only when labels are needed.
 #include <memory>
+#include <mutex>
 
 #include "lib/engine/session.hpp"
 #include "lib/fields/relabel.hpp"
@@ -26,9 +27,11 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
 Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded);
 
 // Sync's field step: the type's fields, named as export names them, saved in the mirror's
-// `fields` table, and its labeled view rebuilt when they changed. Returns the requests it took
-// (0 for a type without field metadata).
+// `fields` table, its labeled view rebuilt when they changed, and values kept outside its records
+// saved in `field_values`. Returns the requests it took (0 for a type without field metadata).
+// The store and the mirror are used under `mirror_lock` (when given); values are read before it.
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type, bool refresh_names = false);
+                                   const providers::TypeSpec& type, bool refresh_names = false,
+                                   std::mutex* mirror_lock = nullptr);
 
 }  // namespace crmexport::engine
