@@ -163,14 +163,11 @@ struct ExportPlan {
 void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const Destination& destination,
                 std::string& cursor) {
   log::TypeScope log_type(type.name);
-  ReadablePlan readable;
-  {
-    std::lock_guard lock(plan.store_lock);
-    readable = plan_readable(plan.session, plan.store, type, plan.labels, plan.labels_asked,
-                             plan.version.fields_name_properties ? std::vector<std::string>{}
-                                                                 : plan.writer_options.fields,
-                             plan.refresh_names);
-  }
+  ReadablePlan readable = plan_readable(plan.session, plan.store, plan.store_lock, type, plan.labels,
+                                        plan.labels_asked,
+                                        plan.version.fields_name_properties ? std::vector<std::string>{}
+                                                                            : plan.writer_options.fields,
+                                        plan.refresh_names);
   auto writer_options = plan.writer_options;
   if (!plan.version.fields_name_properties) writer_options.fields = readable.columns;
   auto options = plan.options;

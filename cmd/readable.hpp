@@ -2,6 +2,7 @@
 // What export needs from the field-metadata step for one type: the relabeler when records are
 // written readable, and the CSV columns a --fields list names (readable names or keys).
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,9 @@ struct ReadablePlan {
 // Reads the type's metadata only when labels are wanted or `columns` may name fields by name.
 // Labels that are only CSV's default (`labels_asked` false) give way to a raw CSV, with a
 // warning, when the metadata cannot be read; asked-for labels and --fields names fail the run.
-ReadablePlan plan_readable(engine::Session& session, store::Store& store, const providers::TypeSpec& type,
+// The store is used under `store_lock`; a values collection (FieldsSpec::joined) is read outside it.
+ReadablePlan plan_readable(engine::Session& session, store::Store& store, std::mutex& store_lock,
+                           const providers::TypeSpec& type,
                            bool labels, bool labels_asked, const std::vector<std::string>& columns,
                            bool refresh_names = false);
 
