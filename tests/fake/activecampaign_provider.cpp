@@ -126,7 +126,8 @@ class ActiveCampaignProvider final : public FakeProvider {
                  if (!error.empty()) return send_invalid(res, 422, error);
                  rapidjson::StringBuffer buffer;
                  JsonWriter w(buffer);
-                 activecampaign::write_fields_page(w, query.offset, query.limit, m_field_edits);
+                 activecampaign::write_fields_page(w, query.offset, std::clamp<std::int64_t>(query.limit, 0, k_max_limit),
+                                                   m_field_edits);
                  send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
                }));
     register_custom_fields(server, state, p);
