@@ -2,6 +2,8 @@
 // operators over `record` (what the view holds is decided in fields.cpp). The view's columns are
 // text: `record #>> path`, labels, and arrays of labels as jsonb text.
 #include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <map>
 
@@ -11,6 +13,14 @@
 
 namespace crmexport::mirror {
 namespace {
+
+// `text` as a JSON string.
+std::string json_quoted(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
 // ARRAY['custom_fields','abc'] : a jsonb path whose steps may hold any character.
 std::string path_array(std::initializer_list<std::string_view> steps) {
@@ -157,24 +167,27 @@ Result<void> PostgresMirror::save_field_values(const std::string& connection, co
                                               const std::unordered_map<std::string, std::string>& by_record,
                                               const std::vector<std::string>* ids) {
   const std::string doing = fmt::format("save the custom field values of {}", type);
+  // A page's rows go as one JSON parameter per statement, not a round trip per record.
+  std::string cleared_ids = "[";
+  for (size_t i = 0; ids && i < ids->size(); ++i) cleared_ids += (i ? "," : "") + json_quoted((*ids)[i]);
+  cleared_ids += "]";
+  std::string rows = "{";
+  for (const auto& [id, members] : by_record) rows += (rows.size() > 1 ? "," : "") + json_quoted(id) + ":{" + members + "}";
+  rows += "}";
   auto transaction = pg::Transaction::begin(m_connection, doing);
   if (!transaction) return std::unexpected(transaction.error());
-  if (!ids) {
-    auto cleared = m_connection.exec(doing, "DELETE FROM field_values WHERE connection = $1 AND type = $2",
-                                     {connection, type});
-    if (!cleared) return std::unexpected(cleared.error());
-  }
-  for (size_t i = 0; ids && i < ids->size(); ++i) {
-    auto cleared = m_connection.exec(
-        doing, "DELETE FROM field_values WHERE connection = $1 AND type = $2 AND id = $3", {connection, type, (*ids)[i]});
-    if (!cleared) return std::unexpected(cleared.error());
-  }
-  for (const auto& [id, members] : by_record) {
-    auto inserted = m_connection.exec(
-        doing, "INSERT INTO field_values(connection, type, id, \"values\") VALUES($1, $2, $3, $4::jsonb)",
-        {connection, type, id, "{" + members + "}"});
-    if (!inserted) return std::unexpected(inserted.error());
-  }
+  auto cleared = ids ? m_connection.exec(doing,
+                                         "DELETE FROM field_values WHERE connection = $1 AND type = $2 AND id IN "
+                                         "(SELECT jsonb_array_elements_text($3::jsonb))",
+                                         {connection, type, cleared_ids})
+                     : m_connection.exec(doing, "DELETE FROM field_values WHERE connection = $1 AND type = $2",
+                                         {connection, type});
+  if (!cleared) return std::unexpected(cleared.error());
+  auto inserted = m_connection.exec(doing,
+                                    "INSERT INTO field_values(connection, type, id, \"values\") SELECT $1, $2, key, "
+                                    "value FROM jsonb_each($3::jsonb)",
+                                    {connection, type, rows});
+  if (!inserted) return std::unexpected(inserted.error());
   if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
   return {};
 }
