@@ -49,6 +49,7 @@ struct ExportArgs {
   std::string associations;
   bool labels = false;  // --labels
   bool raw = false;     // --raw
+  bool refresh_names = false;  // --refresh-names
   bool resume = false;  // --resume
   bool summary_json = false;  // --summary-json
   bool strict = false;        // --strict
@@ -162,6 +163,7 @@ struct ExportPlan {
   const output::WriterOptions& writer_options;
   bool labels;           // readable records wanted (--labels, or CSV without --raw)
   bool labels_asked;     // --labels itself: then missing metadata is an error, not a warning
+  bool refresh_names;    // --refresh-names: readable names from the current labels, frozen anew
   const engine::ExportOptions& options;
   bool resume;           // --resume: continue the partial files earlier runs left
 };
@@ -202,13 +204,11 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
   summary.format = std::string(output::extension(plan.format));
   summary.status = engine::TypeStatus::unfinished;
   summary.next_since = now_rfc3339();
-  ReadablePlan readable;
-  {
-    std::lock_guard lock(plan.store_lock);
-    readable = plan_readable(plan.session, plan.store, type, plan.labels, plan.labels_asked,
-                             plan.version.fields_name_properties ? std::vector<std::string>{}
-                                                                 : plan.writer_options.fields);
-  }
+  ReadablePlan readable = plan_readable(plan.session, plan.store, plan.store_lock, type, plan.labels,
+                                        plan.labels_asked,
+                                        plan.version.fields_name_properties ? std::vector<std::string>{}
+                                                                            : plan.writer_options.fields,
+                                        plan.refresh_names);
   auto writer_options = plan.writer_options;
   if (!plan.version.fields_name_properties) writer_options.fields = readable.columns;
   auto options = plan.options;
@@ -443,12 +443,15 @@ void export_connection(const Context& context, ExportArgs args, store::Store& st
   if (args.labels && args.raw) throw Fatal(ErrorKind::usage, "--labels and --raw contradict each other; give one");
   // CSV is for reading, so it is readable unless --raw; NDJSON and JSON stay exact unless --labels.
   bool labels = args.labels || (plan.format == output::Format::csv && !args.raw);
+  if (args.refresh_names && !labels)
+    throw Fatal(ErrorKind::usage, "--refresh-names renames the fields of readable records; give --labels too (or "
+                                  "write CSV without --raw)");
 
   auto session = open_session(context, connection);
   auto budget = make_budget(provider, args.limits);
   session->set_budget(budget.get());
-  const ExportPlan export_plan{*session, store,  store_lock, connection,   version,    plan.format,
-                               writer_options, labels, args.labels, args.options, args.resume};
+  const ExportPlan export_plan{*session,      store,  store_lock,  connection,         version,      plan.format,
+                               writer_options, labels, args.labels, args.refresh_names, args.options, args.resume};
   // Several types at once only into files: on stdout their records would interleave.
   int jobs = plan.destinations.size() > 1 && plan.destinations.front().path ? args.limits.jobs : 1;
   std::vector<engine::TypeSummary> summaries(types.size());
@@ -568,6 +571,7 @@ void register_export_command(CLI::App& app, Context& context) {
   command->add_flag("--labels", args->labels,
                     "readable records: custom fields by name, option values as labels (CSV: the default)");
   command->add_flag("--raw", args->raw, "CSV: keys and option ids exactly as the provider sends them");
+  command->add_flag("--refresh-names", args->refresh_names, k_refresh_names_help);
   command->add_option("--param", args->params, "KEY=VALUE query parameter passed to the provider (repeatable)");
   command->add_option("--filter", args->filters,
                       "FIELD=VALUE: only matching records, as the provider's filters[FIELD] (repeatable)");

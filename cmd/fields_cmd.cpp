@@ -6,6 +6,7 @@
 
 #include "cmd/commands.hpp"
 #include "lib/core/log.hpp"
+#include "cmd/readable.hpp"
 #include "lib/engine/labels.hpp"
 
 namespace crmexport::cmd {
@@ -65,8 +66,7 @@ void register_fields_command(CLI::App& app, Context& context) {
       ->required();
   command->add_option("type", args->type, "the type (`crmexport providers` lists them)")->required();
   command->add_flag("--json", args->json, "one JSON array of {key, name, label, type, custom, options}");
-  command->add_flag("--refresh-names", args->refresh_names,
-                    "name every field from its current label again (names are otherwise frozen at first sight)");
+  command->add_flag("--refresh-names", args->refresh_names, k_refresh_names_help);
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->callback([&context, args] { run(context, *args); });
 }

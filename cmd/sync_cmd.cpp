@@ -12,6 +12,7 @@
 
 #include "cmd/commands.hpp"
 #include "cmd/many_connections.hpp"
+#include "cmd/readable.hpp"
 #include "cmd/run_limits.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
@@ -282,6 +283,7 @@ void register_sync_command(CLI::App& app, Context& context) {
       ->check(at_least_one());
   command->add_option("--api-version", args->api_version, "API version (`crmexport providers` lists them)");
   command->add_flag("--json", args->json, "print the summary as one JSON object on stdout");
+  command->add_flag("--refresh-names", args->options.refresh_names, k_refresh_names_help);
   add_run_limit_options(*command, args->limits);
   command->callback([&context, args] {
     // Required unless --all, so CLI11 cannot say it itself.

@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include <functional>
+#include <mutex>
+#include <unordered_map>
+
 #include "lib/engine/page_loop.hpp"
 #include "lib/fields/naming.hpp"
 #include "lib/mirror/fields.hpp"
@@ -26,9 +30,11 @@ providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::Meta
 Result<std::vector<fields::Field>> read_metadata(Session& session, const providers::TypeSpec& type,
                                                  const fields::FieldsSpec& spec, long& requests) {
   std::vector<fields::Field> read;
-  for (const auto& key : spec.builtin_keys) {
+  for (const auto& declared : spec.builtins) {
     fields::Field builtin;
-    builtin.key = builtin.label = key;
+    builtin.key = declared.key;
+    builtin.label = declared.label.empty() ? declared.key : declared.label;
+    builtin.type = declared.type;
     read.push_back(std::move(builtin));
   }
   for (const auto& source : spec.sources) {
@@ -55,10 +61,6 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
   return read;
 }
 
-}  // namespace
-
-namespace {
-
 // The store's part of load_fields: readable names frozen at first sight, saved back.
 Result<TypeFields> name_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
                                std::vector<fields::Field> current, bool refresh_names, long requests) {
@@ -77,6 +79,29 @@ Result<TypeFields> name_fields(Session& session, const providers::TypeSpec& type
   return result;
 }
 
+// The type's values collection (FieldsSpec::joined), read once, each item handed to `on_item`;
+// more than `max_values` items is an error rather than unbounded memory.
+Result<void> read_joined(Session& session, const providers::TypeSpec& type, long& requests,
+                         const std::function<Result<void>(std::string_view item)>& on_item) {
+  const auto& joined = *type.fields->joined;
+  long count = 0;
+  auto on_page = [&](PageRead& page) -> Result<Flow> {
+    ++requests;
+    count += static_cast<long>(page.page.records.size());
+    if (count > joined.max_values)
+      return fail(ErrorKind::usage,
+                  fmt::format("{}: the account has more than {} custom field values, more than readable records keep "
+                              "in memory; export {} without --labels (CSV: with --raw)",
+                              type.name, joined.max_values, type.name));
+    for (const auto& item : page.page.records)
+      if (auto done = on_item(item); !done) return std::unexpected(done.error());
+    return Flow::more;
+  };
+  if (auto done = read_pages(session, as_type(type, joined.source), PageQuery{}, "", on_page); !done)
+    return std::unexpected(done.error());
+  return {};
+}
+
 }  // namespace
 
 Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
@@ -88,21 +113,47 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
   return name_fields(session, type, store, std::move(*current), refresh_names, requests);
 }
 
+Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded) {
+  if (!type.fields || !type.fields->joined || !loaded.relabeler) return {};
+  fields::JoinedValuesByRecord by_record;
+  auto read = read_joined(session, type, loaded.requests, [&](std::string_view item) {
+    return loaded.relabeler->add_joined_item(item, by_record);
+  });
+  if (!read) return read;
+  loaded.relabeler->set_joined(std::move(by_record));
+  return {};
+}
+
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type, std::mutex& writer) {
+                                   const providers::TypeSpec& type, bool refresh_names, std::mutex& writer) {
   if (!type.fields) return 0;
   long requests = 0;
-  // Read before taking the writer's lock: other types and connections write meanwhile.
+  // Definitions and values kept outside the records are read before taking the writer's lock:
+  // a large account's values take many requests, and other types and connections write meanwhile.
   auto current = read_metadata(session, type, *type.fields, requests);
   if (!current) return std::unexpected(current.error());
+  std::unordered_map<std::string, std::string> by_record;
+  if (type.fields->joined) {
+    auto read = read_joined(session, type, requests, [&](std::string_view text) -> Result<void> {
+      auto item = fields::read_joined_item(*type.fields->joined, text);
+      if (!item) return std::unexpected(item.error());
+      fields::append_raw_member(by_record[item->record], item->key, item->value);
+      return {};
+    });
+    if (!read) return std::unexpected(read.error());
+  }
   std::lock_guard lock(writer);
-  auto loaded = name_fields(session, type, store, std::move(*current), false, requests);
+  auto loaded = name_fields(session, type, store, std::move(*current), refresh_names, requests);
   if (!loaded) return std::unexpected(loaded.error());
   const auto& all = loaded->relabeler->fields();
   std::vector<fields::Field> seen(all.begin(), all.begin() + static_cast<long>(loaded->current));
   auto saved = mirror::save_fields(mirror, session.connection_name(), session.provider().name, type.name,
                                    *type.fields, seen);
   if (!saved) return std::unexpected(saved.error());
+  // The mirror keeps them as the API gives them, for the views.
+  if (type.fields->joined)
+    if (auto kept = mirror::save_field_values(mirror, session.connection_name(), type.name, by_record); !kept)
+      return std::unexpected(kept.error());
   return loaded->requests;
 }
 

@@ -5,12 +5,15 @@
 
 #include <chrono>
 #include <mutex>
+#include <unordered_map>
 
 #include "lib/core/log.hpp"
 #include "lib/engine/page_loop.hpp"
+#include "lib/fields/relabel.hpp"
 #include "lib/json/fields.hpp"
 #include "lib/json/member.hpp"
 #include "lib/json/parse.hpp"
+#include "lib/mirror/fields.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -128,6 +131,7 @@ std::optional<TimePoint> page_high_water(const std::vector<mirror::Record>& reco
 Result<ReadEnd> read_and_save(Session& session, mirror::Mirror& mirror, mirror::TypeState& state,
                               const providers::TypeSpec& type, const SyncOptions& options, SyncReport& report,
                               http::RequestMeter& meter, Progress& progress) {
+  const bool side_loaded = type.fields && type.fields->placement == fields::Placement::side_loaded;
   auto on_page = [&](PageRead& read) -> Result<Flow> {
     if (auto total = reported_total(type, read)) {
       report.provider_total = *total;
@@ -143,6 +147,21 @@ Result<ReadEnd> read_and_save(Session& session, mirror::Mirror& mirror, mirror::
     // On the last page the position stays where it is: a run killed before finish_run reads
     // that page again, which changes nothing.
     const std::string& next = read.next ? *read.next : state.run_position;
+    // Custom values side-loaded beside the page are kept beside the records (which stay exact),
+    // before the page: a run killed in between reads the page again and writes them again.
+    if (side_loaded) {
+      std::unordered_map<std::string, std::string> by_record;
+      fields::for_each_side_loaded(*type.fields, read.page,
+                                   [&](const std::string& record, const std::string& key, json::Node value) {
+                                     fields::append_raw_member(by_record[record], key, value);
+                                   });
+      std::vector<std::string> ids;
+      for (const auto& record : records) ids.push_back(mirror::format_id(record.id));
+      auto kept = one_writer(options, [&] {
+        return mirror::save_field_values(mirror, state.connection, type.name, by_record, &ids);
+      });
+      if (!kept) return std::unexpected(kept.error());
+    }
     auto counts = one_writer(options, [&] { return mirror.save_page(state, records, next, page_high_water(records)); });
     if (!counts) return std::unexpected(counts.error());
     report.fetched += static_cast<long>(records.size());
@@ -156,6 +175,7 @@ Result<ReadEnd> read_and_save(Session& session, mirror::Mirror& mirror, mirror::
   query.page_size = options.page_size;
   query.since = state.run_since;
   query.meter = &meter;
+  if (side_loaded) query.params = type.fields->label_params;  // include=fieldValues
   return read_pages(session, type, query, state.run_position, on_page);
 }
 

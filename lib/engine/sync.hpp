@@ -25,6 +25,7 @@ struct SyncOptions {
   bool full = false;               // --full: a new full pass, whatever the state says
   std::optional<TimePoint> since;  // --since: a new incremental run from this time
   int page_size = 0;               // 0: the type's maximum
+  bool refresh_names = false;      // --refresh-names: the mirror's field names from the current labels, frozen anew
   // Held around every call to the mirror when several types sync at once (nullptr: one type at a time).
   std::mutex* mirror_lock = nullptr;
 };

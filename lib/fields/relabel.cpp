@@ -1,5 +1,7 @@
 #include "lib/fields/relabel.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
 
@@ -127,7 +129,8 @@ Result<std::string> Relabeler::relabel(std::string_view record) const {
       }
       break;
     case Placement::side_loaded:
-      break;  // the values are beside the page: relabel_page adds them
+    case Placement::joined:
+      break;  // the values are beside the page or in their own collection: relabel_page adds them
     case Placement::flat: {
       Node gathered;
       gathered.kind = Node::Kind::object;
@@ -172,6 +175,7 @@ Result<std::string> Relabeler::relabel(std::string_view record) const {
 
 Result<void> Relabeler::relabel_page(json::Page& page) const {
   if (m_spec.placement == Placement::side_loaded) return add_side_loaded(page);
+  if (m_spec.placement == Placement::joined) return attach(page, m_joined);
   for (auto& record : page.records) {
     auto done = relabel(record);
     if (!done) return std::unexpected(done.error());
@@ -180,31 +184,79 @@ Result<void> Relabeler::relabel_page(json::Page& page) const {
   return {};
 }
 
+void append_raw_member(std::string& members, const std::string& key, const json::Node& value) {
+  if (!members.empty()) members += ',';
+  members += json::to_text(Node::string_node(key)) + ":" + json::to_text(value);
+}
+
+void for_each_side_loaded(const FieldsSpec& spec, const json::Page& page,
+                          const std::function<void(const std::string& record, const std::string& key, Node value)>& each) {
+  const auto& side = spec.side_loaded;
+  const auto* values = json::find(page.envelope, "/" + side.at);
+  if (!values || !values->IsArray()) return;
+  for (const auto& item : values->GetArray()) {
+    auto record = json::text_at(item, "/" + side.record);
+    auto key = json::text_at(item, "/" + side.field);
+    if (!record || !key) continue;
+    auto text = json::text_at(item, "/" + side.value);
+    each(*record, *key, text ? Node::string_node(*text) : Node{});
+  }
+}
+
 // Each record gains `container`: {name: labeled value} from the values side-loaded beside the
 // page (the page's records and their values arrive together), in the order they were listed.
 Result<void> Relabeler::add_side_loaded(json::Page& page) const {
-  const auto& side = m_spec.side_loaded;
-  std::unordered_map<std::string, Node> by_record;
-  if (auto* values = json::find(page.envelope, "/" + side.at); values && values->IsArray())
-    for (const auto& item : values->GetArray()) {
-      auto record = json::text_at(item, "/" + side.record);
-      auto key = json::text_at(item, "/" + side.field);
-      if (!record || !key) continue;
-      auto [it, added] = by_record.try_emplace(*record);
-      if (added) it->second.kind = Node::Kind::object;
-      auto text = json::text_at(item, "/" + side.value);
-      Node value = text ? Node::string_node(*text) : Node{};
-      const auto* field = find(*key);
-      it->second.members.emplace_back(field ? field->name : *key,
-                                      field ? labeled(*field, std::move(value), m_spec.multiple) : std::move(value));
-    }
+  JoinedValuesByRecord by_record;
+  for_each_side_loaded(m_spec, page, [&](const std::string& record, const std::string& key, Node value) {
+    append_member(by_record[record], key, std::move(value));
+  });
+  return attach(page, by_record);
+}
+
+Result<JoinedItem> read_joined_item(const JoinedValues& joined, std::string_view item) {
+  auto tree = json::parse_tree(item);
+  if (!tree) return std::unexpected(tree.error());
+  const Node* record = tree->is(Node::Kind::object) ? tree->member(joined.record) : nullptr;
+  const Node* key = tree->is(Node::Kind::object) ? tree->member(joined.field) : nullptr;
+  if (!record || !key || record->is(Node::Kind::null) || key->is(Node::Kind::null))
+    return fail(ErrorKind::provider, fmt::format("{}: a custom field value names no {} or {}", joined.source.path,
+                                                 joined.record, joined.field));
+  JoinedItem read{plain_id(json::to_text(*record)), plain_id(json::to_text(*key)), {}};
+  if (Node* value = tree->member(joined.value)) read.value = std::move(*value);
+  // Money keeps its number as the API gives it (ActiveCampaign: cents) beside its currency.
+  if (const Node* currency = joined.currency.empty() ? nullptr : tree->member(joined.currency);
+      currency && currency->is(Node::Kind::string) && !currency->text.empty()) {
+    Node money;
+    money.kind = Node::Kind::object;
+    money.members.emplace_back("value", std::move(read.value));
+    money.members.emplace_back("currency", *currency);
+    read.value = std::move(money);
+  }
+  return read;
+}
+
+Result<void> Relabeler::add_joined_item(std::string_view item, JoinedValuesByRecord& into) const {
+  auto read = read_joined_item(*m_spec.joined, item);
+  if (!read) return std::unexpected(read.error());
+  append_member(into[read->record], read->key, std::move(read->value));
+  return {};
+}
+
+// "Name":labeled value, after the members `members` holds already.
+void Relabeler::append_member(std::string& members, const std::string& key, Node value) const {
+  const auto* field = find(key);
+  if (!members.empty()) members += ',';
+  members += json::to_text(Node::string_node(field ? field->name : key));
+  members += ':';
+  members += json::to_text(field ? labeled(*field, std::move(value), m_spec.multiple) : std::move(value));
+}
+
+Result<void> Relabeler::attach(json::Page& page, const JoinedValuesByRecord& by_record) const {
   for (auto& record : page.records) {
     auto id = json::member_text(record, "id");
     if (!id) return std::unexpected(id.error());
     auto it = *id ? by_record.find(plain_id(**id)) : by_record.end();
-    Node none;
-    none.kind = Node::Kind::object;
-    record = json::with_member(record, m_spec.container, json::to_text(it == by_record.end() ? none : it->second));
+    record = json::with_member(record, m_spec.container, "{" + (it == by_record.end() ? "" : it->second) + "}");
   }
   return {};
 }

@@ -22,6 +22,14 @@ enum class Placement {
   id_content_list, // "custom_fields": [{"id": KEY, "content": value}]  (Keap)
   properties,      // "properties": {KEY: value}; names stay, values get labels (HubSpot)
   side_loaded,     // beside the page's records: [{RECORD_ID, FIELD, value}] (ActiveCampaign's fieldValues)
+  joined,          // a collection of their own, read once per run and joined by record id (FieldsSpec::values)
+};
+
+// A built-in field as a provider declares it where the API's metadata leaves it out.
+struct Builtin {
+  std::string key;
+  std::string label;
+  std::string type;
 };
 
 // Where side-loaded values sit in a page's envelope, and the members of one value.
@@ -59,6 +67,19 @@ struct MetadataSource {
   ItemsReader read_items{};  // empty: each item is a field definition (FieldsSpec::read)
 };
 
+// Values that live in a collection of their own (ActiveCampaign's dealCustomFieldData), because
+// the type's list cannot side-load them and asking per record would cost one request a record.
+// The engine reads the whole collection once per run, only when labels are wanted, and keeps at
+// most `max_values` of them in memory (an account with more fails with the way out: --raw).
+struct JoinedValues {
+  MetadataSource source;
+  std::string record;          // the member naming the record's id: "dealId"
+  std::string field;           // the member naming the field's key: "customFieldId"
+  std::string value;           // "fieldValue"
+  std::string currency = "";   // a member whose non-empty text makes the value {value, currency}
+  long max_values = 2'000'000;
+};
+
 struct FieldsSpec {
   std::vector<MetadataSource> sources;  // read in order; their fields are listed together
   FieldReader read;
@@ -68,10 +89,12 @@ struct FieldsSpec {
   Multiple multiple = Multiple::json_array;
   // Flat placement: a money field's currency sits beside it under KEY + this suffix.
   std::string currency_suffix;
-  // Built-in fields the metadata does not list (Keap's model lists custom fields only): named by
-  // their keys, so custom names cannot take them and --fields knows them.
-  std::vector<std::string> builtin_keys;
+  // Built-in fields the metadata does not list (Keap's model and ActiveCampaign's field endpoints
+  // list custom fields only), declared by the provider: named by their keys, so custom names
+  // cannot take them and --fields knows them; `crmexport fields` shows their label and type.
+  std::vector<Builtin> builtins;
   SideLoaded side_loaded;    // Placement::side_loaded
+  std::optional<JoinedValues> joined;  // Placement::joined
   paging::Query label_params;  // sent with the type's pages when labels are wanted (include=fieldValues)
 };
 

@@ -40,6 +40,12 @@ Result<bool> save_fields(Mirror& mirror, const std::string& connection, const st
   return mirror.save_fields(connection, provider, type, spec, fields);
 }
 
+Result<void> save_field_values(Mirror& mirror, const std::string& connection, const std::string& type,
+                               const std::unordered_map<std::string, std::string>& by_record,
+                               const std::vector<std::string>* ids) {
+  return mirror.save_field_values(connection, type, by_record, ids);
+}
+
 // One column per readable name (across connections: each connection's own key and options).
 std::string labeled_view_sql(const std::string& provider, const std::string& type, const fields::FieldsSpec& spec,
                              std::vector<std::pair<std::string, fields::Field>> saved,
@@ -48,15 +54,13 @@ std::string labeled_view_sql(const std::string& provider, const std::string& typ
   std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_name;  // name -> (connection, expr)
   std::set<std::string> taken{"connection", "id", "deleted_at"};
   for (auto& [connection, field] : saved) {
-    // Side-loaded values are not in the stored records: no column could hold them.
-    if (field.custom && spec.placement == fields::Placement::side_loaded) continue;
     if (auto it = multiple.find(field.key); it != multiple.end()) field.multiple = it->second;
     if (!by_name.contains(field.name)) {
       if (taken.contains(lower(field.name))) continue;
       taken.insert(lower(field.name));
       names.push_back(field.name);
     }
-    by_name[field.name].emplace_back(connection, labeled(spec, field));
+    by_name[field.name].emplace_back(connection, labeled(spec, field, type));
   }
   std::string columns;
   for (const auto& name : names) {
@@ -64,7 +68,9 @@ std::string labeled_view_sql(const std::string& provider, const std::string& typ
     for (const auto& [connection, value] : by_name[name]) expr += fmt::format(" WHEN {} THEN {}", quoted_text(connection), value);
     columns += fmt::format(",\n  {} AS {}", expr + " END", quoted_identifier(name));
   }
-  return fmt::format("CREATE VIEW {} AS SELECT connection, id, deleted_at{}\nFROM {}",
+  // The type table is `r`: values kept in field_values are matched to r's row by subqueries.
+  return fmt::format("CREATE VIEW {} AS SELECT r.connection AS connection, r.id AS id, r.deleted_at AS deleted_at{}"
+                     "\nFROM {} AS r",
                      quoted_identifier(labeled_view_name(provider, type)), columns,
                      quoted_identifier(table_name(provider, type)));
 }

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -26,11 +27,20 @@ Result<bool> save_fields(Mirror& mirror, const std::string& connection, const st
                          const std::string& type, const fields::FieldsSpec& spec,
                          const std::vector<fields::Field>& fields);
 
+// Custom values kept outside the records (side-loaded beside a page, or in a collection of their
+// own): `by_record` maps a record id to the members of its {KEY: value} object, as the API gave
+// them. Replaces the rows of `ids` (a page's records), or every row of the type when `ids` is null.
+Result<void> save_field_values(Mirror& mirror, const std::string& connection, const std::string& type,
+                               const std::unordered_map<std::string, std::string>& by_record,
+                               const std::vector<std::string>* ids = nullptr);
+
 // For the two dialects.
 std::string quoted_identifier(std::string_view name);
 std::string quoted_text(std::string_view text);
-// One field's labeled value as an SQL expression over the row's `record`.
-using FieldExpression = std::function<std::string(const fields::FieldsSpec&, const fields::Field&)>;
+// One field's labeled value as an SQL expression over the type table's row `r` (its `record`, or
+// for values kept outside the records, its row in field_values for `type`).
+using FieldExpression =
+    std::function<std::string(const fields::FieldsSpec&, const fields::Field&, const std::string& type)>;
 // `CREATE VIEW` for the type's labeled view from every connection's saved fields (in
 // first-seen order), `multiple` telling which keys hold several options.
 std::string labeled_view_sql(const std::string& provider, const std::string& type, const fields::FieldsSpec& spec,

@@ -12,6 +12,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -107,6 +108,11 @@ class Mirror {
   virtual Result<bool> save_fields(const std::string& connection, const std::string& provider,
                                    const std::string& type, const fields::FieldsSpec& spec,
                                    const std::vector<fields::Field>& fields) = 0;
+  // Replaces the `field_values` rows of `ids` (every row of the type when null) with `by_record`:
+  // per record id the members of its {KEY: value} object, as the API gave them (fields.hpp).
+  virtual Result<void> save_field_values(const std::string& connection, const std::string& type,
+                                         const std::unordered_map<std::string, std::string>& by_record,
+                                         const std::vector<std::string>* ids) = 0;
   // The location as messages and summaries show it (never a password).
   virtual const std::string& location() const = 0;
 };

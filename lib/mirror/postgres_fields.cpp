@@ -2,6 +2,8 @@
 // operators over `record` (what the view holds is decided in fields.cpp). The view's columns are
 // text: `record #>> path`, labels, and arrays of labels as jsonb text.
 #include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include <map>
 
@@ -11,6 +13,14 @@
 
 namespace crmexport::mirror {
 namespace {
+
+// `text` as a JSON string.
+std::string json_quoted(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
 
 // ARRAY['custom_fields','abc'] : a jsonb path whose steps may hold any character.
 std::string path_array(std::initializer_list<std::string_view> steps) {
@@ -26,23 +36,49 @@ std::string field_path(const fields::FieldsSpec& spec, const fields::Field& fiel
   return nested ? path_array({spec.container, field.key}) : path_array({field.key});
 }
 
-// The raw value of one field in `record` as text, where the spec says it sits.
-std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& field) {
+// One field's value in the row `r` as jsonb, where the spec says it sits: in `record`, or for
+// values kept outside the records in r's row of field_values (ids compared as text).
+std::string json_expression(const fields::FieldsSpec& spec, const fields::Field& field, const std::string& type) {
   using fields::Placement;
-  if (field.custom && spec.placement == Placement::side_loaded) return "NULL";  // not in the record
+  if (field.custom && (spec.placement == Placement::side_loaded || spec.placement == Placement::joined))
+    return fmt::format("(SELECT v.\"values\" -> {} FROM field_values v WHERE v.connection = r.connection AND v.type = "
+                       "{} AND v.id = r.id #>> '{{}}')",
+                       quoted_text(field.key), quoted_text(type));
   if (field.custom && spec.placement == Placement::id_content_list)
     // jsonb_array_elements fails on anything but an array: a record without the list reads NULL.
     return fmt::format(
-        "(SELECT e #>> '{{content}}' FROM jsonb_array_elements(CASE jsonb_typeof(record -> {0}) WHEN 'array' THEN "
+        "(SELECT e -> 'content' FROM jsonb_array_elements(CASE jsonb_typeof(record -> {0}) WHEN 'array' THEN "
         "record -> {0} ELSE '[]'::jsonb END) AS e WHERE e ->> 'id' = {1} LIMIT 1)",
         quoted_text(spec.container), quoted_text(field.key));
-  return "(record #>> " + field_path(spec, field) + ")";
+  return "(record #> " + field_path(spec, field) + ")";
 }
 
-// Single options become their labels; a JSON array of options an array of labels. Values that
-// name no option (and multi-option text like "a;b") stay as they are. Ids compare as text.
-std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Field& field) {
-  auto raw = raw_expression(spec, field);
+// Multi-option text ("a;b", "||A||C||", "141,142") as a text[] of its pieces, as
+// fields::Relabeler splits it.
+std::string pieces_array(fields::Multiple multiple, const std::string& text) {
+  switch (multiple) {
+    case fields::Multiple::semicolon:
+      return fmt::format("string_to_array({}, ';')", text);
+    case fields::Multiple::comma_separated:
+      return fmt::format("string_to_array({}, ',')", text);
+    case fields::Multiple::double_pipe: {
+      // "||A||C||" loses its outer pipes first; "||||" (nothing chosen) is an empty list.
+      auto inner = fmt::format("(CASE WHEN {0} LIKE '||%||' AND length({0}) >= 4 THEN substr({0}, 3, length({0}) - 4) "
+                               "ELSE {0} END)",
+                               text);
+      return fmt::format("(CASE WHEN {0} = '' THEN ARRAY[]::text[] ELSE string_to_array({0}, '||') END)", inner);
+    }
+    case fields::Multiple::json_array:
+      break;
+  }
+  return fmt::format("ARRAY[{}]", text);
+}
+
+// Single options become their labels; several options (a JSON array, or text like "a;b") a JSON
+// array of labels. Values that name no option stay as they are. Ids compare as text.
+std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Field& field, const std::string& type) {
+  const auto json = json_expression(spec, field, type);
+  const auto raw = "(" + json + " #>> '{}')";
   if (field.options.empty()) return raw;
   auto cases = [&](std::string_view label_form) {
     std::string out;
@@ -54,10 +90,16 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
   // jsonb_agg of no rows is NULL: an empty array stays [].
   if (field.multiple && spec.multiple == fields::Multiple::json_array)
     return fmt::format(
-        "CASE jsonb_typeof(record #> {0}) WHEN 'array' THEN (SELECT coalesce(jsonb_agg(CASE e #>> '{{}}'{1} ELSE e "
-        "END ORDER BY n), '[]')::text FROM jsonb_array_elements(record #> {0}) WITH ORDINALITY AS a(e, n)) ELSE {2} "
+        "CASE jsonb_typeof({0}) WHEN 'array' THEN (SELECT coalesce(jsonb_agg(CASE e #>> '{{}}'{1} ELSE e "
+        "END ORDER BY n), '[]')::text FROM jsonb_array_elements({0}) WITH ORDINALITY AS a(e, n)) ELSE {2} "
         "END",
-        field_path(spec, field), cases("to_jsonb({}::text)"), raw);
+        json, cases("to_jsonb({}::text)"), raw);
+  if (field.multiple)
+    // Only text is split, as SQLite's view does: a number or an array stays as it is.
+    return fmt::format(
+        "CASE WHEN jsonb_typeof({0}) = 'string' AND {1} <> '' THEN (SELECT coalesce(jsonb_agg(CASE p{2} ELSE "
+        "to_jsonb(p) END ORDER BY n), '[]')::text FROM unnest({3}) WITH ORDINALITY AS a(p, n)) ELSE {1} END",
+        json, raw, cases("to_jsonb({}::text)"), pieces_array(spec.multiple, raw));
   return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases("{}"));
 }
 
@@ -119,6 +161,35 @@ Result<bool> PostgresMirror::save_fields(const std::string& connection, const st
   }
   if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
   return changed;
+}
+
+Result<void> PostgresMirror::save_field_values(const std::string& connection, const std::string& type,
+                                              const std::unordered_map<std::string, std::string>& by_record,
+                                              const std::vector<std::string>* ids) {
+  const std::string doing = fmt::format("save the custom field values of {}", type);
+  // A page's rows go as one JSON parameter per statement, not a round trip per record.
+  std::string cleared_ids = "[";
+  for (size_t i = 0; ids && i < ids->size(); ++i) cleared_ids += (i ? "," : "") + json_quoted((*ids)[i]);
+  cleared_ids += "]";
+  std::string rows = "{";
+  for (const auto& [id, members] : by_record) rows += (rows.size() > 1 ? "," : "") + json_quoted(id) + ":{" + members + "}";
+  rows += "}";
+  auto transaction = pg::Transaction::begin(m_connection, doing);
+  if (!transaction) return std::unexpected(transaction.error());
+  auto cleared = ids ? m_connection.exec(doing,
+                                         "DELETE FROM field_values WHERE connection = $1 AND type = $2 AND id IN "
+                                         "(SELECT jsonb_array_elements_text($3::jsonb))",
+                                         {connection, type, cleared_ids})
+                     : m_connection.exec(doing, "DELETE FROM field_values WHERE connection = $1 AND type = $2",
+                                         {connection, type});
+  if (!cleared) return std::unexpected(cleared.error());
+  auto inserted = m_connection.exec(doing,
+                                    "INSERT INTO field_values(connection, type, id, \"values\") SELECT $1, $2, key, "
+                                    "value FROM jsonb_each($3::jsonb)",
+                                    {connection, type, rows});
+  if (!inserted) return std::unexpected(inserted.error());
+  if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
+  return {};
 }
 
 }  // namespace crmexport::mirror

@@ -27,6 +27,9 @@ class PostgresMirror final : public Mirror {
   Result<long> finish_run(TypeState& state, bool swept) override;
   Result<bool> save_fields(const std::string& connection, const std::string& provider, const std::string& type,
                            const fields::FieldsSpec& spec, const std::vector<fields::Field>& fields) override;
+  Result<void> save_field_values(const std::string& connection, const std::string& type,
+                                 const std::unordered_map<std::string, std::string>& by_record,
+                                 const std::vector<std::string>* ids) override;
   const std::string& location() const override { return m_uri; }
 
  private:

@@ -11,7 +11,7 @@ namespace {
 
 // Step i takes the schema from version i to version i + 1. Append only: a released step never
 // changes. A step that changes type tables must loop over mirror_tables.
-constexpr std::array<std::string_view, 2> k_migration_steps = {
+constexpr std::array<std::string_view, 3> k_migration_steps = {
     R"sql(
       CREATE TABLE mirror_tables(
         name text PRIMARY KEY,
@@ -51,6 +51,18 @@ constexpr std::array<std::string_view, 2> k_migration_steps = {
         last_seen timestamptz NOT NULL,
         seen_order bigint GENERATED ALWAYS AS IDENTITY,  -- first-seen order, for the view's columns
         PRIMARY KEY(connection, type, key)
+      );
+    )sql",
+    // Custom values that are not in the records (ActiveCampaign keeps deals' and accounts' in a
+    // collection of their own, and contacts' beside each page): per record, {KEY: value} as the
+    // API gives them. The labeled views read them from here; `record` stays exactly as received.
+    R"sql(
+      CREATE TABLE field_values(
+        connection text NOT NULL,
+        type text NOT NULL,
+        id text NOT NULL,              -- the record's id as text, as r.id #>> '{}' reads it
+        "values" jsonb NOT NULL,       -- {KEY: value}
+        PRIMARY KEY(connection, type, id)
       );
     )sql",
 };

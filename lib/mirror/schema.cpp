@@ -12,7 +12,7 @@ namespace {
 
 // Step i takes the schema from version i to version i + 1. Append only: a released step never
 // changes. A step that changes type tables must loop over mirror_tables (see ensure_type_table).
-constexpr std::array<std::string_view, 2> k_migration_steps = {
+constexpr std::array<std::string_view, 3> k_migration_steps = {
     R"sql(
       CREATE TABLE mirror_tables(
         name TEXT PRIMARY KEY,
@@ -51,6 +51,18 @@ constexpr std::array<std::string_view, 2> k_migration_steps = {
         first_seen TEXT NOT NULL,
         last_seen TEXT NOT NULL,
         PRIMARY KEY(connection, type, key)
+      );
+    )sql",
+    // Custom values that are not in the records (ActiveCampaign keeps deals' and accounts' in a
+    // collection of their own): per record, {KEY: value} as the API gives them. The labeled views
+    // read them from here; `record` stays exactly as received.
+    R"sql(
+      CREATE TABLE field_values(
+        connection TEXT NOT NULL,
+        type TEXT NOT NULL,
+        id TEXT NOT NULL,
+        "values" TEXT NOT NULL,      -- JSON {KEY: value}
+        PRIMARY KEY(connection, type, id)
       );
     )sql",
 };

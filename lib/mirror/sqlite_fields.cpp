@@ -29,8 +29,8 @@ std::string id_literal(const std::string& id_json) {
   return quoted_text(tree && tree->is(json::Node::Kind::string) ? tree->text : id_json);
 }
 
-// The raw value of one field in `record`, where the spec says it sits.
-std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& field) {
+// The raw value of one field in the row `r`, where the spec says it sits.
+std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& field, const std::string& type) {
   using fields::Placement;
   if (!field.custom && spec.placement != Placement::properties) return "json_extract(record, " + member_path("$", field.key) + ")";
   switch (spec.placement) {
@@ -40,7 +40,10 @@ std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& 
     case Placement::flat:
       return "json_extract(record, " + member_path("$", field.key) + ")";
     case Placement::side_loaded:
-      return "NULL";  // not in the record (labeled_view_sql leaves these fields out)
+    case Placement::joined:
+      return fmt::format("(SELECT json_extract(v.\"values\", {}) FROM field_values v WHERE v.connection = r.connection "
+                         "AND v.type = {} AND v.id = CAST(r.id AS TEXT))",
+                         member_path("$", field.key), quoted_text(type));
     case Placement::id_content_list:
       return fmt::format(
           "(SELECT json_extract(value, '$.content') FROM json_each(record, '$.{}') WHERE CAST(json_extract(value, "
@@ -50,10 +53,37 @@ std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& 
   return "NULL";
 }
 
-// Single options become their labels; a JSON array of options an array of labels. Values that
-// name no option (and multi-option text like "a;b") stay as they are.
-std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Field& field) {
-  auto raw = raw_expression(spec, field);
+// Multi-option text ("a;b", "||A||C||", "141,142") as a JSON array text of its pieces, as
+// fields::Relabeler splits it: quotes and backslashes escaped, then each separator a boundary.
+std::string pieces_json(fields::Multiple multiple, const std::string& raw) {
+  auto escaped = [](const std::string& text) {
+    return fmt::format("replace(replace({}, '\\', '\\\\'), '\"', '\\\"')", text);
+  };
+  auto array_of = [&](const std::string& text, const char* separator) {
+    return fmt::format("'[\"' || replace({}, '{}', '\",\"') || '\"]'", escaped(text), separator);
+  };
+  switch (multiple) {
+    case fields::Multiple::semicolon:
+      return array_of(raw, ";");
+    case fields::Multiple::comma_separated:
+      return array_of(raw, ",");
+    case fields::Multiple::double_pipe: {
+      // "||A||C||" loses its outer pipes first; "||||" (nothing chosen) is an empty list.
+      auto inner = fmt::format("(CASE WHEN {0} LIKE '||%||' AND length({0}) >= 4 THEN substr({0}, 3, length({0}) - 4) "
+                               "ELSE {0} END)",
+                               raw);
+      return fmt::format("(CASE WHEN {0} = '' THEN '[]' ELSE {1} END)", inner, array_of(inner, "||"));
+    }
+    case fields::Multiple::json_array:
+      break;
+  }
+  return raw;
+}
+
+// Single options become their labels; several options (a JSON array, or text like "a;b") a JSON
+// array of labels. Values that name no option stay as they are.
+std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Field& field, const std::string& type) {
+  auto raw = raw_expression(spec, field, type);
   if (field.options.empty()) return raw;
   std::string cases;
   for (const auto& option : field.options)
@@ -66,6 +96,16 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
             ? member_path("$." + spec.container, field.key)
             : member_path("$", field.key),
         cases, raw);
+  if (field.multiple) {
+    // Pieces of text are text: they match an option id by its plain text (141 as '141').
+    std::string piece_cases;
+    for (const auto& option : field.options)
+      piece_cases += fmt::format(" WHEN {} THEN {}", quoted_text(fields::plain_id(option.id)), quoted_text(option.label));
+    return fmt::format(
+        "CASE WHEN typeof({0}) = 'text' AND {0} <> '' THEN (SELECT json_group_array(CASE value{1} ELSE value END) "
+        "FROM json_each({2})) ELSE {0} END",
+        raw, piece_cases, pieces_json(spec.multiple, raw));
+  }
   return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases);
 }
 
@@ -136,6 +176,35 @@ Result<bool> SqliteMirror::save_fields(const std::string& connection, const std:
     }
     transaction.commit();
     return changed;
+  });
+}
+
+Result<void> SqliteMirror::save_field_values(const std::string& connection, const std::string& type,
+                                            const std::unordered_map<std::string, std::string>& by_record,
+                                            const std::vector<std::string>* ids) {
+  return store::guard_sqlite(m_path, fmt::format("save the custom field values of {}", type), [&]() -> Result<void> {
+    auto& db = *m_database;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement clear(db, ids ? "DELETE FROM field_values WHERE connection = ?1 AND type = ?2 AND id = ?3"
+                                    : "DELETE FROM field_values WHERE connection = ?1 AND type = ?2");
+    for (size_t i = 0; i < (ids ? ids->size() : 1); ++i) {
+      clear.bind(1, connection);
+      clear.bind(2, type);
+      if (ids) clear.bind(3, (*ids)[i]);
+      clear.exec();
+      clear.reset();
+    }
+    SQLite::Statement insert(db, "INSERT INTO field_values(connection, type, id, \"values\") VALUES(?1, ?2, ?3, ?4)");
+    for (const auto& [id, members] : by_record) {
+      insert.bind(1, connection);
+      insert.bind(2, type);
+      insert.bind(3, id);
+      insert.bind(4, "{" + members + "}");
+      insert.exec();
+      insert.reset();
+    }
+    transaction.commit();
+    return {};
   });
 }
 

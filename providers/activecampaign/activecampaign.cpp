@@ -47,8 +47,43 @@ std::shared_ptr<const fields::FieldsSpec> contact_fields() {
   f.side_loaded = {"fieldValues", "contact", "field", "value"};
   f.multiple = fields::Multiple::double_pipe;
   f.label_params = {{"include", "fieldValues"}};
-  f.builtin_keys = {"cdate", "email", "phone", "firstName", "lastName", "orgid", "orgname", "deleted",
-                    "anonymized", "score", "udate", "created_timestamp", "updated_timestamp", "links", "id", "organization"};
+  f.builtins = {{"cdate", "Date created", "datetime"},
+                {"email", "Email", "text"},
+                {"phone", "Phone", "text"},
+                {"firstName", "First name", "text"},
+                {"lastName", "Last name", "text"},
+                {"orgid", "Account (id)", "id"},
+                {"orgname", "Account name", "text"},
+                {"deleted", "Deleted", "boolean"},
+                {"anonymized", "Anonymized", "boolean"},
+                {"score", "Score", "number"},
+                {"udate", "Date updated", "datetime"},
+                {"created_timestamp", "Created", "datetime"},
+                {"updated_timestamp", "Updated", "datetime"},
+                {"links", "Links", "object"},
+                {"id", "ID", "id"},
+                {"organization", "Organization (id)", "id"}};
+  return std::make_shared<const fields::FieldsSpec>(std::move(f));
+}
+
+// Deals' and accounts' custom fields: definitions at /api/3/{deal,account}CustomFieldMeta, values
+// in a collection of their own, /api/3/{deal,account}CustomFieldData [{dealId|accountId,
+// customFieldId, fieldValue, fieldCurrency}] (both limit/offset like the lists). The lists cannot
+// side-load them and the collection filters by one record at a time, so the values are read once
+// per run and joined by id (docs/providers/activecampaign.md, "Custom fields"). Currency values
+// are cents, kept as given beside their fieldCurrency.
+std::shared_ptr<const fields::FieldsSpec> custom_object_fields(const std::string& object, const std::string& record,
+                                                              std::vector<fields::Builtin> builtins) {
+  auto offset = paging::make(paging::OffsetLimit{"offset", "limit", "/meta/total"});
+  fields::FieldsSpec f;
+  f.sources = {{"/api/3/" + object + "CustomFieldMeta", {object + "CustomFieldMeta"}, offset, k_max_limit, {}}};
+  f.read = read_custom_field_meta;
+  f.placement = fields::Placement::joined;
+  f.joined = fields::JoinedValues{
+      {"/api/3/" + object + "CustomFieldData", {object + "CustomFieldData"}, offset, k_max_limit, {}},
+      record, "customFieldId", "fieldValue", "fieldCurrency"};
+  f.multiple = fields::Multiple::double_pipe;
+  f.builtins = std::move(builtins);
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 
@@ -82,12 +117,40 @@ Provider make() {
 
   TypeSpec deals = offset_type("deals", "deals", "deals", "mdate");
   deals.since = SinceFilter{"filters[updated_after]", TimeFormat::rfc3339};
+  deals.fields = custom_object_fields("deal", "dealId",
+                                      {{"hash", "Hash", "text"},
+                                       {"owner", "Owner (user id)", "id"},
+                                       {"contact", "Primary contact (id)", "id"},
+                                       {"organization", "Account (id)", "id"},
+                                       {"group", "Pipeline (id)", "id"},
+                                       {"stage", "Stage (id)", "id"},
+                                       {"title", "Title", "text"},
+                                       {"description", "Description", "text"},
+                                       {"percent", "Percent", "number"},
+                                       {"cdate", "Date created", "datetime"},
+                                       {"mdate", "Date modified", "datetime"},
+                                       {"nextdate", "Next task due", "datetime"},
+                                       {"value", "Value (cents)", "currency"},
+                                       {"currency", "Currency", "text"},
+                                       {"status", "Status (0 open, 1 won, 2 lost)", "number"},
+                                       {"links", "Links", "object"},
+                                       {"id", "ID", "id"},
+                                       {"isDisabled", "Disabled", "boolean"}});
+  TypeSpec accounts = offset_type("accounts", "accounts (companies)", "accounts", "updated_timestamp");
+  accounts.fields = custom_object_fields("account", "accountId",
+                                         {{"name", "Name", "text"},
+                                          {"accountUrl", "Account URL", "text"},
+                                          {"created_timestamp", "Created", "datetime"},
+                                          {"updated_timestamp", "Updated", "datetime"},
+                                          {"links", "Links", "object"},
+                                          {"fields", "Fields", "array"},
+                                          {"id", "ID", "id"}});
   p.versions.push_back(ApiVersion{"v3",
                                   "API v3 (limit/offset; contacts by id)",
                                   {
                                       contacts(),
                                       deals,
-                                      offset_type("accounts", "accounts (companies)", "accounts", "updated_timestamp"),
+                                      accounts,
                                       offset_type("notes", "notes on contacts, deals and accounts", "notes", "mdate"),
                                       offset_type("pipelines", "deal pipelines (dealGroups)", "dealGroups", "udate"),
                                       offset_type("stages", "pipeline stages (dealStages)", "dealStages", "udate"),

@@ -49,4 +49,24 @@ void attach_field_options(const rapidjson::Value& envelope, std::vector<fields::
   }
 }
 
+std::optional<fields::Field> read_custom_field_meta(const rapidjson::Value& item) {
+  static const auto k_read = fields::read_item({.key = "id",
+                                                .label = "fieldLabel",
+                                                .type = "fieldType",
+                                                .multiple_types = {"multiselect", "checkbox"},
+                                                .custom_when = [](const fields::Field&) { return true; }});
+  auto field = k_read(item);
+  if (!field) return field;
+  const auto* options = json::find(item, "/fieldOptions");
+  if (!options || !options->IsArray()) return field;
+  for (const auto& option : options->GetArray()) {
+    if (!option.IsString()) continue;
+    rapidjson::StringBuffer id;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(id);
+    option.Accept(writer);
+    if (!field->option(id.GetString())) field->options.push_back({id.GetString(), option.GetString()});
+  }
+  return field;
+}
+
 }  // namespace crmexport::providers::activecampaign

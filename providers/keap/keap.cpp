@@ -22,7 +22,7 @@ constexpr const char* k_company_fields =
 // only ({id, label, field_type, options[{id, label}]}), unpaged; records carry the values as
 // custom_fields [{id, content}] when asked, list boxes as "a,b". Built-in keys are declared so
 // that custom names do not take them.
-std::shared_ptr<const fields::FieldsSpec> model_fields(const std::string& path, std::vector<std::string> builtins) {
+std::shared_ptr<const fields::FieldsSpec> model_fields(const std::string& path, std::vector<fields::Builtin> builtins) {
   fields::FieldsSpec f;
   f.sources = {{path + "/model", {"custom_fields"}, paging::make(paging::Cursor{"page_token", "", "/next_page_token"}),
                 1, {}}};
@@ -34,7 +34,7 @@ std::shared_ptr<const fields::FieldsSpec> model_fields(const std::string& path, 
                               .custom_when = [](const fields::Field&) { return true; }});
   f.placement = fields::Placement::id_content_list;
   f.multiple = fields::Multiple::comma_separated;
-  f.builtin_keys = std::move(builtins);
+  f.builtins = std::move(builtins);
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 
@@ -78,14 +78,41 @@ SinceFilter filter_since(std::string field) {
 // Contacts, companies and opportunities carry custom_fields only when asked (v2 `fields`, v1
 // `optional_properties`): asked always, so exports are complete and --labels has the values.
 void ask_for_custom_fields(Provider& p) {
-  const std::map<std::string, std::vector<std::string>> v2_builtins{
-      {"contacts", {"id", "given_name", "family_name", "email_addresses", "phone_numbers", "company", "owner_id",
-                    "create_time", "update_time"}},
-      {"companies", {"id", "company_name", "email_address", "phone_number", "fax_number", "address", "notes",
-                     "create_time", "update_time"}},
-      {"opportunities", {"id", "opportunity_title", "contact", "stage", "user", "projected_revenue_low",
-                         "projected_revenue_high", "include_in_forecast", "opportunity_notes", "created_time",
-                         "last_updated_time"}}};
+  // The model lists custom fields only: the built-in ones are declared here, labeled and typed
+  // as Keap's REST v2 reference describes the record (docs/providers/keap.md).
+  const std::map<std::string, std::vector<fields::Builtin>> v2_builtins{
+      {"contacts",
+       {{"id", "Unique identifier", "string"},
+        {"given_name", "First name", "string"},
+        {"family_name", "Last name", "string"},
+        {"email_addresses", "Email addresses", "array"},
+        {"phone_numbers", "Phone numbers", "array"},
+        {"company", "Associated company", "object"},
+        {"owner_id", "Owner (user id)", "string"},
+        {"create_time", "Created", "date-time"},
+        {"update_time", "Last updated", "date-time"}}},
+      {"companies",
+       {{"id", "Unique identifier", "string"},
+        {"company_name", "Company name", "string"},
+        {"email_address", "Email address", "object"},
+        {"phone_number", "Phone number", "object"},
+        {"fax_number", "Fax number", "object"},
+        {"address", "Address", "object"},
+        {"notes", "Notes", "string"},
+        {"create_time", "Created", "date-time"},
+        {"update_time", "Last updated", "date-time"}}},
+      {"opportunities",
+       {{"id", "Unique identifier", "string"},
+        {"opportunity_title", "Opportunity title", "string"},
+        {"contact", "Contact", "object"},
+        {"stage", "Stage", "object"},
+        {"user", "Owner", "object"},
+        {"projected_revenue_low", "Projected revenue (low)", "number"},
+        {"projected_revenue_high", "Projected revenue (high)", "number"},
+        {"include_in_forecast", "Include in forecast", "integer"},
+        {"opportunity_notes", "Notes", "string"},
+        {"created_time", "Created", "date-time"},
+        {"last_updated_time", "Last updated", "date-time"}}}};
   for (auto& version : p.versions)
     for (auto& type : version.types) {
       auto builtins = v2_builtins.find(type.name);
@@ -93,11 +120,12 @@ void ask_for_custom_fields(Provider& p) {
       bool v2 = version.name == "v2";
       if (v2 && type.name != "companies") type.fixed_params.emplace_back("fields", "custom_fields");
       if (!v2) type.fixed_params.emplace_back("optional_properties", "custom_fields");
-      auto keys = builtins->second;
+      auto declared = builtins->second;
       if (!v2)  // v1 names its times differently
-        for (auto& key : keys)
-          if (key.ends_with("_time")) key = key.starts_with("create") ? "date_created" : "last_updated";
-      type.fields = model_fields(type.path, std::move(keys));
+        for (auto& builtin : declared)
+          if (builtin.key.ends_with("_time"))
+            builtin.key = builtin.key.starts_with("create") ? "date_created" : "last_updated";
+      type.fields = model_fields(type.path, std::move(declared));
     }
 }
 

@@ -7,7 +7,10 @@
 
 
 #include "support/fake_server.hpp"
+#include "support/frozen_names.hpp"
 #include "support/json_text.hpp"
+#include "support/labeled_view.hpp"
+#include "support/mirror_db.hpp"
 
 using namespace crmexport::testing;
 
@@ -115,4 +118,48 @@ TEST_CASE("export --labels gives HubSpot enumeration values their labels, names 
         CHECK(compact(listed[i]["options"][o]["label"]) == compact(item["options"][o]["label"]));
       }
   }
+}
+
+namespace {
+
+void sync_gives_labeled_views(Backend backend) {
+  FakeServer server({"--records", "80", "--hubspot-option-properties", "1"});
+  TempDir home;
+  MirrorDb db(backend);
+  REQUIRE(add_connection(home, server, "hubspot", "hs").exit_code == 0);
+  REQUIRE(run_crmexport(home, {"-q", "sync", "hs", "contacts", "deals", "--db", db.location()}).exit_code == 0);
+  for (const std::string type : {"contacts", "deals"}) {
+    INFO(type);
+    auto enums = enumerations(server, type);
+    std::vector<std::string> names;
+    for (const auto& line : server.dataset("hubspot", "fields/" + type)) names.push_back(parse_exact(line)["name"].GetString());
+    std::map<std::string, rapidjson::Document> expected;
+    for (const auto& record : server.dataset("hubspot", type)) {
+      auto doc = parse_exact(labeled(record, enums));
+      std::string id = doc["id"].GetString();
+      expected[id] = std::move(doc);
+    }
+    check_labeled_view(db, "hubspot_" + type + "_labeled", "hs", expected, "properties", names);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sync gives HubSpot a labeled view per type: enumerations as labels, checkboxes as arrays",
+          "[e2e][labels]") {
+  sync_gives_labeled_views(Backend::sqlite);
+}
+
+TEST_CASE("sync into PostgreSQL gives HubSpot the same labeled views: checkboxes as arrays of labels",
+          "[e2e][labels][postgres]") {
+  sync_gives_labeled_views(Backend::postgres);
+}
+
+TEST_CASE("HubSpot: a property relabeled and an option deleted in the CRM change nothing in readable records",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "60", "--hubspot-option-properties", "1"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "hubspot", "hs").exit_code == 0);
+  // Names are HubSpot's property names; "red" still reads "Red" once deleted.
+  check_names_stay_frozen(server, home, {"hubspot", "hs", "deals", "favorite_color", "red", "favorite_color"});
 }

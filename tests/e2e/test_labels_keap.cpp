@@ -5,7 +5,10 @@
 #include <map>
 
 #include "support/fake_server.hpp"
+#include "support/frozen_names.hpp"
 #include "support/json_text.hpp"
+#include "support/labeled_view.hpp"
+#include "support/mirror_db.hpp"
 
 using namespace crmexport::testing;
 
@@ -89,4 +92,62 @@ TEST_CASE("export --labels turns Keap's custom_fields lists into named, labeled 
   REQUIRE(raw.exit_code == 0);
   CHECK(lines_of(raw.out) == server.dataset("keap", "contacts"));
   CHECK(raw.out.find("\"custom_fields\":[{\"id\":\"3\",\"content\":") != std::string::npos);
+}
+
+namespace {
+
+void sync_gives_labeled_views(Backend backend) {
+  FakeServer server({"--records", "60"});
+  TempDir home;
+  MirrorDb db(backend);
+  REQUIRE(add_connection(home, server, "keap", "kp").exit_code == 0);
+  REQUIRE(run_crmexport(home, {"-q", "sync", "kp", "contacts", "companies", "opportunities", "--db", db.location()})
+              .exit_code == 0);
+  for (const std::string type : {"contacts", "companies", "opportunities"}) {
+    INFO(type);
+    auto fields = model(server, type);
+    std::vector<std::string> names;
+    for (const auto& [id, field] : fields) names.push_back(field.name);
+    std::map<std::string, rapidjson::Document> expected;
+    for (const auto& record : server.dataset("keap", type)) {
+      auto doc = parse_exact(labeled(record, fields));
+      std::string id = doc["id"].IsString() ? doc["id"].GetString() : std::to_string(doc["id"].GetInt64());
+      expected[id] = std::move(doc);
+    }
+    check_labeled_view(db, "keap_" + type + "_labeled", "kp", expected, "custom_fields", names);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("sync gives Keap a labeled view per type: custom columns by name, list boxes as arrays of labels",
+          "[e2e][labels]") {
+  sync_gives_labeled_views(Backend::sqlite);
+}
+
+TEST_CASE("sync into PostgreSQL gives Keap the same labeled views: list boxes' 1,2 as arrays of labels",
+          "[e2e][labels][postgres]") {
+  sync_gives_labeled_views(Backend::postgres);
+}
+
+TEST_CASE("Keap: a custom field renamed and an option deleted in the CRM change nothing in readable records",
+          "[e2e][labels]") {
+  FakeServer server({"--records", "60"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "keap", "kp").exit_code == 0);
+  check_names_stay_frozen(server, home, {"keap", "kp", "contacts", "7", "g", "Customer tier"});
+}
+
+TEST_CASE("fields lists Keap's built-in fields with the labels and types crmexport declares", "[e2e][labels]") {
+  FakeServer server({"--records", "5"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "keap", "kp").exit_code == 0);
+  auto v2 = run_crmexport(home, {"-q", "fields", "kp", "contacts"});
+  REQUIRE(v2.exit_code == 0);
+  CHECK(v2.out.find("\ngiven_name\tgiven_name\tFirst name\tstring\tbuilt-in\t\n") != std::string::npos);
+  CHECK(v2.out.find("\nupdate_time\tupdate_time\tLast updated\tdate-time\tbuilt-in\t\n") != std::string::npos);
+  // v1 names its times differently; the labels stay.
+  auto v1 = run_crmexport(home, {"-q", "fields", "kp", "contacts", "--api-version", "v1"});
+  REQUIRE(v1.exit_code == 0);
+  CHECK(v1.out.find("\nlast_updated\tlast_updated\tLast updated\tdate-time\tbuilt-in\t\n") != std::string::npos);
 }

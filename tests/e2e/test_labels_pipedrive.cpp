@@ -10,7 +10,6 @@
 #include <map>
 
 
-#include "lib/http/curl_transport.hpp"
 #include "support/csv_reader.hpp"
 #include "support/fake_server.hpp"
 #include "support/json_text.hpp"
@@ -22,14 +21,6 @@ using namespace crmexport::testing;
 namespace {
 
 const std::vector<std::string> k_custom_types = {"persons", "organizations", "deals"};
-
-std::string post(const std::string& url, const std::string& body = "") {
-  crmexport::http::CurlTransport transport;
-  auto response = transport.send(crmexport::http::Request{"POST", url, {}, body});
-  REQUIRE(response);
-  REQUIRE(response->status == 200);
-  return response->body;
-}
 
 std::string lower(std::string text) {
   std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -216,9 +207,9 @@ TEST_CASE("names stay frozen across a rename, deleted options still resolve, --r
   REQUIRE(before.exit_code == 0);
   REQUIRE(before.out.find("\"Deal type\":\"Web\"") != std::string::npos);
 
-  const std::string admin = s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key;
-  post(admin + "/rename", "Kind of deal");
-  post(admin + "/options/121/delete");
+  const std::string admin = "/_admin/pipedrive/fields/deals/" + deal_type->key;
+  s.server.admin(admin + "/rename", "Kind of deal");
+  s.server.admin(admin + "/options/121/delete");
   auto after = s.run({"-q", "export", "pd", "deals", "--labels"});
   REQUIRE(after.exit_code == 0);
   CHECK(after.out == before.out);
@@ -234,6 +225,47 @@ TEST_CASE("names stay frozen across a rename, deleted options still resolve, --r
   if (s.store.kind() == StoreLocation::k_postgresql)  // the frozen names live in the shared store
     CHECK(s.store.psql("SELECT label FROM crmexport_store.field_names WHERE connection = 'pd' AND type = 'deals' "
                        "AND key = " + sql_literal(deal_type->key)) == "Kind of deal\n");
+}
+
+TEST_CASE("export and sync take --refresh-names too, a usage error without readable records",
+          "[e2e][labels]") {
+  Setup s;
+  auto defs = definitions(s.server, "deals");
+  auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
+  REQUIRE(deal_type != defs.end());
+  auto db = s.home / "mirror.db";
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
+  s.server.admin("/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+
+  auto refused = s.run({"-q", "export", "pd", "deals", "--refresh-names"});
+  CHECK(refused.exit_code == 2);
+  CHECK(untimed(refused.err) == "crmexport: error: --refresh-names renames the fields of readable records; give "
+                                "--labels too (or write CSV without --raw)\n");
+  CHECK(refused.out.empty());
+
+  auto frozen = s.run({"-q", "export", "pd", "deals", "--labels"});
+  REQUIRE(frozen.exit_code == 0);
+  CHECK(frozen.out.find("\"Deal type\":\"Web\"") != std::string::npos);
+  auto renamed = s.run({"-q", "export", "pd", "deals", "--labels", "--refresh-names"});
+  REQUIRE(renamed.exit_code == 0);
+  CHECK(renamed.out.find("\"Kind of deal\":\"Web\"") != std::string::npos);
+  CHECK(renamed.out.find("\"Deal type\"") == std::string::npos);
+
+  // Renamed back upstream: sync keeps the export's frozen name until --refresh-names.
+  s.server.admin("/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Deal kind");
+  auto name_in_mirror = [&] {
+    SQLite::Database database(db, SQLite::OPEN_READONLY);
+    SQLite::Statement row(database, "SELECT name FROM fields WHERE type = 'deals' AND key = ?1");
+    row.bind(1, deal_type->key);
+    REQUIRE(row.executeStep());
+    return row.getColumn(0).getString();
+  };
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
+  CHECK(name_in_mirror() == "Kind of deal");
+  REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db, "--refresh-names"}).exit_code == 0);
+  CHECK(name_in_mirror() == "Deal kind");
+  SQLite::Database database(db, SQLite::OPEN_READONLY);
+  CHECK(database.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE \"Deal kind\" = 'Web'").getInt() > 0);
 }
 
 TEST_CASE("CSV is readable by default and --raw keeps the provider's columns", "[e2e][labels]") {
@@ -342,7 +374,7 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
   // the view (rebuilt because the fields changed) still has the column under that name.
   auto defs = definitions(s.server, "deals");
   auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
-  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+  s.server.admin("/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
   REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db}).exit_code == 0);
   SQLite::Database after(db, SQLite::OPEN_READONLY);
   SQLite::Statement row(after, "SELECT name, label FROM fields WHERE type = 'deals' AND key = ?1");
@@ -413,7 +445,7 @@ TEST_CASE("sync into PostgreSQL keeps the same fields table and labeled views, i
   }
   auto defs = definitions(s.server, "deals");
   auto deal_type = std::ranges::find_if(defs, [](const auto& d) { return d.label == "Deal type"; });
-  post(s.server.url() + "/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
+  s.server.admin("/_admin/pipedrive/fields/deals/" + deal_type->key + "/rename", "Kind of deal");
   REQUIRE(s.run({"-q", "sync", "pd", "deals", "--db", db.location()}).exit_code == 0);
   CHECK(db.scalar("SELECT name || '/' || label FROM fields WHERE type = 'deals' AND key = '" + deal_type->key + "'") ==
         "Deal type/Kind of deal");

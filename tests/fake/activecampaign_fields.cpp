@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 namespace crm_fake::activecampaign {
@@ -45,9 +46,9 @@ std::optional<std::string> value_of(std::uint64_t seed, std::int64_t contact, co
   return short_free_text(rng);
 }
 
-void write_field(JsonWriter& w, const FieldDef& f) {
+void write_field(JsonWriter& w, const FieldDef& f, const FieldEdits& edits) {
   w.StartObject();
-  write_string_field(w, "title", f.title);
+  write_string_field(w, "title", edits.label("contacts", f.id, f.title));
   write_string_field(w, "descript", "");
   write_string_field(w, "type", f.type);
   write_string_field(w, "perstag", "");
@@ -57,7 +58,21 @@ void write_field(JsonWriter& w, const FieldDef& f) {
 
 }  // namespace
 
-void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit) {
+void write_meta_total(JsonWriter& w, std::int64_t total) {
+  write_key(w, "meta");
+  w.StartObject();
+  write_string_field(w, "total", std::to_string(total));
+  w.EndObject();
+}
+
+bool has_contact_field(const std::string& id, const std::string* option) {
+  for (const auto& f : k_fields)
+    if (f.id == id)
+      return !option || std::ranges::any_of(f.options, [&](const OptionDef& o) { return o.value == *option; });
+  return false;
+}
+
+void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit, const FieldEdits& edits) {
   const auto total = static_cast<std::int64_t>(k_fields.size());
   const auto begin = std::min(offset, total);
   const auto end = std::min(total, begin + limit);
@@ -68,7 +83,7 @@ void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit) {
   for (std::int64_t i = 0; i < total; ++i)
     for (const auto& o : k_fields[static_cast<size_t>(i)].options) {
       ++option_id;
-      if (i < begin || i >= end) continue;
+      if (i < begin || i >= end || edits.deleted("contacts", k_fields[static_cast<size_t>(i)].id, o.value)) continue;
       w.StartObject();
       write_string_field(w, "field", k_fields[static_cast<size_t>(i)].id);
       write_string_field(w, "value", o.value);
@@ -82,12 +97,9 @@ void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit) {
   w.EndArray();
   write_key(w, "fields");
   w.StartArray();
-  for (auto i = begin; i < end; ++i) write_field(w, k_fields[static_cast<size_t>(i)]);
+  for (auto i = begin; i < end; ++i) write_field(w, k_fields[static_cast<size_t>(i)], edits);
   w.EndArray();
-  write_key(w, "meta");
-  w.StartObject();
-  write_string_field(w, "total", std::to_string(total));
-  w.EndObject();
+  write_meta_total(w, total);
   w.EndObject();
 }
 

@@ -4,6 +4,7 @@
 // side-loaded as fieldValues [{contact, field, value}] beside a contacts list that asks for
 // include=fieldValues. Multi-select values are "||A||C||".
 
+#include "tests/fake/field_edits.hpp"
 #include "tests/fake/json_util.hpp"
 
 #include <cstdint>
@@ -11,8 +12,12 @@
 
 namespace crm_fake::activecampaign {
 
-// The /api/3/fields page from `offset`, `limit` fields long.
-void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit);
+// "meta": {"total": "N"}, the count of a v3 list (a string, as AC sends it).
+void write_meta_total(JsonWriter& w, std::int64_t total);
+// The /api/3/fields page from `offset`, `limit` fields long, with the account's edits (type "contacts").
+void write_fields_page(JsonWriter& w, std::int64_t offset, std::int64_t limit, const FieldEdits& edits);
+// Whether contacts have the field `id` (and the option with this value, when given).
+bool has_contact_field(const std::string& id, const std::string* option);
 // "fieldValues": the values of these contacts (nulls left out, as AC stores no row for them).
 void write_field_values(JsonWriter& w, std::uint64_t seed, const std::vector<std::int64_t>& contact_ids);
 // For --dump: one line per field ({id, title, type, options:[{value,label}]}) and one per value.

@@ -1,12 +1,14 @@
 #include "tests/fake/activecampaign_provider.hpp"
 
 #include "tests/fake/activecampaign_dataset.hpp"
+#include "tests/fake/activecampaign_custom_fields.hpp"
 #include "tests/fake/activecampaign_fields.hpp"
 #include "tests/fake/json_util.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
 #include <charconv>
 #include <fstream>
@@ -23,6 +25,7 @@ using activecampaign::Type;
 // 5 requests a second per account, whatever the key (FACTS ActiveCampaign §4).
 constexpr int k_requests_per_second = 5;
 constexpr std::string_view k_json = "application/json";
+constexpr std::int64_t k_max_limit = 100;  // FACTS §3: larger limits are capped
 
 void send_body(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -103,6 +106,7 @@ class ActiveCampaignProvider final : public FakeProvider {
  public:
   explicit ActiveCampaignProvider(const FakeOptions& options)
       : m_dataset(options.seed, options.records),
+        m_custom_fields(options.seed),
         m_seed(options.seed),
         m_churn_every(options.churn_every),
         m_limiter(k_requests_per_second, std::chrono::milliseconds(1000)) {}
@@ -116,16 +120,27 @@ class ActiveCampaignProvider final : public FakeProvider {
                            R"({"user":{"username":"admin","firstName":"Ada","lastName":"Admin",)"
                            R"("email":"admin@example.com","phone":"","signature":null,"links":{},"id":"1"}})");
                }));
-    server.Get(p + "/fields", guarded(state, [](const httplib::Request& req, httplib::Response& res) {
+    server.Get(p + "/fields", guarded(state, [this](const httplib::Request& req, httplib::Response& res) {
                  std::string error;
                  const ListQuery query = parse_list_query(req, error);
                  if (!error.empty()) return send_invalid(res, 422, error);
                  rapidjson::StringBuffer buffer;
                  JsonWriter w(buffer);
-                 activecampaign::write_fields_page(w, query.offset, query.limit);
+                 activecampaign::write_fields_page(w, query.offset, std::clamp<std::int64_t>(query.limit, 0, k_max_limit),
+                                                   m_field_edits);
                  send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
                }));
     m_total_offset = state.options().activecampaign_total_offset;
+    register_custom_fields(server, state, p);
+    m_field_edits.register_routes(server, "activecampaign",
+                                  [](const std::string& type, const std::string& key, const std::string* option) {
+                                    if (type == "contacts") return activecampaign::has_contact_field(key, option);
+                                    if (type != "deals" && type != "accounts") return false;
+                                    return activecampaign::CustomFields::has_field(
+                                        type == "deals" ? activecampaign::CustomObject::deal
+                                                        : activecampaign::CustomObject::account,
+                                        key, option);
+                                  });
     server.Get(p + "/([A-Za-z]+)", guarded(state, [this](const httplib::Request& req, httplib::Response& res) {
                  const auto type = activecampaign::type_from_resource(req.matches[1].str());
                  if (!type) return send_message(res, 404, "No Result found for route");
@@ -161,6 +176,31 @@ class ActiveCampaignProvider final : public FakeProvider {
     });
   }
 
+  // Deal and account custom fields: definitions and values, limit capped at 100 (FACTS §3).
+  void register_custom_fields(httplib::Server& server, ServerState& state, const std::string& p) {
+    for (auto object : {activecampaign::CustomObject::deal, activecampaign::CustomObject::account}) {
+      const auto name = activecampaign::object_name(object);
+      auto served = [this, object](bool data) {
+        return [this, object, data](const httplib::Request& req, httplib::Response& res) {
+          std::string error;
+          const ListQuery query = parse_list_query(req, error);
+          if (!error.empty()) return send_invalid(res, 422, error);
+          const auto limit = std::clamp<std::int64_t>(query.limit, 0, k_max_limit);
+          send_body(res, 200,
+                    data ? m_custom_fields.data_page(object, records_of(object), query.offset, limit)
+                         : m_custom_fields.meta_page(object, query.offset, limit, m_field_edits));
+        };
+      };
+      server.Get(p + "/" + name + "CustomFieldMeta", guarded(state, served(false)));
+      server.Get(p + "/" + name + "CustomFieldData", guarded(state, served(true)));
+    }
+  }
+
+  std::int64_t records_of(activecampaign::CustomObject object) const {
+    return static_cast<std::int64_t>(
+        m_dataset.all(object == activecampaign::CustomObject::deal ? Type::deal : Type::account).size());
+  }
+
   void dump(const std::filesystem::path& dir) const override {
     const auto root = dir / "activecampaign";
     std::filesystem::create_directories(root);
@@ -179,6 +219,14 @@ class ActiveCampaignProvider final : public FakeProvider {
     for (const auto& record : m_dataset.all(Type::contact)) ids.push_back(record.id);
     std::ofstream values(root / "fields" / "contact_values.ndjson", std::ios::binary);
     for (const auto& line : activecampaign::value_lines(m_seed, ids)) values << line << '\n';
+    // Deals' and accounts' definitions and values, each line as the API serves it.
+    for (auto object : {activecampaign::CustomObject::deal, activecampaign::CustomObject::account}) {
+      const auto name = activecampaign::object_name(object);
+      std::ofstream meta(root / "fields" / (name + "s.ndjson"), std::ios::binary);
+      for (const auto& line : m_custom_fields.meta_lines(object)) meta << line << '\n';
+      std::ofstream data(root / "fields" / (name + "_values.ndjson"), std::ios::binary);
+      for (const auto& line : m_custom_fields.data_lines(object, records_of(object))) data << line << '\n';
+    }
   }
 
  private:
@@ -279,6 +327,8 @@ class ActiveCampaignProvider final : public FakeProvider {
   }
 
   Dataset m_dataset;
+  activecampaign::CustomFields m_custom_fields;
+  FieldEdits m_field_edits;
   std::uint64_t m_seed;
   std::int64_t m_churn_every;
   std::int64_t m_total_offset = 0;  // --activecampaign-total-offset

@@ -280,11 +280,21 @@ std::optional<std::string> Account::option_value(const std::string& name, std::i
   return joined;
 }
 
-void Account::write_property_definitions(JsonWriter& w, ObjectType type) const {
+bool Account::has_property(ObjectType type, const std::string& name, const std::string* option) const {
+  const auto& names = m_names[index_of(type)];
+  if (std::ranges::find(names, name) == names.end()) return false;
+  if (!option) return true;
+  auto listed = [&](const auto& list) { return std::ranges::any_of(list, [&](const auto& o) { return *option == o.value; }); };
+  return (name == "favorite_color" && listed(k_colors)) || (name == "interests" && listed(k_interests));
+}
+
+void Account::write_property_definitions(JsonWriter& w, ObjectType type, const FieldEdits* edits) const {
+  std::string name;  // the property being written
   auto write_options = [&](auto&& each) {
     write_key(w, "options");
     w.StartArray();
     each([&](std::string_view label, std::string_view value, int order, bool hidden) {
+      if (edits && edits->deleted(type_name(type), name, std::string(value))) return;
       w.StartObject();
       write_string_field(w, "label", label);
       write_string_field(w, "value", value);
@@ -299,15 +309,17 @@ void Account::write_property_definitions(JsonWriter& w, ObjectType type) const {
       for (size_t i = 0; i < list.size(); ++i) option(list[i].label, list[i].value, static_cast<int>(i), list[i].hidden);
     });
   };
-  for (const auto& name : m_names[index_of(type)]) {
+  for (const auto& property : m_names[index_of(type)]) {
+    name = property;
     bool custom = name.starts_with("custom_") || name == "favorite_color" || name == "interests";
     bool enumeration = name == "favorite_color" || name == "interests" || name == "dealstage" || name == "pipeline";
     w.StartObject();
     write_string_field(w, "name", name);
-    write_string_field(w, "label", name.starts_with("custom_") ? "Custom " + name.substr(7)
-                                   : name == "favorite_color" ? "Favorite color"
-                                   : name == "interests"      ? "Interests"
-                                                              : name);
+    const std::string label = name.starts_with("custom_") ? "Custom " + name.substr(7)
+                              : name == "favorite_color"  ? "Favorite color"
+                              : name == "interests"       ? "Interests"
+                                                          : name;
+    write_string_field(w, "label", edits ? edits->label(type_name(type), name, label) : label);
     write_string_field(w, "type", enumeration ? "enumeration" : "string");
     write_string_field(w, "fieldType", name == "interests" ? "checkbox" : enumeration ? "select" : "text");
     write_string_field(w, "groupName", custom ? "custom" : "information");

@@ -1,6 +1,7 @@
 #pragma once
 // The fake HubSpot account: which records exist and what each holds, as pure functions of
 // (seed, type, id), and their JSON in CRM v3 and legacy shapes.
+#include "tests/fake/field_edits.hpp"
 #include "tests/fake/json_util.hpp"
 #include "tests/fake/options.hpp"
 
@@ -45,7 +46,10 @@ class Account {
   // The v3 record with the named properties (those the type has, in catalogue order).
   void write_object(JsonWriter& w, ObjectType type, std::int64_t id, const std::set<std::string>& properties,
                     const std::vector<ObjectType>& associations) const;
-  void write_property_definitions(JsonWriter& w, ObjectType type) const;
+  // With the account's field edits when given (labels renamed, options deleted).
+  void write_property_definitions(JsonWriter& w, ObjectType type, const FieldEdits* edits = nullptr) const;
+  // Whether the type has property `name` (and, given a value, an option with that value).
+  bool has_property(ObjectType type, const std::string& name, const std::string* option) const;
   void write_pipelines(JsonWriter& w) const;  // the results array's items
   void write_stage(JsonWriter& w, int pipeline, int stage, bool with_pipeline_id) const;
   int pipeline_count() const;

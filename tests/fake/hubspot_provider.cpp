@@ -122,6 +122,11 @@ class HubSpotProvider : public FakeProvider {
 
   void register_routes(httplib::Server& server, ServerState& state) override {
     m_oauth.register_routes(server, state);
+    m_field_edits.register_routes(server, "hubspot",
+                                  [this](const std::string& type, const std::string& key, const std::string* option) {
+                                    auto parsed = hubspot::parse_type(type);
+                                    return parsed && m_account.has_property(*parsed, key, option);
+                                  });
     auto route = [&](const std::string& pattern, bool post, bool search, auto handler) {
       auto guarded = [this, &state, search, handler](const httplib::Request& req, httplib::Response& res) {
         if (!admit(state, req, res, search)) return;
@@ -332,7 +337,7 @@ class HubSpotProvider : public FakeProvider {
     w.StartObject();
     write_key(w, "results");
     w.StartArray();
-    m_account.write_property_definitions(w, *type);
+    m_account.write_property_definitions(w, *type, &m_field_edits);
     w.EndArray();
     w.EndObject();
     send_json(res, 200, buffer);
@@ -652,6 +657,7 @@ class HubSpotProvider : public FakeProvider {
 
   FakeOptions m_options;
   Account m_account;
+  FieldEdits m_field_edits;
   RateLimiter m_limiter;
   RateLimiter m_search_limiter;  // search's 5 a second, outside the ten-second bucket (FACTS §4)
   OAuthFake m_oauth;

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <vector>
 
@@ -117,20 +118,31 @@ void write_custom_fields(JsonWriter& w, std::string_view collection, bool v2, st
   w.EndArray();
 }
 
-void write_model(JsonWriter& w, std::string_view collection, bool v2) {
+bool has_custom_field(std::string_view collection, const std::string& id, const std::string* option) {
+  if (!has_custom_fields(collection)) return false;
+  for (const auto& d : definitions(collection))
+    if (std::to_string(d.id) == id)
+      return !option || std::ranges::any_of(d.options, [&](const Option& o) { return *option == o.id; });
+  return false;
+}
+
+void write_model(JsonWriter& w, std::string_view collection, bool v2, const FieldEdits* edits) {
+  const std::string type(collection);
   w.StartObject();
   write_key(w, "custom_fields");
   w.StartArray();
   for (const auto& d : definitions(collection)) {
     w.StartObject();
     write_id(w, d.id, v2);
-    write_string_field(w, "label", d.label);
+    const auto key = std::to_string(d.id);
+    write_string_field(w, "label", edits ? edits->label(type, key, d.label) : std::string(d.label));
     write_string_field(w, "field_type", type_name(d.kind, v2));
     if (v2) write_null_field(w, "field_name");
     write_string_field(w, "record_type", collection == "contacts" ? "CONTACT" : collection == "companies" ? "COMPANY" : "OPPORTUNITY");
     write_key(w, "options");
     w.StartArray();
     for (const auto& o : d.options) {
+      if (edits && edits->deleted(type, key, o.id)) continue;
       w.StartObject();
       write_string_field(w, "id", o.id);
       write_string_field(w, "label", o.label);

@@ -298,15 +298,19 @@ class KeapProvider final : public FakeProvider {
 
   void register_routes(httplib::Server& server, ServerState& state) override {
     m_oauth.register_routes(server, state);
+    m_field_edits.register_routes(server, "keap",
+                                  [](const std::string& type, const std::string& key, const std::string* option) {
+                                    return keap::has_custom_field(type, key, option);
+                                  });
     const std::string p = prefix();
     server.Get(p + "/crm/rest/v2/opportunities/stages",
                guarded(state, [this](const auto& req, auto& res) { serve_v2(KeapType::stage, req, res); }));
     // Custom field definitions (the model endpoints), before the lists' pattern takes "model".
     server.Get(p + "/crm/rest/(v1|v2)/(contacts|companies|opportunities)/model",
-               guarded(state, [](const auto& req, auto& res) {
+               guarded(state, [this](const auto& req, auto& res) {
                  rapidjson::StringBuffer buffer;
                  JsonWriter w(buffer);
-                 keap::write_model(w, req.matches[2].str(), req.matches[1].str() == "v2");
+                 keap::write_model(w, req.matches[2].str(), req.matches[1].str() == "v2", &m_field_edits);
                  send_json(res, 200, buffer);
                }));
     server.Get(p + "/crm/rest/v2/([a-z]+)", guarded(state, [this](const auto& req, auto& res) {
@@ -512,6 +516,7 @@ class KeapProvider final : public FakeProvider {
   const FakeOptions& m_options;
   Dataset m_dataset;
   OAuthFake m_oauth;
+  FieldEdits m_field_edits;
 };
 
 }  // namespace

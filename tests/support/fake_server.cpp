@@ -1,5 +1,7 @@
 #include "support/fake_server.hpp"
 
+#include <catch2/catch.hpp>
+
 #include "lib/http/curl_transport.hpp"
 
 namespace crmexport::testing {
@@ -41,6 +43,14 @@ std::string FakeServer::post(const std::string& path, const std::string& body) c
   http::CurlTransport transport;
   auto response = transport.send(http::Request{"POST", m_url + path, {}, body});
   return response ? response->body : std::string();
+}
+
+std::string FakeServer::admin(const std::string& path, const std::string& body) const {
+  http::CurlTransport transport;
+  auto response = transport.send(http::Request{"POST", m_url + path, {}, body});
+  REQUIRE(response);  // unlike post(), a failed request fails the test
+  REQUIRE(response->status == 200);
+  return response->body;
 }
 
 RunResult run_crmexport(const TempDir& store_dir, std::vector<std::string> args, RunOptions options) {

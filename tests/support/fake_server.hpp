@@ -21,6 +21,8 @@ class FakeServer {
   std::string stats() const;  // GET /_stats
   // POST to an admin path (e.g. "/_admin/heal") with a body; the answer's body.
   std::string post(const std::string& path, const std::string& body = "") const;
+  // The same, where the answer must be 200 (a failed REQUIRE otherwise).
+  std::string admin(const std::string& path, const std::string& body = "") const;
 
   // With --accounts N: account `index`'s base URL, dumped dataset and /_stats (0: as above).
   std::string account_url(int index) const;
