@@ -18,6 +18,7 @@
 #include "lib/core/log.hpp"
 #include "lib/engine/sync.hpp"
 #include "lib/engine/sync_connection.hpp"
+#include "lib/json/write.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -58,27 +59,18 @@ void write_report(JsonWriter& w, const engine::SyncReport& r) {
     w.String(format_time(*r.since, TimeFormat::rfc3339));
   else
     w.Null();
-  auto count = [&w](const char* key, long value) {
-    w.Key(key);
-    w.Int64(value);
-  };
-  count("fetched", r.fetched);
-  count("inserted", r.inserted);
-  count("updated", r.updated);
-  count("deleted", r.deleted);
-  count("requests", r.requests);
-  count("field_requests", r.field_requests);
-  count("tokens", r.tokens);
+  json::int_member(w, "fetched", r.fetched);
+  json::int_member(w, "inserted", r.inserted);
+  json::int_member(w, "updated", r.updated);
+  json::int_member(w, "deleted", r.deleted);
+  json::int_member(w, "requests", r.requests);
+  json::int_member(w, "field_requests", r.field_requests);
+  json::int_member(w, "tokens", r.tokens);
   w.Key("complete");
   w.Bool(!r.budget_stopped);
-  count("pages", r.pages);
-  w.Key("provider_total");
-  if (r.provider_total)
-    w.Int64(*r.provider_total);
-  else
-    w.Null();
-  w.Key("seconds");
-  w.Double(r.seconds);
+  json::int_member(w, "pages", r.pages);
+  json::optional_int_member(w, "provider_total", r.provider_total);
+  json::number_member(w, "seconds", r.seconds);
 }
 
 std::string summary_json(const std::string& connection, const std::string& db,
@@ -197,6 +189,8 @@ void run_one(const Context& context, SyncArgs& args, store::Store& store, const 
 
 // Many connections into one mirror: each its own Session, a failure stays its connection's.
 void run_many(const Context& context, SyncArgs& args, store::Store& store, const NamedWords& words) {
+  // In seconds, as the mirror keeps times: a connection another process finished in this very
+  // second counts as synced this round.
   const auto round_started = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now());
   if (!args.api_version.empty())
     throw Fatal(ErrorKind::usage, "--api-version applies to one connection; with several, each uses its own "
@@ -213,10 +207,9 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
                             args.options,
                             args.connections_in_parallel,
                             engine::jobs_per_connection(args.connections_in_parallel, args.limits.jobs),
+                            round_started,
                             {},
                             {}};
-  // Truncated as the mirror keeps times (seconds): a connection finished in this very second counts.
-  plan.round_started = round_started;
   plan.open = [&](const store::Connection& connection) -> Result<engine::OpenedConnection> {
     try {
       engine::OpenedConnection opened{open_session(context, connection), nullptr};

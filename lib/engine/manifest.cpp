@@ -14,6 +14,7 @@
 
 #include "lib/json/fields.hpp"
 #include "lib/json/parse.hpp"
+#include "lib/json/write.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -22,49 +23,26 @@ using JsonWriter = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
 constexpr std::array k_status_names{"complete", "unfinished", "not started"};
 
-void string_or_null(JsonWriter& w, const std::optional<std::string>& value) {
-  if (value)
-    w.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
-  else
-    w.Null();
-}
-
-void text(JsonWriter& w, std::string_view key, std::string_view value) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-  w.String(value.data(), static_cast<rapidjson::SizeType>(value.size()));
-}
-
 void write_type(JsonWriter& w, const TypeSummary& type) {
+  using namespace json;
   w.StartObject();
-  text(w, "type", type.type);
-  text(w, "status", k_status_names[static_cast<size_t>(type.status)]);
-  w.Key("file");
-  string_or_null(w, type.file);
-  text(w, "format", type.format);
-  w.Key("records");
-  w.Int64(type.records);
-  w.Key("pages");
-  w.Int64(type.pages);
-  w.Key("requests");
-  w.Int64(type.requests);
-  w.Key("seconds");
-  w.Double(type.seconds);
-  w.Key("provider_total");
-  if (type.provider_total)
-    w.Int64(*type.provider_total);
-  else
-    w.Null();
-  w.Key("count_matches");
+  text_member(w, "type", type.type);
+  text_member(w, "status", k_status_names[static_cast<size_t>(type.status)]);
+  optional_text_member(w, "file", type.file);
+  text_member(w, "format", type.format);
+  int_member(w, "records", type.records);
+  int_member(w, "pages", type.pages);
+  int_member(w, "requests", type.requests);
+  number_member(w, "seconds", type.seconds);
+  optional_int_member(w, "provider_total", type.provider_total);
+  key(w, "count_matches");
   if (auto matches = count_matches(type))
     w.Bool(*matches);
   else
     w.Null();
-  w.Key("resume_cursor");
-  string_or_null(w, type.resume_cursor);
-  w.Key("next_since");
-  string_or_null(w, type.next_since.empty() ? std::nullopt : std::optional(type.next_since));
-  w.Key("sha256");
-  string_or_null(w, type.sha256);
+  optional_text_member(w, "resume_cursor", type.resume_cursor);
+  optional_text_member(w, "next_since", type.next_since.empty() ? std::nullopt : std::optional(type.next_since));
+  optional_text_member(w, "sha256", type.sha256);
   w.EndObject();
 }
 
@@ -82,15 +60,15 @@ std::string summary_json(const RunSummary& run) {
   w.SetIndent(' ', 2);
   w.SetMaxDecimalPlaces(3);
   w.StartObject();
-  text(w, "crmexport_version", CRMEXPORT_VERSION);
+  json::text_member(w, "crmexport_version", CRMEXPORT_VERSION);
   w.Key("connection");
   w.StartObject();
-  text(w, "name", run.connection);
-  text(w, "provider", run.provider);
+  json::text_member(w, "name", run.connection);
+  json::text_member(w, "provider", run.provider);
   w.EndObject();
-  text(w, "api_version", run.api_version);
-  text(w, "started_at", run.started_at);
-  text(w, "finished_at", run.finished_at);
+  json::text_member(w, "api_version", run.api_version);
+  json::text_member(w, "started_at", run.started_at);
+  json::text_member(w, "finished_at", run.finished_at);
   w.Key("types");
   w.StartArray();
   for (const auto& type : run.types) write_type(w, type);

@@ -16,6 +16,7 @@
 #include "lib/core/log.hpp"
 #include "lib/json/fields.hpp"
 #include "lib/json/parse.hpp"
+#include "lib/json/write.hpp"
 #include "lib/output/atomic_file.hpp"
 
 namespace crmexport::output {
@@ -44,27 +45,16 @@ std::string state_json(const PartialState& state) {
     w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
   }
   w.EndObject();
-  w.Key("cursor");
-  w.String(state.cursor.c_str(), static_cast<rapidjson::SizeType>(state.cursor.size()));
+  json::text_member(w, "cursor", state.cursor);
   w.Key("last");
   w.Bool(state.last);
-  w.Key("records");
-  w.Int64(state.records);
-  w.Key("pages");
-  w.Int64(state.pages);
-  w.Key("requests");
-  w.Int64(state.requests);
-  w.Key("tokens");
-  w.Int64(state.tokens);
-  w.Key("seconds");
-  w.Double(state.seconds);
-  w.Key("provider_total");
-  if (state.provider_total)
-    w.Int64(*state.provider_total);
-  else
-    w.Null();
-  w.Key("started_at");
-  w.String(state.started_at.c_str(), static_cast<rapidjson::SizeType>(state.started_at.size()));
+  json::int_member(w, "records", state.records);
+  json::int_member(w, "pages", state.pages);
+  json::int_member(w, "requests", state.requests);
+  json::int_member(w, "tokens", state.tokens);
+  json::number_member(w, "seconds", state.seconds);
+  json::optional_int_member(w, "provider_total", state.provider_total);
+  json::text_member(w, "started_at", state.started_at);
   w.Key("bytes");
   w.Uint64(state.bytes);
   w.EndObject();
