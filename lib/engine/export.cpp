@@ -62,9 +62,9 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   PageQuery query{options.page_size,  options.since,    options.params, options.properties,
                   options.associations, options.archived, &meter,         {}};
   // The same limits as on_page's, judged before it runs (the next page is fetched meanwhile).
-  query.continues_after = [&](const PageRead& read) {
+  query.continues_after = [&](long records) {
     if (options.max_pages > 0 && result.pages + 1 >= options.max_pages) return false;
-    auto fresh = static_cast<long>(read.page.records.size()) - std::min(skip, static_cast<long>(read.page.records.size()));
+    auto fresh = records - std::min(skip, records);
     return options.max_records <= 0 || result.records + fresh < options.max_records;
   };
   auto read = read_pages(session, type, query, start->position, on_page);

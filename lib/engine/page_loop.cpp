@@ -9,6 +9,7 @@
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
 #include "lib/json/fields.hpp"
+#include "lib/json/skim.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -97,25 +98,23 @@ struct FetchedPage {
   std::optional<std::string> next;
 };
 
-// A page that does not parse, or whose envelope names no usable next position (a cursor
-// that is an object), is asked for again like any malformed answer, then fails the run.
-Result<FetchedPage> fetch_page(Session& session, const providers::TypeSpec& type, const http::Query& query,
-                               std::string_view position, int page_size, http::RequestMeter* meter) {
-  for (int attempt = 0;; ++attempt) {
-    auto response = session.get(type.path, query, meter, type.request_cost);
-    if (!response) return std::unexpected(response.error());
-    auto page = json::parse_page(response->body, type.records_at, type.records_member);
-    Result<std::optional<std::string>> next = std::nullopt;
-    if (page) next = type.paging->next(*page, position, page_size);
-    if (next && page) return FetchedPage{std::move(*page), std::move(*next)};
-    Error error = page ? next.error() : page.error();
-    if (error.kind != ErrorKind::provider || attempt == k_malformed_retries) {
-      error.message = fmt::format("{}: {}", type.path, error.message);
-      return std::unexpected(std::move(error));
-    }
-    log::debug("{}: {}; asking again", type.path, error.message);
-  }
-}
+// What the network brought for one position, before it is parsed.
+struct Arrival {
+  std::string body;                      // a plain page's answer, parsed on the loop's thread
+  std::optional<FetchedPage> assembled;  // a planned page: its answers already parsed and joined
+  // Where the next page starts and how many records this one holds, read from a skim of `body`
+  // (json/skim.hpp) when the paging strategy needs no more; the inner nullopt: the last page.
+  std::optional<std::optional<std::string>> early_next;
+  long early_records = 0;
+};
+
+// How a kind of type reads a page: `reach` sends the requests for a position (on a helper thread
+// when it is the page after the one being handled); `finish` parses what came, on the loop's
+// thread. A finish that fails as a malformed answer (ErrorKind::provider) is asked again.
+struct PageSource {
+  std::function<Result<Arrival>(const std::string& position)> reach;
+  std::function<Result<FetchedPage>(Arrival& arrival, const std::string& position)> finish;
+};
 
 // Larger requests are clamped to the provider's cap; 0 means the cap.
 int effective_page_size(const providers::TypeSpec& type, int requested) {
@@ -129,50 +128,70 @@ bool budget_allows_page(Session& session, const providers::TypeSpec& type) {
   return !budget || budget->affords(1, type.request_cost);
 }
 
-// Fetches the page that starts at a position, with its retries; safe to call from a helper thread.
-using PageFetcher = std::function<Result<FetchedPage>(const std::string& position)>;
-
-// The page after the one being handled, asked for on a helper thread while the handler writes:
-// fetching (the provider's time) overlaps writing (ours), so a type's pages cost the larger of
-// the two instead of their sum. At most two pages are held: the one handled and this one.
+// The page after the one being handled, asked for on a helper thread while this one is parsed and
+// written: the provider's time overlaps ours, so a type's pages cost the larger of the two instead
+// of their sum. At most two pages are held: the one handled and this one.
 class Prefetch {
  public:
-  Prefetch(const PageFetcher& fetch, std::string position)
-      : m_result(std::async(std::launch::async, [&fetch, position = std::move(position), type = log::scoped_type()] {
+  Prefetch(const PageSource& source, std::string position)
+      : m_position(position),
+        m_result(std::async(std::launch::async, [&source, position = std::move(position), type = log::scoped_type()] {
           log::TypeScope scope(type);
-          return fetch(position);
+          return source.reach(position);
         })) {}
+  const std::string& position() const { return m_position; }
   // Waits for it; a helper thread's failure (even an interruption) is the page's.
-  Result<FetchedPage> take() { return m_result.get(); }
+  Result<Arrival> take() { return m_result.get(); }
 
  private:
-  std::future<Result<FetchedPage>> m_result;  // its destructor waits: no request outlives the loop
+  std::string m_position;
+  std::future<Result<Arrival>> m_result;  // its destructor waits: no request outlives the loop
 };
 
 // The loop both kinds of type share: the page at `start`, then each next one until the last,
 // the handler's stop, a failure, an interruption or the run's budget. The page after the one
-// being handled is fetched meanwhile when nothing known before handling would stop there
+// being handled is asked for meanwhile when nothing known before handling would stop there
 // (PageQuery::continues_after, the budget, SIGINT, a repeated position), so no request is spent
-// that the loop without it would not have spent.
+// that the loop without it would not have spent. Where a skim names the next position, that
+// request leaves before this page is parsed; it is dropped if the parse names another.
 Result<ReadEnd> drive_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
-                            std::string start, const PageFetcher& fetch, const PageHandler& on_page) {
+                            std::string start, const PageSource& source, const PageHandler& on_page) {
   std::string position = std::move(start);
   std::unordered_set<std::string> seen{position};
   std::optional<Prefetch> ahead;
+  auto may_ask = [&](const std::string& next, long records) {
+    return !seen.contains(next) && !interrupted() && (!request.continues_after || request.continues_after(records)) &&
+           budget_allows_page(session, type);
+  };
   for (long number = 1;; ++number) {
     // Between pages: a safe point. A page fetched ahead is dropped unread, as if never asked.
     if (interrupted()) return std::unexpected(interrupted_error());
     if (!ahead && !budget_allows_page(session, type)) return ReadEnd{position};
-    auto fetched = ahead ? ahead->take() : fetch(position);
+    auto arrival = ahead ? ahead->take() : source.reach(position);
     ahead.reset();
+    Result<FetchedPage> fetched = std::unexpected(Error{});
+    for (int attempt = 0;; ++attempt) {
+      if (!arrival) return std::unexpected(arrival.error());
+      if (attempt == 0 && arrival->early_next && *arrival->early_next &&
+          may_ask(**arrival->early_next, arrival->early_records))
+        ahead.emplace(source, **arrival->early_next);
+      fetched = source.finish(*arrival, position);
+      if (fetched || fetched.error().kind != ErrorKind::provider || attempt == k_malformed_retries) break;
+      log::debug("{}; asking again", fetched.error().message);
+      ahead.reset();  // sent on the word of an answer that did not parse
+      arrival = source.reach(position);
+    }
     if (!fetched) return std::unexpected(fetched.error());
     const auto& next = fetched->next;
     PageRead read{position, fetched->page, next, number};
 
     bool repeated = next && seen.contains(*next);
-    if (next && !repeated && !interrupted() && (!request.continues_after || request.continues_after(read)) &&
-        budget_allows_page(session, type))
-      ahead.emplace(fetch, *next);
+    bool asks = next && !repeated && may_ask(*next, static_cast<long>(read.page.records.size()));
+    if (ahead && (!asks || ahead->position() != *next)) {
+      log::debug("{}: the parsed page disagrees with its skim; dropping the page asked for early", type.path);
+      ahead.reset();
+    }
+    if (asks && !ahead) ahead.emplace(source, *next);
 
     auto flow = on_page(read);
     if (!flow) return std::unexpected(flow.error());
@@ -203,7 +222,9 @@ Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& 
     if (!page) return std::unexpected(page.error());
     prelude.push_back(std::move(*page));
   }
-  PageFetcher fetch = [&](const std::string& position) -> Result<FetchedPage> {
+  // fetch_assembled asks again itself; finishing is handing over what it assembled.
+  PageSource source;
+  source.reach = [&](const std::string& position) -> Result<Arrival> {
     FetchedPage fetched{json::Page{}, std::nullopt};
     fetched.page.envelope.SetObject();
     // The first answer's envelope stays the page's (its total, where the provider reports one).
@@ -211,9 +232,14 @@ Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& 
     if (!assembled) return std::unexpected(assembled.error());
     fetched.page.records = std::move(assembled->records);
     fetched.next = std::move(assembled->next);
-    return fetched;
+    Arrival arrival;
+    arrival.assembled = std::move(fetched);
+    return arrival;
   };
-  return drive_pages(session, type, request, std::move(start), fetch, on_page);
+  source.finish = [](Arrival& arrival, const std::string&) -> Result<FetchedPage> {
+    return std::move(*arrival.assembled);
+  };
+  return drive_pages(session, type, request, std::move(start), source, on_page);
 }
 
 }  // namespace
@@ -231,12 +257,35 @@ Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, co
   int page_size = effective_page_size(type, request.page_size);
   // A --param that clashes with crmexport's own fails before anything is asked.
   if (auto first = build_query(type, request, start, page_size); !first) return std::unexpected(first.error());
-  PageFetcher fetch = [&](const std::string& position) -> Result<FetchedPage> {
+  const bool skims = !type.paging->reads_records();
+  PageSource source;
+  source.reach = [&](const std::string& position) -> Result<Arrival> {
     auto query = build_query(type, request, position, page_size);
     if (!query) return std::unexpected(query.error());
-    return fetch_page(session, type, *query, position, page_size, request.meter);
+    auto response = session.get(type.path, *query, request.meter, type.request_cost);
+    if (!response) return std::unexpected(response.error());
+    Arrival arrival;
+    arrival.body = std::move(response->body);
+    if (skims)
+      if (auto skim = json::skim_page(arrival.body, type.records_at, type.records_member))
+        if (auto next = type.paging->next(*skim, position, page_size)) {
+          arrival.early_next = std::move(*next);
+          arrival.early_records = static_cast<long>(skim->records.size());
+        }
+    return arrival;
   };
-  return drive_pages(session, type, request, std::move(start), fetch, on_page);
+  // A page that does not parse, or whose envelope names no usable next position (a cursor that
+  // is an object), is malformed: asked again, then the run's failure.
+  source.finish = [&](Arrival& arrival, const std::string& position) -> Result<FetchedPage> {
+    auto page = json::parse_page(arrival.body, type.records_at, type.records_member);
+    Result<std::optional<std::string>> next = std::nullopt;
+    if (page) next = type.paging->next(*page, position, page_size);
+    if (next && page) return FetchedPage{std::move(*page), std::move(*next)};
+    Error error = page ? next.error() : page.error();
+    error.message = fmt::format("{}: {}", type.path, error.message);
+    return std::unexpected(std::move(error));
+  };
+  return drive_pages(session, type, request, std::move(start), source, on_page);
 }
 
 }  // namespace crmexport::engine

@@ -24,11 +24,12 @@ struct PageQuery {
   std::vector<std::string> associations;  // related types whose ids to include
   bool archived = false;                  // archived records instead of live ones
   http::RequestMeter* meter = nullptr;    // where this type's requests and tokens are counted
-  // Whether the handler will go on after this page, asked before it sees the page (e.g. false
-  // when the page reaches --max-pages or --max-records). While the handler works, the next page
-  // is already being fetched unless this says no: no request is spent past the caller's limits.
-  // Empty: the handler goes on until the last page.
-  std::function<bool(const PageRead&)> continues_after;
+  // Whether the handler will go on after the page it is about to see, which holds `records`
+  // records (e.g. false when that page reaches --max-pages or --max-records). Asked before the
+  // handler sees the page, at times before the page is parsed: while the handler works, the next
+  // page is already being fetched unless this says no, so no request is spent past the caller's
+  // limits. Empty: the handler goes on until the last page.
+  std::function<bool(long records)> continues_after;
 };
 
 // How a read ended when it did not fail.
@@ -53,7 +54,8 @@ using PageHandler = std::function<Result<Flow>(PageRead&)>;
 // Reads from `start` (a paging position, "" for the first page) until the last page, or until
 // the handler says stop or fails. Pages reach the handler in order, one at a time, on the
 // calling thread; the next page's request is in flight meanwhile (on a helper thread), so at
-// most two pages are held.
+// most two pages are held. Where the paging strategy can name the next position from a skim of
+// the answer, that request leaves before the answer is parsed.
 Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& query,
                            std::string start, const PageHandler& on_page);
 

@@ -1,6 +1,5 @@
 #include "lib/json/member.hpp"
 
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -103,9 +102,7 @@ Result<std::optional<std::string>> member_text(std::string_view record, std::str
   auto attempt = [&](std::string_view text, const HugeNumbers* huge) {
     copier.emplace(key);
     Guarded<MemberCopier> guarded(*copier, huge);
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    rapidjson::Reader reader;
-    return reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, guarded);
+    return read_sax<rapidjson::kParseNumbersAsStringsFlag>(text, guarded);
   };
   auto parsed = with_huge_numbers(record, attempt);
   if (parsed.IsError() || !copier->root_was_object()) return fail(ErrorKind::provider, "a record is not a JSON object");

@@ -1,7 +1,6 @@
 #include "lib/json/page.hpp"
 
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -174,9 +173,7 @@ Result<Page> parse_page(std::string_view body, std::span<const std::string> reco
       page.records.clear();
       PageSplitter splitter(envelope, records_at, page.records);
       Guarded<PageSplitter> guarded(splitter, huge);
-      rapidjson::MemoryStream stream(text.data(), text.size());
-      rapidjson::Reader reader;
-      result = reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, guarded);
+      result = read_sax<rapidjson::kParseNumbersAsStringsFlag>(text, guarded);
       not_object = splitter.record_not_object();
       too_deep = guarded.too_deep();
       return !result.IsError();

@@ -83,6 +83,34 @@ rapidjson::ParseResult with_huge_numbers(std::string_view text, Attempt attempt)
   return attempt(std::string_view(huge.text), &huge);
 }
 
+// Parses `text` with RapidJSON's SAX reader into `handler`. RapidJSON scans strings and whitespace
+// 16 bytes at a time (RAPIDJSON_SSE2, see CMakeLists.txt) only in a NUL-terminated StringStream,
+// whose aligned loads may read up to 15 bytes past the terminator: so the text is copied into a
+// buffer with a whole block to spare. A text holding a NUL (never valid JSON outside an escape)
+// keeps MemoryStream, which reports the NUL where it is instead of stopping there.
+template <unsigned Flags, typename Handler>
+rapidjson::ParseResult read_sax(std::string_view text, Handler& handler) {
+  rapidjson::Reader reader;
+  if (text.find('\0') != std::string_view::npos) {
+    rapidjson::MemoryStream stream(text.data(), text.size());
+    return reader.Parse<Flags>(stream, handler);
+  }
+  // One buffer per thread, kept: a fresh page-sized allocation each time costs the kernel zeroing
+  // its pages. A handler that parses again inside a parse gets its own.
+  thread_local std::string kept;
+  thread_local bool kept_in_use = false;
+  std::string own;
+  std::string& padded = kept_in_use ? own : kept;
+  const bool using_kept = !kept_in_use;
+  kept_in_use = true;
+  padded.reserve(text.size() + 16);
+  padded.assign(text);
+  rapidjson::StringStream stream(padded.c_str());
+  auto result = reader.Parse<Flags>(stream, handler);
+  if (using_kept) kept_in_use = false;
+  return result;
+}
+
 enum class Parsed { ok, invalid, too_deep };
 
 // Parses `text` into `document` (left null unless ok). Flags as for rapidjson::Reader::Parse;
@@ -94,9 +122,7 @@ Parsed parse_dom(rapidjson::Document& document, std::string_view text) {
     rapidjson::ParseResult result;
     auto generate = [&](rapidjson::Document& handler) {
       Guarded<rapidjson::Document> guarded(handler, huge);
-      rapidjson::MemoryStream stream(input.data(), input.size());
-      rapidjson::Reader reader;
-      result = reader.Parse<Flags>(stream, guarded);
+      result = read_sax<Flags>(input, guarded);
       too_deep = guarded.too_deep();
       return !result.IsError();
     };

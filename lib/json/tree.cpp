@@ -1,6 +1,5 @@
 #include "lib/json/tree.hpp"
 
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -113,9 +112,7 @@ Result<Node> parse_tree(std::string_view text) {
   auto attempt = [&](std::string_view input, const HugeNumbers* huge) {
     builder = TreeBuilder();
     Guarded<TreeBuilder> guarded(builder, huge);
-    rapidjson::MemoryStream stream(input.data(), input.size());
-    rapidjson::Reader reader;
-    return reader.Parse<rapidjson::kParseNumbersAsStringsFlag>(stream, guarded);
+    return read_sax<rapidjson::kParseNumbersAsStringsFlag>(input, guarded);
   };
   if (with_huge_numbers(text, attempt).IsError()) return fail(ErrorKind::provider, "a record is not valid JSON");
   return std::move(builder.root);

@@ -2,7 +2,6 @@
 
 #include <fmt/format.h>
 #include <rapidjson/error/en.h>
-#include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -160,9 +159,7 @@ void for_each_cell(std::string_view record_json, const CellSink& on_cell, const 
   auto attempt = [&](std::string_view text, const json::HugeNumbers* huge) {
     CellHandler handler(on_cell, wants_whole);
     json::Guarded<CellHandler> guarded(handler, huge);
-    rapidjson::MemoryStream stream(text.data(), text.size());
-    rapidjson::Reader reader;
-    return reader.Parse<k_parse_flags>(stream, guarded);
+    return json::read_sax<k_parse_flags>(text, guarded);
   };
   const rapidjson::ParseResult result = json::with_huge_numbers(record_json, attempt);
   if (result.IsError()) {

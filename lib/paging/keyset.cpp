@@ -52,6 +52,8 @@ class IdKeysetStrategy : public Strategy {
     return names;
   }
 
+  bool reads_records() const override { return true; }  // the last record's id
+
  private:
   // The record's id as whole-number text, whether the provider sends it as a number or a string.
   Result<std::string> id_of(const std::string& record) const {

@@ -30,6 +30,10 @@ class Strategy {
                                                   int page_size) const = 0;
   // The query parameters this strategy owns, on any page (a user may not set them).
   virtual std::vector<std::string> param_names() const = 0;
+  // Whether next() reads the records themselves, not only the envelope and how many records there
+  // are. Those that do not can name the next position from a skim of the page (json/skim.hpp),
+  // before it is parsed.
+  virtual bool reads_records() const { return false; }
 };
 
 // offset/limit: the position is the offset. Ends on an empty page, on reaching `total_at` when

@@ -194,7 +194,7 @@ TEST_CASE("a page asked ahead that fails, or is malformed, behaves as it did whe
     CHECK(writer.records == std::vector<std::string>(k_all_records.begin(), k_all_records.begin() + 2));
     CHECK(rig.script.sent().size() == 2);
   }
-  SECTION("a malformed page is asked for again on the helper thread") {
+  SECTION("a malformed page is asked for again") {
     Rig rig;
     rig.script.answer(200, v2_page({1, 2}, R"("c1")"));
     rig.script.answer(200, R"({"success":true,"data":[{"id":3},)");
@@ -206,4 +206,24 @@ TEST_CASE("a page asked ahead that fails, or is malformed, behaves as it did whe
     REQUIRE(rig.script.sent().size() == 3);
     CHECK(rig.script.sent()[2].url == "https://fake/api/v2/persons?cursor=c1&limit=500");
   }
+}
+
+TEST_CASE("the next page is asked for before this one is parsed, and dropped when it does not parse",
+          "[engine][prefetch]") {
+  Rig rig;
+  // Page 1's envelope names c1, but a record does not parse: c1 was already asked (from the skim)
+  // and is dropped; page 1 is asked again, then c1 once more.
+  rig.script.answer(200, R"({"success":true,"data":[{"id":1},{"id":2,}],"additional_data":{"next_cursor":"c1"}})");
+  rig.script.answer(200, v2_page({3, 4}, "null"));
+  rig.script.answer(200, v2_page({1, 2}, R"("c1")"));
+  rig.script.answer(200, v2_page({3, 4}, "null"));
+  LoggedWriter writer(rig.log, {});
+  auto result = rig.run(writer);
+  REQUIRE(result);
+  CHECK_FALSE(result->failure);
+  CHECK(writer.records == std::vector<std::string>(k_all_records.begin(), k_all_records.begin() + 4));
+  std::vector<std::string> requests;
+  std::ranges::copy_if(rig.log.events(), std::back_inserter(requests), [](const auto& e) { return e.starts_with("GET"); });
+  CHECK(requests == std::vector<std::string>{"GET first", "GET c1", "GET first", "GET c1"});
+  CHECK(result->requests == 4);
 }
