@@ -60,13 +60,11 @@ Result<ExportResult> export_type(Session& session, const providers::TypeSpec& ty
   http::RequestMeter meter;
   meter.on_wait = progress.wait_observer();
   PageQuery query{options.page_size,  options.since,    options.params, options.properties,
-                  options.associations, options.archived, &meter,         {}};
+                  options.associations, options.archived, &meter};
   // The same limits as on_page's, judged before it runs (the next page is fetched meanwhile).
-  query.continues_after = [&](long records) {
-    if (options.max_pages > 0 && result.pages + 1 >= options.max_pages) return false;
-    auto fresh = records - std::min(skip, records);
-    return options.max_records <= 0 || result.records + fresh < options.max_records;
-  };
+  query.max_pages = options.max_pages;
+  query.max_records = options.max_records;
+  query.skip_first = skip;
   auto read = read_pages(session, type, query, start->position, on_page);
   result.requests = meter.requests;
   result.tokens = meter.tokens;

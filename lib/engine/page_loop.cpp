@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <future>
 #include <unordered_set>
 
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
+#include "lib/engine/fetch_ahead.hpp"
 #include "lib/json/fields.hpp"
 #include "lib/json/skim.hpp"
 
@@ -92,30 +92,6 @@ Result<providers::AssembledPage> fetch_assembled(Session& session, const provide
   }
 }
 
-// A page and where the next one starts.
-struct FetchedPage {
-  json::Page page;
-  std::optional<std::string> next;
-};
-
-// What the network brought for one position, before it is parsed.
-struct Arrival {
-  std::string body;                      // a plain page's answer, parsed on the loop's thread
-  std::optional<FetchedPage> assembled;  // a planned page: its answers already parsed and joined
-  // Where the next page starts and how many records this one holds, read from a skim of `body`
-  // (json/skim.hpp) when the paging strategy needs no more; the inner nullopt: the last page.
-  std::optional<std::optional<std::string>> early_next;
-  long early_records = 0;
-};
-
-// How a kind of type reads a page: `reach` sends the requests for a position (on a helper thread
-// when it is the page after the one being handled); `finish` parses what came, on the loop's
-// thread. A finish that fails as a malformed answer (ErrorKind::provider) is asked again.
-struct PageSource {
-  std::function<Result<Arrival>(const std::string& position)> reach;
-  std::function<Result<FetchedPage>(Arrival& arrival, const std::string& position)> finish;
-};
-
 // Larger requests are clamped to the provider's cap; 0 means the cap.
 int effective_page_size(const providers::TypeSpec& type, int requested) {
   return requested > 0 ? std::min(requested, type.max_page_size) : type.max_page_size;
@@ -128,73 +104,73 @@ bool budget_allows_page(Session& session, const providers::TypeSpec& type) {
   return !budget || budget->affords(1, type.request_cost);
 }
 
-// The page after the one being handled, asked for on a helper thread while this one is parsed and
-// written: the provider's time overlaps ours, so a type's pages cost the larger of the two instead
-// of their sum. At most two pages are held: the one handled and this one.
-class Prefetch {
- public:
-  Prefetch(const PageSource& source, std::string position)
-      : m_position(position),
-        m_result(std::async(std::launch::async, [&source, position = std::move(position), type = log::scoped_type()] {
-          log::TypeScope scope(type);
-          return source.reach(position);
-        })) {}
-  const std::string& position() const { return m_position; }
-  // Waits for it; a helper thread's failure (even an interruption) is the page's.
-  Result<Arrival> take() { return m_result.get(); }
-
- private:
-  std::string m_position;
-  std::future<Result<Arrival>> m_result;  // its destructor waits: no request outlives the loop
-};
+// Records of a page that count towards --max-records: not those a resumed first page skips.
+long counted_records(long records, long pages_before, long skip_first) {
+  return pages_before == 0 ? records - std::min(skip_first, records) : records;
+}
 
 // The loop both kinds of type share: the page at `start`, then each next one until the last,
-// the handler's stop, a failure, an interruption or the run's budget. The page after the one
-// being handled is asked for meanwhile when nothing known before handling would stop there
-// (PageQuery::continues_after, the budget, SIGINT, a repeated position), so no request is spent
-// that the loop without it would not have spent. Where a skim names the next position, that
-// request leaves before this page is parsed; it is dropped if the parse names another.
+// the handler's stop, a failure, an interruption or the run's budget. Pages are fetched ahead on
+// a helper thread (FetchAhead) when nothing known before handling would stop there (the caller's
+// page and record limits, the budget, SIGINT, a repeated position), so no request is spent that
+// the loop without it would not have spent. Where a skim names the next position, that request
+// leaves before this page is parsed; it is dropped if the parse names another.
 Result<ReadEnd> drive_pages(Session& session, const providers::TypeSpec& type, const PageQuery& request,
                             std::string start, const PageSource& source, const PageHandler& on_page) {
   std::string position = std::move(start);
   std::unordered_set<std::string> seen{position};
-  std::optional<Prefetch> ahead;
-  auto may_ask = [&](const std::string& next, long records) {
-    return !seen.contains(next) && !interrupted() && (!request.continues_after || request.continues_after(records)) &&
-           budget_allows_page(session, type);
+  auto within_limits = [&](long pages, long records) {
+    return (request.max_pages <= 0 || pages < request.max_pages) &&
+           (request.max_records <= 0 || records < request.max_records);
   };
+  auto may_ask = [&](const std::string&, long pages, long records) {
+    return within_limits(pages, records) && !interrupted() && budget_allows_page(session, type);
+  };
+  FetchAhead ahead(source, may_ask, request.skip_first);
+  bool pending = false;     // whether `position` was asked of `ahead`
+  long pages = 0, records = 0;  // handled, records as they count towards the limits
   for (long number = 1;; ++number) {
     // Between pages: a safe point. A page fetched ahead is dropped unread, as if never asked.
     if (interrupted()) return std::unexpected(interrupted_error());
-    if (!ahead && !budget_allows_page(session, type)) return ReadEnd{position};
-    auto arrival = ahead ? ahead->take() : source.reach(position);
-    ahead.reset();
+    if (!pending) {
+      if (!budget_allows_page(session, type)) return ReadEnd{position};
+      ahead.ask(position, pages, records);
+    }
+    auto taken = ahead.take();
     Result<FetchedPage> fetched = std::unexpected(Error{});
     for (int attempt = 0;; ++attempt) {
-      if (!arrival) return std::unexpected(arrival.error());
-      if (attempt == 0 && arrival->early_next && *arrival->early_next &&
-          may_ask(**arrival->early_next, arrival->early_records))
-        ahead.emplace(source, **arrival->early_next);
-      fetched = source.finish(*arrival, position);
+      if (!taken.arrival) return std::unexpected(taken.arrival.error());
+      fetched = source.finish(*taken.arrival, position);
       if (fetched || fetched.error().kind != ErrorKind::provider || attempt == k_malformed_retries) break;
       log::debug("{}; asking again", fetched.error().message);
-      ahead.reset();  // sent on the word of an answer that did not parse
-      arrival = source.reach(position);
+      ahead.ask(position, pages, records);  // drops what was asked on the word of this answer
+      taken = ahead.take();
     }
     if (!fetched) return std::unexpected(fetched.error());
     const auto& next = fetched->next;
     PageRead read{position, fetched->page, next, number};
+    const long counted = counted_records(static_cast<long>(read.page.records.size()), pages, request.skip_first);
 
     bool repeated = next && seen.contains(*next);
-    bool asks = next && !repeated && may_ask(*next, static_cast<long>(read.page.records.size()));
-    if (ahead && (!asks || ahead->position() != *next)) {
-      log::debug("{}: the parsed page disagrees with its skim; dropping the page asked for early", type.path);
-      ahead.reset();
+    // A page already asked on the skim's word spent its budget then; the parsed count may still
+    // reach a limit the skim's did not.
+    bool asks = next && !repeated &&
+                (taken.chained == next ? within_limits(pages + 1, records + counted)
+                                       : may_ask(*next, pages + 1, records + counted));
+    if (taken.chained != (asks ? next : std::nullopt)) {
+      if (taken.chained)
+        log::debug("{}: the parsed page disagrees with its skim; dropping the page asked for early", type.path);
+      if (asks)
+        ahead.ask(*next, pages + 1, records + counted);
+      else
+        ahead.drop();
     }
-    if (asks && !ahead) ahead.emplace(source, *next);
+    pending = asks;
 
     auto flow = on_page(read);
     if (!flow) return std::unexpected(flow.error());
+    ++pages;
+    records += counted;
     if (*flow == Flow::stop || !next) return ReadEnd{};
     if (repeated)
       return fail(ErrorKind::provider,

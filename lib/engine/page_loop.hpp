@@ -24,12 +24,13 @@ struct PageQuery {
   std::vector<std::string> associations;  // related types whose ids to include
   bool archived = false;                  // archived records instead of live ones
   http::RequestMeter* meter = nullptr;    // where this type's requests and tokens are counted
-  // Whether the handler will go on after the page it is about to see, which holds `records`
-  // records (e.g. false when that page reaches --max-pages or --max-records). Asked before the
-  // handler sees the page, at times before the page is parsed: while the handler works, the next
-  // page is already being fetched unless this says no, so no request is spent past the caller's
-  // limits. Empty: the handler goes on until the last page.
-  std::function<bool(long records)> continues_after;
+  // The caller's limits, judged before each page is asked for (on a helper thread, at times
+  // before the page before it is parsed), so that no request is spent on a page the handler would
+  // not take: no page after `max_pages` pages, none once `max_records` records were read, not
+  // counting the first `skip_first` records of the first page (a resumed page). 0: no limit.
+  long max_pages = 0;
+  long max_records = 0;
+  long skip_first = 0;
 };
 
 // How a read ended when it did not fail.
@@ -53,9 +54,9 @@ using PageHandler = std::function<Result<Flow>(PageRead&)>;
 
 // Reads from `start` (a paging position, "" for the first page) until the last page, or until
 // the handler says stop or fails. Pages reach the handler in order, one at a time, on the
-// calling thread; the next page's request is in flight meanwhile (on a helper thread), so at
-// most two pages are held. Where the paging strategy can name the next position from a skim of
-// the answer, that request leaves before the answer is parsed.
+// calling thread; the next pages are fetched meanwhile on a helper thread (fetch_ahead.hpp), so
+// at most three pages are held. Where the paging strategy can name the next position from a skim
+// of an answer, that request leaves as soon as the answer is in, before it is parsed.
 Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, const PageQuery& query,
                            std::string start, const PageHandler& on_page);
 

@@ -7,6 +7,10 @@
 
 #include <fmt/format.h>
 
+#include <cstdint>
+#include <cstring>
+#include <optional>
+
 #include "lib/json/parse.hpp"
 #include "lib/json/utf8.hpp"
 
@@ -15,18 +19,108 @@ namespace {
 
 using rapidjson::SizeType;
 
-// Routes SAX events: inside a record to a Writer, everywhere else to the envelope document.
+// One record's SAX events written as compact JSON, each string made valid UTF-8.
+class RecordWriter {
+ public:
+  RecordWriter() : m_writer(m_buffer) {}
+  void reset() {
+    m_buffer.Clear();
+    m_writer.Reset(m_buffer);
+  }
+  std::string_view text() const { return {m_buffer.GetString(), m_buffer.GetSize()}; }
+
+  bool Null() { return m_writer.Null(); }
+  bool Bool(bool b) { return m_writer.Bool(b); }
+  bool Int(int) { return false; }  // numbers arrive as RawNumber (kParseNumbersAsStringsFlag)
+  bool Uint(unsigned) { return false; }
+  bool Int64(int64_t) { return false; }
+  bool Uint64(uint64_t) { return false; }
+  bool Double(double) { return false; }
+  bool RawNumber(const char* s, SizeType n, bool) { return m_writer.RawValue(s, n, rapidjson::kNumberType); }
+  bool String(const char* s, SizeType n, bool copy) {
+    if (is_valid_utf8({s, n})) return m_writer.String(s, n, copy);
+    auto valid = to_valid_utf8({s, n});
+    return m_writer.String(valid.data(), static_cast<SizeType>(valid.size()), true);
+  }
+  bool Key(const char* s, SizeType n, bool copy) {
+    if (is_valid_utf8({s, n})) return m_writer.Key(s, n, copy);
+    auto valid = to_valid_utf8({s, n});
+    return m_writer.Key(valid.data(), static_cast<SizeType>(valid.size()), true);
+  }
+  bool StartObject() { return m_writer.StartObject(); }
+  bool EndObject(SizeType members) { return m_writer.EndObject(members); }
+  bool StartArray() { return m_writer.StartArray(); }
+  bool EndArray(SizeType elements) { return m_writer.EndArray(elements); }
+
+ private:
+  rapidjson::StringBuffer m_buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> m_writer;
+};
+
+// A record's source text as RecordWriter would write it again: parsed anew (it was checked once).
+std::string rewrite_record(std::string_view source) {
+  RecordWriter writer;
+  Guarded<RecordWriter> guarded(writer, nullptr);
+  read_sax<rapidjson::kParseNumbersAsStringsFlag>(source, guarded);
+  return std::string(writer.text());
+}
+
+// How many characters RecordWriter writes for a string whose content (unescaped) is `content`:
+// the quotes, each byte, and one more for each byte it escapes with a backslash and a letter
+// (`"`, `\\`, and the controls \b \f \n \r \t). nullopt when the source may spell it otherwise
+// at the same length (a control character RapidJSON writes as \u00XX, which a source may write in
+// lower case) or when it is rewritten anyway (bytes that are not UTF-8).
+std::optional<std::size_t> written_length(std::string_view content) {
+  constexpr std::uint64_t k_ones = 0x0101010101010101ULL, k_highs = 0x8080808080808080ULL;
+  const auto has_byte = [](std::uint64_t word, unsigned char byte) {
+    const std::uint64_t x = word ^ (k_ones * byte);
+    return (x - k_ones) & ~x & k_highs;
+  };
+  std::size_t extra = 0;
+  bool high = false;
+  std::size_t at = 0;
+  for (;;) {
+    // Eight bytes at a time while none is high, a control, a quote or a backslash.
+    for (std::uint64_t word = 0; at + sizeof word <= content.size(); at += sizeof word) {
+      std::memcpy(&word, content.data() + at, sizeof word);
+      if ((word & k_highs) | ((word - k_ones * 0x20) & ~word & k_highs) | has_byte(word, '"') | has_byte(word, '\\'))
+        break;
+    }
+    if (at == content.size()) break;
+    const auto c = static_cast<unsigned char>(content[at++]);
+    if (c >= 0x80) {
+      high = true;
+    } else if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
+      ++extra;
+    } else if (c < 0x20) {
+      return std::nullopt;
+    }
+  }
+  if (high && !is_valid_utf8(content)) return std::nullopt;
+  return content.size() + 2 + extra;
+}
+
+// Routes SAX events: inside a record to the record's text, everywhere else to the envelope
+// document. A record's text is its source bytes when those are what RecordWriter would write
+// (compact, valid UTF-8, escapes spelled as RapidJSON spells them: what most providers send),
+// which spares writing every string again; the SAX events are only counted to tell: any other
+// spelling of a character or whitespace makes the source longer than what would be written.
+// Otherwise, and when the text was altered to bring back huge numbers, the record is written
+// from its events.
 class PageSplitter {
  public:
   PageSplitter(rapidjson::Document& envelope, std::span<const std::string> records_at,
                std::vector<std::string>& records)
-      : m_envelope(envelope), m_records_at(records_at), m_records(records), m_writer(m_buffer) {}
+      : m_envelope(envelope), m_records_at(records_at), m_records(records) {}
+
+  // The reader's position in a text holding the source bytes: records may be copied from it.
+  void copy_from(const char* const* cursor) { m_cursor = cursor; }
 
   bool Null() {
-    return value([](auto& h) { return h.Null(); });
+    return value(4, [](auto& h) { return h.Null(); });
   }
   bool Bool(bool b) {
-    return value([b](auto& h) { return h.Bool(b); });
+    return value(b ? 4 : 5, [b](auto& h) { return h.Bool(b); });
   }
   bool Int(int) { return false; }  // numbers arrive as RawNumber (kParseNumbersAsStringsFlag)
   bool Uint(unsigned) { return false; }
@@ -34,32 +128,32 @@ class PageSplitter {
   bool Uint64(uint64_t) { return false; }
   bool Double(double) { return false; }
   bool RawNumber(const char* s, SizeType n, bool copy) {
-    if (m_record_depth > 0 || at_record_start())
-      return record_scalar([&] { return m_writer.RawValue(s, n, rapidjson::kNumberType); });
+    if (m_record_depth > 0 || at_record_start()) return record_scalar(n, [&](auto& h) { return h.RawNumber(s, n, copy); });
     return m_envelope.RawNumber(s, n, copy);
   }
   bool String(const char* s, SizeType n, bool copy) {
-    if (m_record_depth > 0 && !is_valid_utf8({s, n})) {
-      auto valid = to_valid_utf8({s, n});
-      return m_writer.String(valid.data(), static_cast<SizeType>(valid.size()), true);
-    }
-    return value([&](auto& h) { return h.String(s, n, copy); });
+    if (m_record_depth > 0 && m_cursor) return count_string({s, n});
+    return value(0, [&](auto& h) { return h.String(s, n, copy); });
   }
   bool Key(const char* s, SizeType n, bool copy) {
-    if (m_record_depth > 0 && !is_valid_utf8({s, n})) {
-      auto valid = to_valid_utf8({s, n});
-      return m_writer.Key(valid.data(), static_cast<SizeType>(valid.size()), true);
+    if (m_record_depth > 0) {
+      if (m_cursor) return count_string({s, n});
+      return m_writer.Key(s, n, copy);
     }
-    if (m_record_depth > 0) return m_writer.Key(s, n, copy);
     m_key.assign(s, n);
     return m_envelope.Key(s, n, copy);
   }
   bool StartObject() {
-    if (m_record_depth > 0) return ++m_record_depth, m_writer.StartObject();
+    if (m_record_depth > 0) return ++m_record_depth, in_record(1, [](auto& h) { return h.StartObject(); });
     if (at_record_start()) {
-      m_buffer.Clear();
-      m_writer.Reset(m_buffer);
       m_record_depth = 1;
+      if (m_cursor) {
+        m_record_start = *m_cursor - 1;  // the reader is past the '{'
+        m_compact = 1;
+        m_rewrite = false;
+        return true;
+      }
+      m_writer.reset();
       return m_writer.StartObject();
     }
     m_path.push_back(std::move(m_key));
@@ -67,22 +161,26 @@ class PageSplitter {
   }
   bool EndObject(SizeType members) {
     if (m_record_depth > 0) {
-      bool ok = m_writer.EndObject(members);
-      if (--m_record_depth == 0) m_records.emplace_back(m_buffer.GetString(), m_buffer.GetSize());
+      // The braces, a colon per member and the commas between them.
+      bool ok = in_record(1 + 2 * static_cast<std::size_t>(members) - (members > 0 ? 1 : 0),
+                          [&](auto& h) { return h.EndObject(members); });
+      if (--m_record_depth == 0) end_record();
       return ok;
     }
     m_path.pop_back();
     return m_envelope.EndObject(members);
   }
   bool StartArray() {
-    if (m_record_depth > 0) return ++m_record_depth, m_writer.StartArray();
+    if (m_record_depth > 0) return ++m_record_depth, in_record(1, [](auto& h) { return h.StartArray(); });
     if (at_record_start()) return fail_not_object();
     m_path.push_back(std::move(m_key));
     if (m_path.size() == m_records_at.size() + 1 && path_is_records()) m_in_records = true;
     return m_envelope.StartArray();
   }
   bool EndArray(SizeType elements) {
-    if (m_record_depth > 0) return --m_record_depth, m_writer.EndArray(elements);
+    if (m_record_depth > 0)
+      return --m_record_depth, in_record(1 + (elements > 0 ? elements - 1 : 0),
+                                         [&](auto& h) { return h.EndArray(elements); });
     if (m_in_records && m_path.size() == m_records_at.size() + 1) {
       m_in_records = false;
       elements = 0;  // the records went to m_records, not into the envelope
@@ -106,16 +204,41 @@ class PageSplitter {
     return true;
   }
 
+  // An event inside a record: counted, when the record will be copied, as the characters
+  // RecordWriter would write for it; else written.
   template <typename Emit>
-  bool value(Emit emit) {
-    if (m_record_depth > 0) return emit(m_writer);
+  bool in_record(std::size_t compact, Emit emit) {
+    if (m_cursor) return m_compact += compact, true;
+    return emit(m_writer);
+  }
+  void end_record() {
+    if (!m_cursor) {
+      m_records.emplace_back(m_writer.text());
+      return;
+    }
+    // Source text longer than what would be written holds whitespace or other spellings.
+    const std::string_view source(m_record_start, static_cast<std::size_t>(*m_cursor - m_record_start));
+    if (!m_rewrite && source.size() == m_compact)
+      m_records.emplace_back(source);
+    else
+      m_records.push_back(rewrite_record(source));
+  }
+  bool count_string(std::string_view content) {
+    auto length = written_length(content);
+    if (!length) m_rewrite = true;
+    m_compact += length.value_or(0);
+    return true;
+  }
+  template <typename Emit>
+  bool value(std::size_t compact, Emit emit) {
+    if (m_record_depth > 0) return in_record(compact, emit);
     if (at_record_start()) return fail_not_object();
     return emit(m_envelope);
   }
   template <typename Emit>
-  bool record_scalar(Emit emit) {
+  bool record_scalar(std::size_t compact, Emit emit) {
     if (m_record_depth == 0) return fail_not_object();
-    return emit();
+    return in_record(compact, emit);
   }
   bool fail_not_object() {
     m_record_not_object = true;
@@ -125,8 +248,11 @@ class PageSplitter {
   rapidjson::Document& m_envelope;
   std::span<const std::string> m_records_at;
   std::vector<std::string>& m_records;
-  rapidjson::StringBuffer m_buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> m_writer;
+  RecordWriter m_writer;
+  const char* const* m_cursor = nullptr;
+  const char* m_record_start = nullptr;
+  std::size_t m_compact = 0;  // what RecordWriter would write of the record so far
+  bool m_rewrite = false;     // the record is written from its events, whatever its length
   std::vector<std::string> m_path;  // keys of the open envelope containers, root first
   std::string m_key;
   bool m_in_records = false;
@@ -173,7 +299,12 @@ Result<Page> parse_page(std::string_view body, std::span<const std::string> reco
       page.records.clear();
       PageSplitter splitter(envelope, records_at, page.records);
       Guarded<PageSplitter> guarded(splitter, huge);
-      result = read_sax<rapidjson::kParseNumbersAsStringsFlag>(text, guarded);
+      // A text rewritten to bring back huge numbers is not the source: records are written.
+      if (huge)
+        result = read_sax<rapidjson::kParseNumbersAsStringsFlag>(text, guarded);
+      else
+        result = read_sax<rapidjson::kParseNumbersAsStringsFlag>(
+            text, guarded, [&](const char* const* cursor) { splitter.copy_from(cursor); });
       not_object = splitter.record_not_object();
       too_deep = guarded.too_deep();
       return !result.IsError();

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace crmexport::json {
@@ -88,11 +89,14 @@ rapidjson::ParseResult with_huge_numbers(std::string_view text, Attempt attempt)
 // whose aligned loads may read up to 15 bytes past the terminator: so the text is copied into a
 // buffer with a whole block to spare. A text holding a NUL (never valid JSON outside an escape)
 // keeps MemoryStream, which reports the NUL where it is instead of stopping there.
-template <unsigned Flags, typename Handler>
-rapidjson::ParseResult read_sax(std::string_view text, Handler& handler) {
+// `watch`, when given, is called before parsing with the reader's read position (a pointer to a
+// pointer into a copy of `text` holding the same bytes), for a handler that copies source text.
+template <unsigned Flags, typename Handler, typename Watch = std::nullptr_t>
+rapidjson::ParseResult read_sax(std::string_view text, Handler& handler, Watch watch = nullptr) {
   rapidjson::Reader reader;
   if (text.find('\0') != std::string_view::npos) {
     rapidjson::MemoryStream stream(text.data(), text.size());
+    if constexpr (!std::is_null_pointer_v<Watch>) watch(&stream.src_);
     return reader.Parse<Flags>(stream, handler);
   }
   // One buffer per thread, kept: a fresh page-sized allocation each time costs the kernel zeroing
@@ -106,6 +110,7 @@ rapidjson::ParseResult read_sax(std::string_view text, Handler& handler) {
   padded.reserve(text.size() + 16);
   padded.assign(text);
   rapidjson::StringStream stream(padded.c_str());
+  if constexpr (!std::is_null_pointer_v<Watch>) watch(&stream.src_);
   auto result = reader.Parse<Flags>(stream, handler);
   if (using_kept) kept_in_use = false;
   return result;

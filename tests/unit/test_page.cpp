@@ -118,3 +118,29 @@ TEST_CASE("numbers beyond a double's range are valid JSON and come out as writte
   REQUIRE(member);
   CHECK(*member == "[2E+400,0.5e-999]");
 }
+
+TEST_CASE("a record is written as RapidJSON writes it, whether copied from the source or written again",
+          "[page]") {
+  // Each source spelling and what the record becomes: copied when already so, else written again.
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {R"({"a":"x\"y\\z\n\t\r\b\f"})", R"({"a":"x\"y\\z\n\t\r\b\f"})"},  // escapes as RapidJSON writes them
+      {R"({"a":"http:\/\/x"})", R"({"a":"http://x"})"},
+      {R"({"a":"caf\u00e9","\u0062":1})", R"({"a":"café","b":1})"},
+      {R"({"a":"\u001f\u001F\u0000"})", R"({"a":"\u001F\u001F\u0000"})"},  // upper case, as written
+      {R"({"a":"\u000a"})", R"({"a":"\n"})"},
+      {R"({ "a" : [ 1 , {"b":true} ] , "c":null })", R"({"a":[1,{"b":true}],"c":null})"},
+      {"{\"a\":\"\xC3\x28\"}", "{\"a\":\"\xEF\xBF\xBD(\"}"},  // not UTF-8
+      {R"({"a":"Zoë","b":-0.0,"c":1e3,"d":[],"e":{},"f":false})", R"({"a":"Zoë","b":-0.0,"c":1e3,"d":[],"e":{},"f":false})"},
+      {R"({"a":"12345678\"12345678\\abcdefgh"})", R"({"a":"12345678\"12345678\\abcdefgh"})"},
+  };
+  std::string body = R"({"data":[)";
+  for (size_t i = 0; i < cases.size(); ++i) body += (i ? "," : "") + cases[i].first;
+  body += "]}";
+  auto page = json::parse_page(body, std::vector<std::string>{"data"});
+  REQUIRE(page);
+  REQUIRE(page->records.size() == cases.size());
+  for (size_t i = 0; i < cases.size(); ++i) {
+    INFO(cases[i].first);
+    CHECK(page->records[i] == cases[i].second);
+  }
+}

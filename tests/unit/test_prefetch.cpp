@@ -64,18 +64,21 @@ class LoggedTransport : public http::Transport {
   EventLog& m_log;
 };
 
-// Logs the end of each page; on the pages listed, first waits until the next page was asked.
+// Logs the end of each page; on the pages listed, first waits until the `ahead` pages after it
+// were asked.
 struct LoggedWriter : output::RecordWriter {
   EventLog& log;
   std::vector<int> wait_on_pages;
+  int ahead;
   std::vector<std::string> records;
   int pages = 0;
-  LoggedWriter(EventLog& events, std::vector<int> wait_on) : log(events), wait_on_pages(std::move(wait_on)) {}
+  LoggedWriter(EventLog& events, std::vector<int> wait_on, int pages_ahead = 1)
+      : log(events), wait_on_pages(std::move(wait_on)), ahead(pages_ahead) {}
   void write(std::string_view record) override { records.emplace_back(record); }
   void end_page() override {
     ++pages;
     if (std::ranges::find(wait_on_pages, pages) != wait_on_pages.end())
-      log.add(log.wait_for_requests(static_cast<size_t>(pages) + 1) ? "next asked" : "next NOT asked");
+      log.add(log.wait_for_requests(static_cast<size_t>(pages + ahead)) ? "next asked" : "next NOT asked");
     log.add(fmt::format("wrote {}", pages));
   }
   void finish() override {}
@@ -113,19 +116,23 @@ const std::vector<std::string> k_all_records{R"({"id":1})", R"({"id":2})", R"({"
 
 }  // namespace
 
-TEST_CASE("the next page is asked for while the current one is written, and pages are written in order",
+TEST_CASE("the next pages are asked for while the current one is written, and pages are written in order",
           "[engine][prefetch]") {
   Rig rig;
-  answer_three_pages(rig.script);
-  LoggedWriter writer(rig.log, {1, 2});
+  rig.script.answer(200, v2_page({1, 2}, R"("c1")"));
+  rig.script.answer(200, v2_page({3, 4}, R"("c2")"));
+  rig.script.answer(200, v2_page({5, 6}, R"("c3")"));
+  rig.script.answer(200, v2_page({7, 8}, "null"));
+  LoggedWriter writer(rig.log, {1, 2}, 2);
   auto result = rig.run(writer);
   REQUIRE(result);
-  CHECK(writer.records == k_all_records);
-  // Page 2's request went while page 1 was being written (the writer waited for it); page 3's
-  // only once page 2 was in hand, so never more than two pages are held.
-  CHECK(rig.log.events() == std::vector<std::string>{"GET first", "GET c1", "next asked", "wrote 1", "GET c2",
-                                                     "next asked", "wrote 2", "wrote 3"});
-  CHECK(result->requests == 3);
+  CHECK(writer.records.size() == 8);
+  // While page 1 was written, pages 2 and 3 were asked (each as soon as the one before came: the
+  // writer waited for both); page 4 only once page 2 was taken, so never more than three pages
+  // are held: the one written, and two fetched or in flight.
+  CHECK(rig.log.events() == std::vector<std::string>{"GET first", "GET c1", "GET c2", "next asked", "wrote 1",
+                                                     "GET c3", "next asked", "wrote 2", "wrote 3", "wrote 4"});
+  CHECK(result->requests == 4);
   CHECK_FALSE(result->resume_cursor);
 }
 

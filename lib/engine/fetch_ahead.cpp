@@ -1,0 +1,107 @@
+#include "lib/engine/fetch_ahead.hpp"
+
+#include <algorithm>
+
+#include "lib/core/log.hpp"
+
+namespace crmexport::engine {
+namespace {
+
+// Pages fetched and not yet taken, counting the one in flight: with the page being handled, at
+// most three pages are held. Two, so that the next request leaves as soon as an answer is in,
+// even while the loop still works on the page before it.
+constexpr std::size_t k_max_ready = 2;
+
+}  // namespace
+
+FetchAhead::FetchAhead(const PageSource& source, MayAsk may_ask, long skip_first)
+    : m_source(source),
+      m_may_ask(std::move(may_ask)),
+      m_skip_first(skip_first),
+      m_thread([this, type = log::scoped_type()] {
+        log::TypeScope scope(type);
+        run();
+      }) {}
+
+FetchAhead::~FetchAhead() {
+  {
+    std::lock_guard lock(m_mutex);
+    m_stop = true;
+  }
+  m_changed.notify_all();
+  m_thread.join();
+}
+
+void FetchAhead::ask(std::string position, long pages, long records) {
+  {
+    std::lock_guard lock(m_mutex);
+    ++m_generation;
+    m_ready.clear();
+    m_seen.clear();
+    m_wanted = std::move(position);
+    m_pages = pages;
+    m_records = records;
+  }
+  m_changed.notify_all();
+}
+
+void FetchAhead::drop() {
+  std::lock_guard lock(m_mutex);
+  ++m_generation;
+  m_ready.clear();
+  m_wanted.reset();
+}
+
+FetchAhead::Taken FetchAhead::take() {
+  std::unique_lock lock(m_mutex);
+  m_changed.wait(lock, [&] { return !m_ready.empty(); });
+  Taken taken = std::move(m_ready.front());
+  m_ready.pop_front();
+  lock.unlock();
+  m_changed.notify_all();
+  return taken;
+}
+
+void FetchAhead::run() {
+  std::unique_lock lock(m_mutex);
+  for (;;) {
+    m_changed.wait(lock, [&] { return m_stop || (m_wanted && m_ready.size() < k_max_ready); });
+    if (m_stop) return;
+    std::string position = std::move(*m_wanted);
+    m_wanted.reset();
+    m_seen.insert(position);
+    const auto generation = m_generation;
+    const long pages_before = m_pages;
+    const long records_before = m_records;
+    lock.unlock();
+
+    Taken taken{position, m_source.reach(position), std::nullopt};
+    long pages = pages_before + 1, records = records_before;
+    bool chains = false;
+    if (taken.arrival && taken.arrival->early_next && *taken.arrival->early_next) {
+      const long here = taken.arrival->early_records;
+      records += pages_before == 0 ? here - std::min(m_skip_first, here) : here;
+      chains = true;
+    }
+
+    lock.lock();
+    if (generation != m_generation) continue;  // dropped while in flight
+    const std::string* next = chains ? &**taken.arrival->early_next : nullptr;
+    if (next && !m_seen.contains(*next)) {
+      lock.unlock();
+      const bool may = m_may_ask(*next, pages, records);  // the budget and the limits, unlocked
+      lock.lock();
+      if (generation != m_generation) continue;
+      if (may) {
+        taken.chained = *next;
+        m_wanted = *next;
+        m_pages = pages;
+        m_records = records;
+      }
+    }
+    m_ready.push_back(std::move(taken));
+    m_changed.notify_all();
+  }
+}
+
+}  // namespace crmexport::engine
