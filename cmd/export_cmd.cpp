@@ -245,7 +245,7 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
         output::PartialState state{made,          resume_at,        last,          summary.records,
                                    summary.pages, summary.requests, earlier.tokens + so_far.tokens,
                                    summary.seconds, summary.provider_total, summary.next_since};
-        file->partial().checkpoint(std::move(state));
+        file->partial().checkpoint(std::move(state), plan.session.clock().now());
       };
     }
     std::FILE* stream = file ? file->document() : stdout;

@@ -142,6 +142,8 @@ PartialFile::PartialFile(PartialFile&& other) noexcept
       m_partial_path(std::move(other.m_partial_path)),
       m_stream(std::exchange(other.m_stream, nullptr)),
       m_state(std::move(other.m_state)),
+      m_newer(std::move(other.m_newer)),
+      m_saved_at(other.m_saved_at),
       m_saved(other.m_saved),
       m_done(std::exchange(other.m_done, true)),
       m_kept(other.m_kept) {}
@@ -205,11 +207,22 @@ Result<std::optional<PartialFile>> PartialFile::resume(const std::filesystem::pa
   return std::optional<PartialFile>(PartialFile(final_path, stream, std::move(*state), true));
 }
 
-void PartialFile::checkpoint(PartialState state) {
+void PartialFile::checkpoint(PartialState state, std::chrono::steady_clock::time_point now) {
   errno = 0;
   const off_t length = ::ftello(m_stream);
   if (length < 0) throw_file_error("write", m_partial_path, errno);
   state.bytes = static_cast<std::uint64_t>(length);
+  // The last page is saved at once: for CSV with every column, the document is written after it
+  // (and may find the disk full), and the state then says only the end is missing.
+  if (m_saved_at && !state.last && now - *m_saved_at < k_checkpoint_interval) {
+    m_newer = std::move(state);
+    return;
+  }
+  save(std::move(state));
+  m_saved_at = now;
+}
+
+void PartialFile::save(PartialState state) {
   const auto target = state_path(m_final_path);
   const auto temporary = std::filesystem::path(target.string() + ".tmp");
   const std::string text = state_json(state);
@@ -236,6 +249,7 @@ void PartialFile::checkpoint(PartialState state) {
     throw_file_error("write", target, error_number);
   }
   m_state = std::move(state);
+  m_newer.reset();
   m_saved = true;
 }
 
@@ -270,12 +284,28 @@ bool PartialFile::keep() noexcept {
   // FILE.partial is itself a clean prefix of the finished file. Closed first, or stdio could
   // write its buffer back after the cut.
   close();
-  if (::truncate(m_partial_path.c_str(), static_cast<off_t>(m_state.bytes)) != 0)
-    log::warn("cannot cut {} back to {} bytes ({}); --resume will", m_partial_path.string(), m_state.bytes,
-              std::strerror(errno));
+  if (m_newer) {
+    // Cut first: on a full disk, the unfinished page's room is what the new state is written in.
+    PartialState newer = std::move(*std::exchange(m_newer, std::nullopt));
+    cut_back(newer.bytes);
+    const long unsaved = newer.records - m_state.records;
+    try {
+      save(std::move(newer));
+    } catch (const Fatal& fatal) {
+      log::warn("{}; the state saved {} records earlier stays, and --resume reads them again", fatal.error().message,
+                unsaved);
+    }
+  }
+  cut_back(m_state.bytes);
   m_done = true;
   m_kept = true;
   return true;
+}
+
+void PartialFile::cut_back(std::uint64_t bytes) noexcept {
+  if (::truncate(m_partial_path.c_str(), static_cast<off_t>(bytes)) != 0)
+    log::warn("cannot cut {} back to {} bytes ({}); --resume will", m_partial_path.string(), bytes,
+              std::strerror(errno));
 }
 
 }  // namespace crmexport::output
