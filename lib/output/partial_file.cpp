@@ -30,6 +30,18 @@ constexpr int k_state_version = 1;
                                               std::strerror(error_number != 0 ? error_number : EIO), advice));
 }
 
+// Records reach stdio a few hundred bytes at a time and the writer flushes once a page: with
+// glibc's default buffer (the file system's 4 KiB block) a page of 500 records costs about 100
+// write calls, with this one a few.
+constexpr size_t k_stream_buffer = 256 * 1024;
+
+// Gives `stream` (not yet read, written or positioned) the larger buffer, which must outlive it.
+std::unique_ptr<char[]> larger_buffer(std::FILE* stream) {
+  auto buffer = std::make_unique_for_overwrite<char[]>(k_stream_buffer);
+  std::setvbuf(stream, buffer.get(), _IOFBF, k_stream_buffer);
+  return buffer;
+}
+
 constexpr std::string_view k_folder_advice = "; check that the folder exists and is writable";
 
 std::string state_json(const PartialState& state) {
@@ -133,6 +145,7 @@ std::filesystem::path state_path(const std::filesystem::path& final_path) {
 PartialFile::PartialFile(std::filesystem::path final_path, std::FILE* stream, PartialState state, bool saved)
     : m_final_path(std::move(final_path)),
       m_partial_path(partial_path(m_final_path)),
+      m_buffer(larger_buffer(stream)),
       m_stream(stream),
       m_state(std::move(state)),
       m_saved(saved) {}
@@ -140,6 +153,7 @@ PartialFile::PartialFile(std::filesystem::path final_path, std::FILE* stream, Pa
 PartialFile::PartialFile(PartialFile&& other) noexcept
     : m_final_path(std::move(other.m_final_path)),
       m_partial_path(std::move(other.m_partial_path)),
+      m_buffer(std::move(other.m_buffer)),
       m_stream(std::exchange(other.m_stream, nullptr)),
       m_state(std::move(other.m_state)),
       m_newer(std::move(other.m_newer)),
@@ -195,13 +209,11 @@ Result<std::optional<PartialFile>> PartialFile::resume(const std::filesystem::pa
     ::close(fd);
     throw_file_error("truncate", partial, error_number);
   }
-  std::FILE* stream = ::fdopen(fd, "r+");
-  if (stream == nullptr || std::fseek(stream, 0, SEEK_END) != 0) {
+  // Positioned before stdio sees it: the stream's buffer is set before its first operation.
+  std::FILE* stream = ::lseek(fd, 0, SEEK_END) < 0 ? nullptr : ::fdopen(fd, "r+");
+  if (stream == nullptr) {
     const int error_number = errno;
-    if (stream != nullptr)
-      std::fclose(stream);
-    else
-      ::close(fd);
+    ::close(fd);
     throw_file_error("open", partial, error_number);
   }
   return std::optional<PartialFile>(PartialFile(final_path, stream, std::move(*state), true));

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -91,6 +92,7 @@ class PartialFile {
 
   std::filesystem::path m_final_path;
   std::filesystem::path m_partial_path;
+  std::unique_ptr<char[]> m_buffer;  // m_stream's, so it goes after the stream is closed
   std::FILE* m_stream = nullptr;
   PartialState m_state;                 // as in FILE.partial.state
   std::optional<PartialState> m_newer;  // a later page boundary, not saved yet
