@@ -166,6 +166,9 @@ struct ExportPlan {
   bool refresh_names;    // --refresh-names: readable names from the current labels, frozen anew
   const engine::ExportOptions& options;
   bool resume;           // --resume: continue the partial files earlier runs left
+  // The manifest or --summary-json shows each file's SHA-256; else it is not worth reading the
+  // file again for it.
+  bool sha256_shown;
 };
 
 // The options that decide a type's bytes and the meaning of its cursor: a partial file made
@@ -278,7 +281,7 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
     writer->finish();
     if (file) file->commit();
     summary.status = engine::TypeStatus::complete;
-    if (destination.path) summary.sha256 = engine::sha256_of_file(*destination.path);
+    if (destination.path && plan.sha256_shown) summary.sha256 = engine::sha256_of_file(*destination.path);
     log::info("{}: {} record{} in {} page{}{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
               result->pages, result->pages == 1 ? "" : "s",
               spent_text(plan.session.provider(), result->requests, result->tokens),
@@ -451,7 +454,8 @@ void export_connection(const Context& context, ExportArgs args, store::Store& st
   auto budget = make_budget(provider, args.limits);
   session->set_budget(budget.get());
   const ExportPlan export_plan{*session,      store,  store_lock,  connection,         version,      plan.format,
-                               writer_options, labels, args.labels, args.refresh_names, args.options, args.resume};
+                               writer_options, labels, args.labels, args.refresh_names, args.options, args.resume,
+                               plan.folder || args.summary_json};
   // Several types at once only into files: on stdout their records would interleave.
   int jobs = plan.destinations.size() > 1 && plan.destinations.front().path ? args.limits.jobs : 1;
   std::vector<engine::TypeSummary> summaries(types.size());
