@@ -166,8 +166,7 @@ struct ExportPlan {
   bool refresh_names;    // --refresh-names: readable names from the current labels, frozen anew
   const engine::ExportOptions& options;
   bool resume;           // --resume: continue the partial files earlier runs left
-  // The manifest or --summary-json shows each file's SHA-256; else it is not worth reading the
-  // file again for it.
+  // The manifest or --summary-json shows each file's SHA-256; else it is not worth computing.
   bool sha256_shown;
 };
 
@@ -234,7 +233,8 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
     if (destination.path) {
       const bool spooled = plan.format == output::Format::csv && writer_options.fields.empty();
       const auto made = made_by(plan, type, writer_options, options);
-      file.emplace(value_or_throw(output::FileOutput::open(*destination.path, spooled, made, plan.resume)));
+      file.emplace(value_or_throw(
+          output::FileOutput::open(*destination.path, spooled, made, plan.resume, plan.sha256_shown)));
       writer_options = file->writer_options(std::move(writer_options));
       if (file->resumed()) {
         earlier = file->partial().state();
@@ -281,7 +281,8 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
     writer->finish();
     if (file) file->commit();
     summary.status = engine::TypeStatus::complete;
-    if (destination.path && plan.sha256_shown) summary.sha256 = engine::sha256_of_file(*destination.path);
+    if (file && plan.sha256_shown)
+      summary.sha256 = file->sha256() ? *file->sha256() : engine::sha256_of_file(*destination.path);
     log::info("{}: {} record{} in {} page{}{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
               result->pages, result->pages == 1 ? "" : "s",
               spent_text(plan.session.provider(), result->requests, result->tokens),

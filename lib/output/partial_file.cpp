@@ -7,6 +7,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -158,6 +160,9 @@ PartialFile::PartialFile(PartialFile&& other) noexcept
       m_state(std::move(other.m_state)),
       m_newer(std::move(other.m_newer)),
       m_saved_at(other.m_saved_at),
+      m_hash(std::move(other.m_hash)),
+      m_hashed(other.m_hashed),
+      m_sha256(std::move(other.m_sha256)),
       m_saved(other.m_saved),
       m_done(std::exchange(other.m_done, true)),
       m_kept(other.m_kept) {}
@@ -224,6 +229,7 @@ void PartialFile::checkpoint(PartialState state, std::chrono::steady_clock::time
   const off_t length = ::ftello(m_stream);
   if (length < 0) throw_file_error("write", m_partial_path, errno);
   state.bytes = static_cast<std::uint64_t>(length);
+  if (m_hash) hash_up_to(state.bytes);
   // The last page is saved at once: for CSV with every column, the document is written after it
   // (and may find the disk full), and the state then says only the end is missing.
   if (m_saved_at && !state.last && now - *m_saved_at < k_checkpoint_interval) {
@@ -265,7 +271,32 @@ void PartialFile::save(PartialState state) {
   m_saved = true;
 }
 
+void PartialFile::hash_bytes() {
+  m_hash.emplace();
+  hash_up_to(m_state.bytes);
+}
+
+// The page just written is still in the page cache: reading it back costs a copy, not a disk read.
+void PartialFile::hash_up_to(std::uint64_t length) {
+  std::array<char, 1 << 16> block{};
+  while (m_hashed < length) {
+    const size_t wanted = static_cast<size_t>(std::min<std::uint64_t>(block.size(), length - m_hashed));
+    const ssize_t n = ::pread(::fileno(m_stream), block.data(), wanted, static_cast<off_t>(m_hashed));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw_file_error("read", m_partial_path, n < 0 ? errno : EIO);
+    m_hash->update(std::string_view(block.data(), static_cast<size_t>(n)));
+    m_hashed += static_cast<std::uint64_t>(n);
+  }
+}
+
 void PartialFile::commit() {
+  if (m_hash) {
+    errno = 0;
+    const off_t length = std::fflush(m_stream) == 0 ? ::ftello(m_stream) : -1;
+    if (length < 0) throw_file_error("write", m_final_path, errno);
+    hash_up_to(static_cast<std::uint64_t>(length));
+    m_sha256 = m_hash->hex();
+  }
   // On failure FILE.partial stays, and keep() cuts it back to the last page saved.
   if (const int error_number = sync_and_close(std::exchange(m_stream, nullptr)); error_number != 0)
     throw_file_error("write", m_final_path, error_number);

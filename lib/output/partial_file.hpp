@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "lib/core/error.hpp"
+#include "lib/core/sha256.hpp"
 
 namespace crmexport::output {
 
@@ -75,8 +76,14 @@ class PartialFile {
   // save is k_checkpoint_interval old at `now` (the engine's clock); else held for the next
   // checkpoint or keep(). Throws Fatal(runtime).
   void checkpoint(PartialState state, std::chrono::steady_clock::time_point now);
+  // From now on the file's bytes are hashed as they are written (page by page, from the page
+  // cache), after those already there (a resumed prefix, once), so that commit() knows FILE's
+  // SHA-256 without reading it again. Throws Fatal(runtime).
+  void hash_bytes();
   // FILE.partial becomes FILE (flushed and synced first); the state goes. Throws Fatal(runtime).
   void commit();
+  // After commit(), with hash_bytes(): FILE's SHA-256 in lower-case hex.
+  const std::optional<std::string>& sha256() const { return m_sha256; }
   // FILE.partial held spooled records and FILE was written from them: both files go.
   void remove() noexcept;
   // After a failure: the newest checkpoint is saved (an older one stays when it cannot be, as on a
@@ -88,6 +95,7 @@ class PartialFile {
   PartialFile(std::filesystem::path final_path, std::FILE* stream, PartialState state, bool saved);
   void save(PartialState state);
   void cut_back(std::uint64_t bytes) noexcept;
+  void hash_up_to(std::uint64_t length);
   void close() noexcept;
 
   std::filesystem::path m_final_path;
@@ -97,6 +105,9 @@ class PartialFile {
   PartialState m_state;                 // as in FILE.partial.state
   std::optional<PartialState> m_newer;  // a later page boundary, not saved yet
   std::optional<std::chrono::steady_clock::time_point> m_saved_at;  // by this run
+  std::optional<Sha256> m_hash;  // of the bytes before m_hashed
+  std::uint64_t m_hashed = 0;
+  std::optional<std::string> m_sha256;
   bool m_saved = false;  // a state file exists for this partial
   bool m_done = false;   // committed, removed or kept
   bool m_kept = false;

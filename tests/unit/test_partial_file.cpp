@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/engine/manifest.hpp"
 #include "lib/output/partial_file.hpp"
 #include "lib/output/writer.hpp"
 #include "support/process.hpp"
@@ -42,13 +43,15 @@ std::string whole(output::Format format, const output::WriterOptions& options, c
 }
 
 // Two records, a checkpoint, half a page more and a failure; then a second run resumes the file
-// and writes the rest. `spooled`: the partial file holds the records (CSV with every column).
+// and writes the rest, hashing it as it goes (the SHA-256 must be the whole file's). `spooled`:
+// the partial file holds the records (CSV with every column).
 std::string interrupted_then_resumed(output::Format format, output::WriterOptions options, bool spooled,
                                      const TempDir& dir) {
   const fs::path target = dir / "out";
   std::FILE* document = nullptr;
   {
     auto partial = output::PartialFile::start(target);
+    if (!spooled) partial.hash_bytes();
     auto first_options = options;
     if (spooled) first_options.spool = partial.stream();
     std::FILE* out = spooled ? std::fopen((dir / "unused").c_str(), "w") : partial.stream();
@@ -65,6 +68,7 @@ std::string interrupted_then_resumed(output::Format format, output::WriterOption
   REQUIRE(resumed);
   REQUIRE(*resumed);
   auto& partial = **resumed;
+  if (!spooled) partial.hash_bytes();  // the prefix once, then page by page
   CHECK(partial.state().records == 2);
   CHECK(partial.state().cursor == "pipedrive.v2.persons:c1");
   options.records_before = partial.state().records;
@@ -80,6 +84,7 @@ std::string interrupted_then_resumed(output::Format format, output::WriterOption
   if (!spooled) {
     partial.commit();
     CHECK_FALSE(fs::exists(output::state_path(target)));
+    CHECK(partial.sha256() == crmexport::engine::sha256_of_file(target));
     return read_file(target);
   }
   std::fclose(document);
