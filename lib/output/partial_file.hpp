@@ -8,9 +8,9 @@
 // k_checkpoint_interval; every stop that runs code (failure, signal, full disk) saves the newest
 // one in keep(), and kill -9 leaves one at most that old. Either way the bytes FILE.partial has
 // beyond its state belong to pages a resume reads again. `export --resume` cuts FILE.partial
-// back to that length and appends. When the export ends
-// FILE.partial becomes FILE; for CSV with every column, FILE.partial holds the spooled records
-// (see csv_all_columns_writer.hpp) and is removed once the CSV is written.
+// back to that length and appends. When the export ends FILE.partial becomes FILE; for CSV with
+// every column, FILE.partial holds the spooled records (see csv_all_columns_writer.hpp) and is
+// removed once the CSV is written.
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
