@@ -166,6 +166,8 @@ struct ExportPlan {
   bool refresh_names;    // --refresh-names: readable names from the current labels, frozen anew
   const engine::ExportOptions& options;
   bool resume;           // --resume: continue the partial files earlier runs left
+  // The manifest or --summary-json shows each file's SHA-256; else it is not worth computing.
+  bool sha256_shown;
 };
 
 // The options that decide a type's bytes and the meaning of its cursor: a partial file made
@@ -231,7 +233,8 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
     if (destination.path) {
       const bool spooled = plan.format == output::Format::csv && writer_options.fields.empty();
       const auto made = made_by(plan, type, writer_options, options);
-      file.emplace(value_or_throw(output::FileOutput::open(*destination.path, spooled, made, plan.resume)));
+      file.emplace(value_or_throw(
+          output::FileOutput::open(*destination.path, spooled, made, plan.resume, plan.sha256_shown)));
       writer_options = file->writer_options(std::move(writer_options));
       if (file->resumed()) {
         earlier = file->partial().state();
@@ -245,7 +248,7 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
         output::PartialState state{made,          resume_at,        last,          summary.records,
                                    summary.pages, summary.requests, earlier.tokens + so_far.tokens,
                                    summary.seconds, summary.provider_total, summary.next_since};
-        file->partial().checkpoint(std::move(state));
+        file->partial().checkpoint(std::move(state), plan.session.clock().now());
       };
     }
     std::FILE* stream = file ? file->document() : stdout;
@@ -278,7 +281,8 @@ void export_one(const ExportPlan& plan, const providers::TypeSpec& type, const D
     writer->finish();
     if (file) file->commit();
     summary.status = engine::TypeStatus::complete;
-    if (destination.path) summary.sha256 = engine::sha256_of_file(*destination.path);
+    if (file && plan.sha256_shown)
+      summary.sha256 = file->sha256() ? *file->sha256() : engine::sha256_of_file(*destination.path);
     log::info("{}: {} record{} in {} page{}{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
               result->pages, result->pages == 1 ? "" : "s",
               spent_text(plan.session.provider(), result->requests, result->tokens),
@@ -451,7 +455,8 @@ void export_connection(const Context& context, ExportArgs args, store::Store& st
   auto budget = make_budget(provider, args.limits);
   session->set_budget(budget.get());
   const ExportPlan export_plan{*session,      store,  store_lock,  connection,         version,      plan.format,
-                               writer_options, labels, args.labels, args.refresh_names, args.options, args.resume};
+                               writer_options, labels, args.labels, args.refresh_names, args.options, args.resume,
+                               plan.folder || args.summary_json};
   // Several types at once only into files: on stdout their records would interleave.
   int jobs = plan.destinations.size() > 1 && plan.destinations.front().path ? args.limits.jobs : 1;
   std::vector<engine::TypeSummary> summaries(types.size());

@@ -1,7 +1,6 @@
 #include "lib/engine/manifest.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 #include <rapidjson/prettywriter.h>
 #include <rapidjson/stringbuffer.h>
 
@@ -9,9 +8,9 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <memory>
 #include <sstream>
 
+#include "lib/core/sha256.hpp"
 #include "lib/json/fields.hpp"
 #include "lib/json/parse.hpp"
 #include "lib/json/write.hpp"
@@ -124,21 +123,14 @@ std::string sha256_of_file(const std::filesystem::path& path) {
   if (!in)
     throw Fatal(ErrorKind::runtime,
                 fmt::format("cannot read {} for its SHA-256: {}", path.string(), std::strerror(errno)));
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  if (!context || EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) != 1)
-    throw Fatal(ErrorKind::runtime, "OpenSSL cannot compute SHA-256 here; this crmexport is broken");
+  Sha256 hash;
   std::array<char, 1 << 16> block{};
   while (in) {
     in.read(block.data(), block.size());
-    if (in.gcount() > 0) EVP_DigestUpdate(context.get(), block.data(), static_cast<size_t>(in.gcount()));
+    hash.update(std::string_view(block.data(), static_cast<size_t>(in.gcount())));
   }
   if (in.bad()) throw Fatal(ErrorKind::runtime, fmt::format("cannot read {} for its SHA-256", path.string()));
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(context.get(), digest.data(), &length);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) hex += fmt::format("{:02x}", digest[i]);
-  return hex;
+  return hash.hex();
 }
 
 }  // namespace crmexport::engine

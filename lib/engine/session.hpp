@@ -29,6 +29,7 @@ class Session {
   const std::string& connection_name() const { return m_connection_name; }
   http::Client& client() { return *m_client; }
   http::Pacer& pacer() { return *m_pacer; }
+  const http::Clock& clock() const { return *m_clock; }
   // The run's caps, shared by every type and thread; set before reading (nullptr: none).
   void set_budget(http::RequestBudget* budget) {
     m_budget = budget;

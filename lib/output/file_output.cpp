@@ -10,7 +10,7 @@ FileOutput::FileOutput(PartialFile partial, std::optional<AtomicFile> document, 
     : m_partial(std::move(partial)), m_document(std::move(document)), m_resumed(resumed) {}
 
 Result<FileOutput> FileOutput::open(const std::filesystem::path& final_path, bool spooled, const MadeBy& made_by,
-                                    bool resume) {
+                                    bool resume, bool hashed) {
   remove_stale_temporaries(final_path.parent_path());
   std::optional<PartialFile> partial;
   if (resume) {
@@ -23,6 +23,7 @@ Result<FileOutput> FileOutput::open(const std::filesystem::path& final_path, boo
   }
   const bool resumed = partial.has_value();
   if (!partial) partial.emplace(PartialFile::start(final_path));
+  if (hashed && !spooled) partial->hash_bytes();  // a spool's bytes are not the file's
   std::optional<AtomicFile> document;
   if (spooled) document.emplace(AtomicFile::create(final_path));
   return FileOutput(std::move(*partial), std::move(document), resumed);

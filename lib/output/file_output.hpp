@@ -18,8 +18,9 @@ class FileOutput {
  public:
   // `spooled`: CSV with every column. With `resume`, continues the FILE.partial an earlier run
   // left (a usage error when it was made otherwise), or starts afresh and says so on stderr.
+  // `hashed`: FILE's SHA-256 is wanted (see sha256()).
   static Result<FileOutput> open(const std::filesystem::path& final_path, bool spooled, const MadeBy& made_by,
-                                 bool resume);
+                                 bool resume, bool hashed);
 
   // Where the writer writes the document.
   std::FILE* document() const { return m_document ? m_document->stream() : m_partial.stream(); }
@@ -29,6 +30,9 @@ class FileOutput {
   PartialFile& partial() { return m_partial; }
   // After the writer's finish(): FILE appears, FILE.partial and its state go.
   void commit();
+  // After commit(), when opened `hashed`: FILE's SHA-256 in lower-case hex, computed as it was
+  // written; nullopt for CSV with every column, whose document is written at the end in one go.
+  const std::optional<std::string>& sha256() const { return m_partial.sha256(); }
 
  private:
   FileOutput(PartialFile partial, std::optional<AtomicFile> document, bool resumed);

@@ -151,21 +151,36 @@ TEST_CASE("temporary files of dead runs neither block nor stay, a live run's fil
 TEST_CASE("after kill -9 mid-export, --resume finishes the file from the pages saved, byte-identical",
           "[e2e][interrupt]") {
   Setup s;
-  TempDir out_dir;
-  TempDir scratch;
-  const std::string target = out_dir / "persons.ndjson";
-  int pid = spawn(s.argv({"persons", "--page-size", "20", "-o", target}), scratch / "out", scratch / "err");
-  wait_until([&] { return fs::exists(target + ".partial.state"); });
-  kill(pid, SIGKILL);
-  REQUIRE(wait_for_exit(pid) == 128 + SIGKILL);
-  CHECK(fs::exists(target + ".partial"));  // what kill -9 leaves: the pages and their state
-  CHECK_FALSE(fs::exists(target));
+  // Killed once the first state is saved, and twelve pages (of 60 ms each) in, when the state,
+  // saved at most every 250 ms, is some pages behind the file.
+  for (const long lines_before_kill : {0, 240}) {
+    INFO(lines_before_kill);
+    TempDir out_dir;
+    TempDir scratch;
+    const std::string target = out_dir / "persons.ndjson";
+    int pid = spawn(s.argv({"persons", "--page-size", "20", "-o", target}), scratch / "out", scratch / "err");
+    wait_until([&] {
+      return fs::exists(target + ".partial.state") &&
+             static_cast<long>(lines_of(read_file(target + ".partial")).size()) >= lines_before_kill;
+    });
+    kill(pid, SIGKILL);
+    REQUIRE(wait_for_exit(pid) == 128 + SIGKILL);
+    CHECK(fs::exists(target + ".partial"));  // what kill -9 leaves: the pages and their state
+    CHECK_FALSE(fs::exists(target));
+    const auto written = static_cast<long>(lines_of(read_file(target + ".partial")).size());
 
-  auto again = run_crmexport(s.home, {"export", "pd", "persons", "--page-size", "20", "-o", target, "--resume"});
-  REQUIRE(again.exit_code == 0);
-  CHECK_THAT(again.err, Catch::Contains("persons: continuing " + target + ".partial after "));
-  CHECK(lines_of(read_file(target)) == s.server.dataset("pipedrive", "persons"));
-  CHECK_FALSE(fs::exists(target + ".partial"));
-  CHECK_FALSE(fs::exists(target + ".partial.state"));
-  CHECK(temporaries_in(out_dir.path()).empty());
+    auto again = run_crmexport(s.home, {"export", "pd", "persons", "--page-size", "20", "-o", target, "--resume"});
+    REQUIRE(again.exit_code == 0);
+    const std::string continuing = "persons: continuing " + target + ".partial after ";
+    const auto at = again.err.find(continuing);
+    REQUIRE(at != std::string::npos);
+    const long saved = std::stol(again.err.substr(at + continuing.size()));
+    CHECK(saved % 20 == 0);  // a page boundary
+    CHECK(saved >= 20);
+    CHECK(saved <= written);
+    CHECK(lines_of(read_file(target)) == s.server.dataset("pipedrive", "persons"));
+    CHECK_FALSE(fs::exists(target + ".partial"));
+    CHECK_FALSE(fs::exists(target + ".partial.state"));
+    CHECK(temporaries_in(out_dir.path()).empty());
+  }
 }
