@@ -37,6 +37,7 @@ void FetchAhead::ask(std::string position, long pages, long records) {
     std::lock_guard lock(m_mutex);
     ++m_generation;
     m_ready.clear();
+    m_handover.reset();
     m_seen.clear();
     m_wanted = std::move(position);
     m_pages = pages;
@@ -49,7 +50,15 @@ void FetchAhead::drop() {
   std::lock_guard lock(m_mutex);
   ++m_generation;
   m_ready.clear();
+  m_handover.reset();
   m_wanted.reset();
+}
+
+void FetchAhead::hand_over() {
+  if (!m_handover) return;
+  m_ready.push_back(std::move(*m_handover));
+  m_handover.reset();
+  m_changed.notify_all();
 }
 
 FetchAhead::Taken FetchAhead::take() {
@@ -65,7 +74,9 @@ FetchAhead::Taken FetchAhead::take() {
 void FetchAhead::run() {
   std::unique_lock lock(m_mutex);
   for (;;) {
-    m_changed.wait(lock, [&] { return m_stop || (m_wanted && m_ready.size() < k_max_ready); });
+    m_changed.wait(lock, [&] {
+      return m_stop || (m_wanted && m_ready.size() + (m_handover ? 1 : 0) < k_max_ready);
+    });
     if (m_stop) return;
     std::string position = std::move(*m_wanted);
     m_wanted.reset();
@@ -75,28 +86,34 @@ void FetchAhead::run() {
     const long records_before = m_records;
     lock.unlock();
 
-    Taken taken{position, m_source.reach(position), std::nullopt};
-    long pages = pages_before + 1, records = records_before;
-    bool chains = false;
-    if (taken.arrival && taken.arrival->early_next && *taken.arrival->early_next) {
-      const long here = taken.arrival->early_records;
-      records += pages_before == 0 ? here - std::min(m_skip_first, here) : here;
-      chains = true;
-    }
+    auto on_sent = [&] {
+      std::lock_guard sent(m_mutex);
+      if (generation == m_generation) hand_over();
+    };
+    Taken taken{position, m_source.reach(position, on_sent), std::nullopt};
 
     lock.lock();
-    if (generation != m_generation) continue;  // dropped while in flight
-    const std::string* next = chains ? &**taken.arrival->early_next : nullptr;
+    if (generation == m_generation) hand_over();  // when the request failed before it left
+    if (generation != m_generation) continue;   // dropped while in flight
+    const std::string* next = nullptr;
+    long records = records_before;
+    if (taken.arrival && taken.arrival->early_next && *taken.arrival->early_next) {
+      next = &**taken.arrival->early_next;
+      const long here = taken.arrival->early_records;
+      records += pages_before == 0 ? here - std::min(m_skip_first, here) : here;
+    }
     if (next && !m_seen.contains(*next)) {
       lock.unlock();
-      const bool may = m_may_ask(*next, pages, records);  // the budget and the limits, unlocked
+      const bool may = m_may_ask(*next, pages_before + 1, records);  // the budget and the limits, unlocked
       lock.lock();
       if (generation != m_generation) continue;
       if (may) {
         taken.chained = *next;
         m_wanted = *next;
-        m_pages = pages;
+        m_pages = pages_before + 1;
         m_records = records;
+        m_handover = std::move(taken);  // given to the loop once the next request has left
+        continue;
       }
     }
     m_ready.push_back(std::move(taken));

@@ -2,9 +2,9 @@
 // The pages of one read fetched in order on one helper thread, each as soon as its position is
 // known: from a skim of the page before (json/skim.hpp), so the next request leaves the moment an
 // answer is in, before anyone parses it; or, where the paging strategy cannot tell from a skim,
-// when the page loop has parsed the page and asks. On one core the difference is the whole
-// parse: a request sent by another thread after the answer is handed over waits for the CPU
-// behind the parse of that answer.
+// when the page loop has parsed the page and asks. A page whose successor was asked this way is
+// handed to the loop only once that request has left: on one core, the loop woken earlier takes
+// the CPU for its parse and the request waits behind it.
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -36,9 +36,10 @@ struct Arrival {
 };
 
 // How a kind of type reads a page: `reach` sends the requests for a position (on the helper
-// thread); `finish` parses what came, on the loop's thread.
+// thread), calling `on_sent` once a request has left if it can tell (http::Request::on_sent);
+// `finish` parses what came, on the loop's thread.
 struct PageSource {
-  std::function<Result<Arrival>(const std::string& position)> reach;
+  std::function<Result<Arrival>(const std::string& position, const std::function<void()>& on_sent)> reach;
   std::function<Result<FetchedPage>(Arrival& arrival, const std::string& position)> finish;
 };
 
@@ -70,13 +71,15 @@ class FetchAhead {
 
  private:
   void run();
+  void hand_over();  // m_handover to m_ready; the lock held
 
   const PageSource& m_source;
   MayAsk m_may_ask;
   const long m_skip_first;
   std::mutex m_mutex;
   std::condition_variable m_changed;
-  std::deque<Taken> m_ready;             // fetched, not taken: at most k_max_ready
+  std::deque<Taken> m_ready;             // fetched, not taken
+  std::optional<Taken> m_handover;       // fetched, given to m_ready once the next request left
   std::optional<std::string> m_wanted;   // the position to fetch next
   long m_pages = 0, m_records = 0;       // what counts before m_wanted
   std::unordered_set<std::string> m_seen;  // positions fetched since ask(): a loop is not followed

@@ -200,7 +200,7 @@ Result<ReadEnd> read_planned_pages(Session& session, const providers::TypeSpec& 
   }
   // fetch_assembled asks again itself; finishing is handing over what it assembled.
   PageSource source;
-  source.reach = [&](const std::string& position) -> Result<Arrival> {
+  source.reach = [&](const std::string& position, const std::function<void()>&) -> Result<Arrival> {
     FetchedPage fetched{json::Page{}, std::nullopt};
     fetched.page.envelope.SetObject();
     // The first answer's envelope stays the page's (its total, where the provider reports one).
@@ -235,10 +235,10 @@ Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, co
   if (auto first = build_query(type, request, start, page_size); !first) return std::unexpected(first.error());
   const bool skims = !type.paging->reads_records();
   PageSource source;
-  source.reach = [&](const std::string& position) -> Result<Arrival> {
+  source.reach = [&](const std::string& position, const std::function<void()>& on_sent) -> Result<Arrival> {
     auto query = build_query(type, request, position, page_size);
     if (!query) return std::unexpected(query.error());
-    auto response = session.get(type.path, *query, request.meter, type.request_cost);
+    auto response = session.get(type.path, *query, request.meter, type.request_cost, on_sent);
     if (!response) return std::unexpected(response.error());
     Arrival arrival;
     arrival.body = std::move(response->body);

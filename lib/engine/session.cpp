@@ -115,11 +115,12 @@ Result<std::unique_ptr<Session>> Session::open(const store::Connection& connecti
 }
 
 Result<http::Response> Session::get(std::string_view path, const http::Query& query, http::RequestMeter* meter,
-                                    long cost) {
+                                    long cost, std::function<void()> on_sent) {
   http::Request request;
   request.url = http::make_url(m_base_url, path, query);
   request.headers.emplace_back("Accept", "application/json");
   request.cost = cost;
+  request.on_sent = std::move(on_sent);
   return m_client->send(std::move(request), meter);
 }
 

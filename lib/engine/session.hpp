@@ -38,8 +38,9 @@ class Session {
   const http::RequestBudget* budget() const { return m_budget; }
 
   // GET base URL + path + query, with retries; counted in `meter` (with the type's `cost`) when given.
+  // `on_sent`: see http::Request::on_sent.
   Result<http::Response> get(std::string_view path, const http::Query& query, http::RequestMeter* meter = nullptr,
-                             long cost = 0);
+                             long cost = 0, std::function<void()> on_sent = {});
   // A provider-planned request (GET or POST with a JSON body), with retries.
   Result<http::Response> send(const providers::PlannedRequest& planned, http::RequestMeter* meter = nullptr,
                               long cost = 0);

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "lib/core/interrupt.hpp"
+#include "lib/http/decode.hpp"
 #include "lib/http/url_policy.hpp"
 
 namespace crmexport::http {
@@ -29,8 +30,8 @@ struct BodySink {
 
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto& sink = *static_cast<BodySink*>(user);
-  // libcurl hands over decompressed data in small pieces, so checking here stops a gzip bomb
-  // before its expansion is held anywhere; returning less than given aborts the transfer.
+  // The body as sent (decode_body caps what it inflates to); returning less than given aborts
+  // the transfer.
   if (size * count > sink.max_bytes - sink.body.size()) {
     sink.too_large = true;
     return 0;
@@ -111,6 +112,15 @@ std::optional<Error> permanent_failure(CURLcode code, const std::string& host, c
 
 }  // namespace
 
+// libcurl reports the request's header block as written (CURLINFO_HEADER_OUT) right after the
+// write to the socket: the moment a request has left. Only that is looked at; nothing is logged
+// (the block holds the credentials).
+int on_debug(CURL*, curl_infotype type, char*, size_t, void* data) {
+  auto* request = static_cast<const Request*>(data);
+  if (type == CURLINFO_HEADER_OUT && request->on_sent) request->on_sent();
+  return 0;
+}
+
 struct CurlTransport::Handle {
   CURL* curl = nullptr;
   char error[CURL_ERROR_SIZE] = {};
@@ -125,6 +135,13 @@ CurlTransport::CurlTransport(TransportLimits limits) : m_handle(std::make_unique
 
 CurlTransport::~CurlTransport() { curl_easy_cleanup(m_handle->curl); }
 
+Result<Response> CurlTransport::too_large(const std::string& host) const {
+  return fail(ErrorKind::provider,
+              fmt::format("malformed response: {} sent an answer larger than {} MiB (decompressed); no real page "
+                          "is that large",
+                          host, m_limits.max_body_bytes >> 20));
+}
+
 Result<Response> CurlTransport::send(const Request& request) {
   if (request.interruptible && interrupted()) return std::unexpected(interrupted_error());
   CURL* curl = m_handle->curl;
@@ -133,6 +150,7 @@ Result<Response> CurlTransport::send(const Request& request) {
   curl_slist* header_list = nullptr;
   for (const auto& [name, value] : request.headers)
     header_list = curl_slist_append(header_list, fmt::format("{}: {}", name, value).c_str());
+  header_list = curl_slist_append(header_list, "Accept-Encoding: gzip, deflate");
   // No "Expect: 100-continue" (libcurl adds it to larger POSTs): it costs a round trip per POST.
   if (request.method == "POST") header_list = curl_slist_append(header_list, "Expect:");
 
@@ -154,8 +172,9 @@ Result<Response> CurlTransport::send(const Request& request) {
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, header_list);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, "crmexport/" CRMEXPORT_VERSION);
   // gzip and deflate only: every CRM API serves them, they cost the server little, and "br"
-  // (which libcurl would also offer) is slow to produce at the quality some servers pick.
-  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+  // (which libcurl would also offer) is slow to produce at the quality some servers pick. Asked
+  // by header, so that libcurl hands the body over as sent and decode_body inflates it whole.
+  curl_easy_setopt(curl, CURLOPT_HTTP_CONTENT_DECODING, 0L);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, k_connect_timeout_ms);
   curl_easy_setopt(curl, CURLOPT_LOW_SPEED_LIMIT, k_low_speed_bytes);
@@ -175,6 +194,11 @@ Result<Response> CurlTransport::send(const Request& request) {
   } else if (request.method != "GET") {
     curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, request.method.c_str());
   }
+  if (request.on_sent) {
+    curl_easy_setopt(curl, CURLOPT_DEBUGFUNCTION, on_debug);
+    curl_easy_setopt(curl, CURLOPT_DEBUGDATA, &request);
+    curl_easy_setopt(curl, CURLOPT_VERBOSE, 1L);  // what makes libcurl call on_debug
+  }
   if (request.interruptible) {
     curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
@@ -186,11 +210,7 @@ Result<Response> CurlTransport::send(const Request& request) {
   if (code == CURLE_ABORTED_BY_CALLBACK) return std::unexpected(interrupted_error());
   if (code != CURLE_OK) {
     const std::string host = host_of(request.url);
-    if (sink.too_large)
-      return fail(ErrorKind::provider,
-                  fmt::format("malformed response: {} sent an answer larger than {} MiB (decompressed); no real "
-                              "page is that large",
-                              host, m_limits.max_body_bytes >> 20));
+    if (sink.too_large) return too_large(host);
     std::string detail = m_handle->error[0] ? m_handle->error : curl_easy_strerror(code);
     if (code == CURLE_OPERATION_TIMEDOUT && detail.starts_with("Operation timed out"))
       detail = fmt::format("no complete answer within {} s (see --request-timeout)", m_limits.request_timeout.count());
@@ -200,7 +220,24 @@ Result<Response> CurlTransport::send(const Request& request) {
   long status = 0;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
   response.status = static_cast<int>(status);
-  return response;
+  std::string encoding;  // several headers are one list (RFC 9110 §5.3)
+  for (const auto& [name, value] : response.headers)
+    if (name == "content-encoding") encoding += (encoding.empty() ? "" : ", ") + value;
+  switch (decode_body(response.body, encoding, m_limits.max_body_bytes)) {
+    case Decoded::ok:
+      return response;
+    case Decoded::too_large:
+      return too_large(host_of(request.url));
+    case Decoded::malformed:  // as a transfer cut short: asked again
+      return fail(ErrorKind::network, fmt::format("cannot reach {}: its {} answer does not decode (cut short or "
+                                                  "corrupt)",
+                                                  host_of(request.url), encoding));
+    case Decoded::unknown_encoding:
+      break;
+  }
+  return fail(ErrorKind::provider, fmt::format("malformed response: {} answered in the content encoding '{}', which "
+                                               "crmexport did not ask for",
+                                               host_of(request.url), encoding));
 }
 
 }  // namespace crmexport::http

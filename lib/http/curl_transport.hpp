@@ -27,6 +27,8 @@ class CurlTransport : public Transport {
   Result<Response> send(const Request& request) override;
 
  private:
+  Result<Response> too_large(const std::string& host) const;
+
   struct Handle;
   std::unique_ptr<Handle> m_handle;
   TransportLimits m_limits;

@@ -1,4 +1,5 @@
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +20,10 @@ struct Request {
   bool interruptible = true;
   std::string lane = {};  // the rate-limit lane it counts in ("": the general one; see RateWindow)
   long cost = 0;     // what the provider charges for it in its own unit (Pipedrive: tokens)
+  // Called on the sending thread once the request has been written to the connection, before the
+  // answer comes (each time, when it is sent again); must not throw. The page loop hands the page
+  // before over to be parsed then, so that the parse does not delay this request (fetch_ahead.hpp).
+  std::function<void()> on_sent = {};
 };
 
 struct Response {

@@ -21,6 +21,7 @@ class ScriptedTransport : public http::Transport {
 
   Result<http::Response> send(const http::Request& request) override {
     m_sent.push_back(request);
+    if (request.on_sent) request.on_sent();  // a scripted request leaves at once
     if (m_script.empty()) return fail(ErrorKind::runtime, "test script ran out of answers");
     auto next = std::move(m_script.front());
     m_script.pop_front();
