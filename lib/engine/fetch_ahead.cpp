@@ -11,6 +11,9 @@ namespace {
 // most three pages are held. Two, so that the next request leaves as soon as an answer is in,
 // even while the loop still works on the page before it.
 constexpr std::size_t k_max_ready = 2;
+// A page held for hand-over counts as fetched: with less room the request that would hand it
+// over could never leave.
+static_assert(k_max_ready >= 2);
 
 }  // namespace
 
@@ -68,6 +71,7 @@ FetchAhead::Taken FetchAhead::take() {
   m_ready.pop_front();
   lock.unlock();
   m_changed.notify_all();
+  if (taken.thrown) std::rethrow_exception(taken.thrown);
   return taken;
 }
 
@@ -90,7 +94,12 @@ void FetchAhead::run() {
       std::lock_guard sent(m_mutex);
       if (generation == m_generation) hand_over();
     };
-    Taken taken{position, m_source.reach(position, on_sent), std::nullopt};
+    Taken taken{position, std::unexpected(Error{}), std::nullopt};
+    try {
+      taken.arrival = m_source.reach(position, on_sent);
+    } catch (...) {
+      taken.thrown = std::current_exception();  // for the loop's thread, as std::async did
+    }
 
     lock.lock();
     if (generation == m_generation) hand_over();  // when the request failed before it left

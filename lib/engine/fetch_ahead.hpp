@@ -7,6 +7,7 @@
 // the CPU for its parse and the request waits behind it.
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -65,6 +66,7 @@ class FetchAhead {
     std::string position;
     Result<Arrival> arrival;
     std::optional<std::string> chained;  // where the fetching went on after this page, unasked
+    std::exception_ptr thrown = nullptr;  // what ends the run (a Fatal), rethrown by take()
   };
   // The next page in order; waits for it. Only after ask(), and at most once per page fetched.
   Taken take();

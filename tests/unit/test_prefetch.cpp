@@ -234,3 +234,27 @@ TEST_CASE("the next page is asked for before this one is parsed, and dropped whe
   CHECK(requests == std::vector<std::string>{"GET first", "GET c1", "GET first", "GET c1"});
   CHECK(result->requests == 4);
 }
+
+TEST_CASE("what ends the run on the fetching thread ends it on the loop's thread", "[engine][prefetch]") {
+  // A Fatal (a store that cannot be written during a token refresh, say) thrown where pages are
+  // fetched reaches the caller as it did before pages were fetched ahead, instead of terminating.
+  struct ThrowingTransport : http::Transport {
+    Result<http::Response> send(const http::Request&) override {
+      throw Fatal(ErrorKind::runtime, "the store cannot be written");
+    }
+  };
+  store::Connection connection{"pd", "pipedrive", "https://fake", "", "token", R"({"token":"t"})", "", ""};
+  const auto& provider = providers::pipedrive::provider();
+  auto session = engine::Session::open(connection, provider, {}, std::make_unique<ThrowingTransport>(),
+                                       std::make_unique<FakeClock>())
+                     .value();
+  EventLog log;
+  LoggedWriter writer(log, {});
+  engine::ExportOptions options;
+  options.api_version = "v2";
+  engine::Progress progress("test", false);
+  REQUIRE_THROWS_WITH(engine::export_type(*session, *provider.default_version().type("persons"), options, writer,
+                                          progress),
+                      "the store cannot be written");
+  CHECK(writer.records.empty());
+}
