@@ -50,7 +50,7 @@ TEST_CASE("gzip, deflate (zlib or raw) and no encoding come out as the plain pag
   CHECK(empty.empty());
 }
 
-TEST_CASE("a gzip body of several members, or of several encodings, comes out whole; a false trailer does not",
+TEST_CASE("a gzip body of several members or several encodings comes out whole, and a false trailer does not",
           "[http][decode]") {
   std::string two = compress(k_page, 31) + compress(k_page, 31);
   CHECK(http::decode_body(two, "gzip", 1 << 20) == Decoded::ok);
