@@ -108,12 +108,11 @@ void FetchAhead::run() {
     long records = records_before;
     if (taken.arrival && taken.arrival->early_next && *taken.arrival->early_next) {
       next = &**taken.arrival->early_next;
-      const long here = taken.arrival->early_records;
-      records += pages_before == 0 ? here - std::min(m_skip_first, here) : here;
+      records += counted_records(taken.arrival->early_records, pages_before, m_skip_first);
     }
     if (next && !m_seen.contains(*next)) {
       lock.unlock();
-      const bool may = m_may_ask(*next, pages_before + 1, records);  // the budget and the limits, unlocked
+      const bool may = m_may_ask(pages_before + 1, records);  // the budget and the limits, unlocked
       lock.lock();
       if (generation != m_generation) continue;
       if (may) {

@@ -5,6 +5,7 @@
 // when the page loop has parsed the page and asks. A page whose successor was asked this way is
 // handed to the loop only once that request has left: on one core, the loop woken earlier takes
 // the CPU for its parse and the request waits behind it.
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -44,9 +45,14 @@ struct PageSource {
   std::function<Result<FetchedPage>(Arrival& arrival, const std::string& position)> finish;
 };
 
-// Whether the page at `next` may be asked for after `pages` pages holding `records` records that
+// Whether the next page may be asked for after `pages` pages holding `records` records that
 // count towards the caller's limits (the page just fetched included). Called on the helper thread.
-using MayAsk = std::function<bool(const std::string& next, long pages, long records)>;
+using MayAsk = std::function<bool(long pages, long records)>;
+
+// Records of a page that count towards --max-records: not those a resumed first page skips.
+inline long counted_records(long records, long pages_before, long skip_first) {
+  return pages_before == 0 ? records - std::min(skip_first, records) : records;
+}
 
 class FetchAhead {
  public:

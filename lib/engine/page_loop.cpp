@@ -104,11 +104,6 @@ bool budget_allows_page(Session& session, const providers::TypeSpec& type) {
   return !budget || budget->affords(1, type.request_cost);
 }
 
-// Records of a page that count towards --max-records: not those a resumed first page skips.
-long counted_records(long records, long pages_before, long skip_first) {
-  return pages_before == 0 ? records - std::min(skip_first, records) : records;
-}
-
 // The loop both kinds of type share: the page at `start`, then each next one until the last,
 // the handler's stop, a failure, an interruption or the run's budget. Pages are fetched ahead on
 // a helper thread (FetchAhead) when nothing known before handling would stop there (the caller's
@@ -123,7 +118,7 @@ Result<ReadEnd> drive_pages(Session& session, const providers::TypeSpec& type, c
     return (request.max_pages <= 0 || pages < request.max_pages) &&
            (request.max_records <= 0 || records < request.max_records);
   };
-  auto may_ask = [&](const std::string&, long pages, long records) {
+  auto may_ask = [&](long pages, long records) {
     return within_limits(pages, records) && !interrupted() && budget_allows_page(session, type);
   };
   FetchAhead ahead(source, may_ask, request.skip_first);
@@ -156,7 +151,7 @@ Result<ReadEnd> drive_pages(Session& session, const providers::TypeSpec& type, c
     // reach a limit the skim's did not.
     bool asks = next && !repeated &&
                 (taken.chained == next ? within_limits(pages + 1, records + counted)
-                                       : may_ask(*next, pages + 1, records + counted));
+                                       : may_ask(pages + 1, records + counted));
     if (taken.chained != (asks ? next : std::nullopt)) {
       if (taken.chained)
         log::debug("{}: the parsed page disagrees with its skim; dropping the page asked for early", type.path);

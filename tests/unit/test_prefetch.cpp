@@ -90,11 +90,13 @@ struct Rig {
   std::unique_ptr<engine::Session> session;
   const providers::TypeSpec* type = nullptr;
 
-  Rig() {
+  Rig() : Rig(nullptr) {}
+  // `transport`: what answers instead of the script (nullptr: the script, logged).
+  explicit Rig(std::unique_ptr<http::Transport> transport) {
     store::Connection connection{"pd", "pipedrive", "https://fake", "", "token", R"({"token":"t"})", "", ""};
     const auto& provider = providers::pipedrive::provider();
-    session = engine::Session::open(connection, provider, {}, std::make_unique<LoggedTransport>(script, log),
-                                    std::make_unique<FakeClock>())
+    if (!transport) transport = std::make_unique<LoggedTransport>(script, log);
+    session = engine::Session::open(connection, provider, {}, std::move(transport), std::make_unique<FakeClock>())
                   .value();
     type = provider.default_version().type("persons");
   }
@@ -243,18 +245,8 @@ TEST_CASE("what ends the run on the fetching thread ends it on the loop's thread
       throw Fatal(ErrorKind::runtime, "the store cannot be written");
     }
   };
-  store::Connection connection{"pd", "pipedrive", "https://fake", "", "token", R"({"token":"t"})", "", ""};
-  const auto& provider = providers::pipedrive::provider();
-  auto session = engine::Session::open(connection, provider, {}, std::make_unique<ThrowingTransport>(),
-                                       std::make_unique<FakeClock>())
-                     .value();
-  EventLog log;
-  LoggedWriter writer(log, {});
-  engine::ExportOptions options;
-  options.api_version = "v2";
-  engine::Progress progress("test", false);
-  REQUIRE_THROWS_WITH(engine::export_type(*session, *provider.default_version().type("persons"), options, writer,
-                                          progress),
-                      "the store cannot be written");
+  Rig rig(std::make_unique<ThrowingTransport>());
+  LoggedWriter writer(rig.log, {});
+  REQUIRE_THROWS_WITH(rig.run(writer), "the store cannot be written");
   CHECK(writer.records.empty());
 }
