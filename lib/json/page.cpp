@@ -65,46 +65,31 @@ std::string rewrite_record(std::string_view source) {
   return std::string(writer.text());
 }
 
-// How many characters RecordWriter writes for a string whose content (unescaped) is `content`:
-// the quotes, each byte, and one more for each byte it escapes with a backslash and a letter
-// (`"`, `\\`, and the controls \b \f \n \r \t). nullopt when the source may spell it otherwise
-// at the same length (a control character RapidJSON writes as \u00XX, which a source may write in
-// lower case) or when it is rewritten anyway (bytes that are not UTF-8).
-std::optional<std::size_t> written_length(std::string_view content) {
-  constexpr std::uint64_t k_ones = 0x0101010101010101ULL, k_highs = 0x8080808080808080ULL;
-  const auto has_byte = [](std::uint64_t word, unsigned char byte) {
-    const std::uint64_t x = word ^ (k_ones * byte);
-    return (x - k_ones) & ~x & k_highs;
-  };
-  std::size_t extra = 0;
-  bool high = false;
-  std::size_t at = 0;
-  for (;;) {
-    // Eight bytes at a time while none is high, a control, a quote or a backslash.
-    for (std::uint64_t word = 0; at + sizeof word <= content.size(); at += sizeof word) {
-      std::memcpy(&word, content.data() + at, sizeof word);
-      if ((word & k_highs) | ((word - k_ones * 0x20) & ~word & k_highs) | has_byte(word, '"') | has_byte(word, '\\'))
+// How many backslash escapes in a record's valid source are spelled as RecordWriter spells them
+// (\" \\ \b \f \n \r \t: two characters for one), or nullopt when one is not (\/ and \uXXXX,
+// which it writes as the character itself, or as \u00XX in upper case for a control): such a
+// record is written again. Scanning the record once here is cheaper than measuring each string.
+std::optional<std::size_t> short_escapes(std::string_view source) {
+  std::size_t count = 0;
+  // In valid JSON a backslash is always followed by the escaped character.
+  for (auto at = source.find('\\'); at != std::string_view::npos; at = source.find('\\', at + 2)) {
+    switch (source[at + 1]) {
+      case '"': case '\\': case 'b': case 'f': case 'n': case 'r': case 't':
+        ++count;
         break;
-    }
-    if (at == content.size()) break;
-    const auto c = static_cast<unsigned char>(content[at++]);
-    if (c >= 0x80) {
-      high = true;
-    } else if (c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' || c == '\t') {
-      ++extra;
-    } else if (c < 0x20) {
-      return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
-  if (high && !is_valid_utf8(content)) return std::nullopt;
-  return content.size() + 2 + extra;
+  return count;
 }
 
 // Routes SAX events: inside a record to the record's text, everywhere else to the envelope
 // document. A record's text is its source bytes when those are what RecordWriter would write
 // (compact, valid UTF-8, escapes spelled as RapidJSON spells them: what most providers send),
-// which spares writing every string again; the SAX events are only counted to tell: any other
-// spelling of a character or whitespace makes the source longer than what would be written.
+// which spares writing every string again. The SAX events are only counted to tell: each string
+// counts as its unescaped length and quotes, each short escape one more (short_escapes), so any
+// whitespace makes the source longer than that count.
 // Otherwise, and when the text was altered to bring back huge numbers, the record is written
 // from its events.
 class PageSplitter {
@@ -132,12 +117,12 @@ class PageSplitter {
     return m_envelope.RawNumber(s, n, copy);
   }
   bool String(const char* s, SizeType n, bool copy) {
-    if (m_record_depth > 0 && m_cursor) return count_string({s, n});
+    if (m_record_depth > 0 && m_cursor) return m_compact += n + 2, true;
     return value(0, [&](auto& h) { return h.String(s, n, copy); });
   }
   bool Key(const char* s, SizeType n, bool copy) {
     if (m_record_depth > 0) {
-      if (m_cursor) return count_string({s, n});
+      if (m_cursor) return m_compact += n + 2, true;
       return m_writer.Key(s, n, copy);
     }
     m_key.assign(s, n);
@@ -150,7 +135,6 @@ class PageSplitter {
       if (m_cursor) {
         m_record_start = *m_cursor - 1;  // the reader is past the '{'
         m_compact = 1;
-        m_rewrite = false;
         return true;
       }
       m_writer.reset();
@@ -218,16 +202,12 @@ class PageSplitter {
     }
     // Source text longer than what would be written holds whitespace or other spellings.
     const std::string_view source(m_record_start, static_cast<std::size_t>(*m_cursor - m_record_start));
-    if (!m_rewrite && source.size() == m_compact)
+    // Valid UTF-8 throughout is every string valid: outside strings valid JSON is ASCII.
+    if (const auto escapes = short_escapes(source);
+        escapes && source.size() == m_compact + *escapes && is_valid_utf8(source))
       m_records.emplace_back(source);
     else
       m_records.push_back(rewrite_record(source));
-  }
-  bool count_string(std::string_view content) {
-    auto length = written_length(content);
-    if (!length) m_rewrite = true;
-    m_compact += length.value_or(0);
-    return true;
   }
   template <typename Emit>
   bool value(std::size_t compact, Emit emit) {
@@ -252,7 +232,6 @@ class PageSplitter {
   const char* const* m_cursor = nullptr;
   const char* m_record_start = nullptr;
   std::size_t m_compact = 0;  // what RecordWriter would write of the record so far
-  bool m_rewrite = false;     // the record is written from its events, whatever its length
   std::vector<std::string> m_path;  // keys of the open envelope containers, root first
   std::string m_key;
   bool m_in_records = false;

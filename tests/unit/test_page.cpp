@@ -132,6 +132,8 @@ TEST_CASE("a record is written as RapidJSON writes it, whether copied from the s
       {"{\"a\":\"\xC3\x28\"}", "{\"a\":\"\xEF\xBF\xBD(\"}"},  // not UTF-8
       {R"({"a":"Zoë","b":-0.0,"c":1e3,"d":[],"e":{},"f":false})", R"({"a":"Zoë","b":-0.0,"c":1e3,"d":[],"e":{},"f":false})"},
       {R"({"a":"12345678\"12345678\\abcdefgh"})", R"({"a":"12345678\"12345678\\abcdefgh"})"},
+      {R"({"a":"q\"", "b":"\\"})", R"({"a":"q\"","b":"\\"})"},  // a space beside escapes
+      {R"({"a":"\\u0041\\/"})", R"({"a":"\\u0041\\/"})"},   // escaped backslashes before u and /
   };
   std::string body = R"({"data":[)";
   for (size_t i = 0; i < cases.size(); ++i) body += (i ? "," : "") + cases[i].first;
