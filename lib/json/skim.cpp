@@ -1,6 +1,13 @@
 #include "lib/json/skim.hpp"
 
+#include <algorithm>
+#include <bit>
+#include <cstdint>
 #include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace crmexport::json {
 namespace {
@@ -29,8 +36,104 @@ std::size_t skip_string(std::string_view s, std::size_t at) {
   return k_none;
 }
 
-// The index after the value at `at`, or k_none; `elements` gets an array's element count. Depth
-// is a counter, not recursion: a server's nesting costs nothing here.
+// Where the characters the scan follows are among up to 64 bytes from `p`: one bit per byte.
+struct Marks {
+  std::uint64_t quote = 0, backslash = 0, open = 0, close = 0, comma = 0;
+};
+
+Marks marks_of(const char* p, std::size_t n) {
+  Marks m;
+#if defined(__SSE2__)
+  if (n == 64) {
+    // '[' and '{' differ only in the 0x20 bit, as do ']' and '}'.
+    const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'), comma = _mm_set1_epi8(',');
+    const __m128i bit5 = _mm_set1_epi8(0x20), open = _mm_set1_epi8('{'), close = _mm_set1_epi8('}');
+    for (int i = 0; i < 4; ++i) {
+      const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+      const __m128i folded = _mm_or_si128(bytes, bit5);
+      const auto bits = [&](__m128i eq) {
+        return static_cast<std::uint64_t>(static_cast<std::uint16_t>(_mm_movemask_epi8(eq))) << (16 * i);
+      };
+      m.quote |= bits(_mm_cmpeq_epi8(bytes, quote));
+      m.backslash |= bits(_mm_cmpeq_epi8(bytes, backslash));
+      m.comma |= bits(_mm_cmpeq_epi8(bytes, comma));
+      m.open |= bits(_mm_cmpeq_epi8(folded, open));
+      m.close |= bits(_mm_cmpeq_epi8(folded, close));
+    }
+    return m;
+  }
+#endif
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint64_t bit = std::uint64_t{1} << i;
+    switch (p[i]) {
+      case '"': m.quote |= bit; break;
+      case '\\': m.backslash |= bit; break;
+      case ',': m.comma |= bit; break;
+      case '{': case '[': m.open |= bit; break;
+      case '}': case ']': m.close |= bit; break;
+      default: break;
+    }
+  }
+  return m;
+}
+
+// Bits of the bytes a backslash escapes, given the backslashes of a block; `carried`: the previous
+// block's last byte was an escaping backslash. Backslashes are rare in CRM data: most blocks skip this.
+std::uint64_t escaped_of(std::uint64_t backslash, bool& carried) {
+  std::uint64_t escaped = carried ? 1 : 0;
+  carried = false;
+  for (std::uint64_t starts = backslash & ~escaped; starts;) {
+    const std::uint64_t bit = starts & -starts;
+    if (bit >> 63) carried = true;
+    escaped |= bit << 1;
+    starts &= ~(bit | bit << 1);  // an escaped backslash escapes nothing
+  }
+  return escaped;
+}
+
+// Each bit set from a quote up to (not including) the next: the bytes inside strings.
+std::uint64_t prefix_xor(std::uint64_t x) {
+  for (int shift = 1; shift < 64; shift *= 2) x ^= x << shift;
+  return x;
+}
+
+// `at` is an opening bracket; the index after the bracket that closes it, or k_none; `commas`
+// gets the commas directly inside. The way simdjson finds structure: 64 bytes at a time, the
+// bytes inside strings are masked out with a running XOR of the unescaped quotes, and only the
+// brackets left are visited one by one (a page is mostly the inside of strings). Depth is a
+// counter, not recursion: a server's nesting costs nothing here.
+std::size_t skip_container(std::string_view s, std::size_t at, long& commas) {
+  long depth = 0;
+  commas = 0;
+  bool escape_carried = false;
+  std::uint64_t in_string = 0;  // all ones when the previous block ended inside a string
+  for (std::size_t block = at; block < s.size(); block += 64) {
+    const Marks m = marks_of(s.data() + block, std::min<std::size_t>(64, s.size() - block));
+    const std::uint64_t quotes =
+        (m.backslash | escape_carried) ? m.quote & ~escaped_of(m.backslash, escape_carried) : m.quote;
+    const std::uint64_t inside = prefix_xor(quotes) ^ in_string;
+    in_string = static_cast<std::uint64_t>(-static_cast<std::int64_t>(inside >> 63));
+    const std::uint64_t open = m.open & ~inside, comma = m.comma & ~inside;
+    std::uint64_t brackets = (m.open | m.close) & ~inside;
+    std::uint64_t counted = 0;  // the bits whose commas are counted
+    while (brackets) {
+      const std::uint64_t bit = brackets & -brackets;
+      brackets &= brackets - 1;
+      // Depth changes only at brackets: the commas since the last one are at this depth.
+      if (depth == 1) commas += std::popcount(comma & (bit - 1) & ~counted);
+      counted = bit | (bit - 1);
+      if (open & bit) {
+        ++depth;
+      } else if (--depth == 0) {
+        return block + static_cast<std::size_t>(std::countr_zero(bit)) + 1;
+      }
+    }
+    if (depth == 1) commas += std::popcount(comma & ~counted);
+  }
+  return k_none;
+}
+
+// The index after the value at `at`, or k_none; `elements` gets an array's element count.
 std::size_t skip_value(std::string_view s, std::size_t at, long& elements) {
   elements = 0;
   if (at >= s.size()) return k_none;
@@ -39,29 +142,12 @@ std::size_t skip_value(std::string_view s, std::size_t at, long& elements) {
     while (at < s.size() && s[at] != ',' && s[at] != '}' && s[at] != ']' && !is_space(s[at])) ++at;
     return at;
   }
-  long depth = 0, commas = 0;
-  bool empty = true;
-  for (; at < s.size(); ++at) {
-    const char c = s[at];
-    if (c == '"') {
-      if (depth == 1) empty = false;
-      at = skip_string(s, at);
-      if (at == k_none) return k_none;
-      --at;
-    } else if (c == '{' || c == '[') {
-      if (depth == 1) empty = false;
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      if (--depth == 0) {
-        elements = empty ? 0 : commas + 1;
-        return at + 1;
-      }
-    } else if (depth == 1) {
-      if (c == ',') ++commas;
-      else if (!is_space(c)) empty = false;
-    }
-  }
-  return k_none;
+  long commas = 0;
+  const std::size_t end = skip_container(s, at, commas);
+  if (end == k_none) return k_none;
+  const bool empty = commas == 0 && skip_space(s, at + 1) == end - 1;
+  elements = empty ? 0 : commas + 1;
+  return end;
 }
 
 // Where the value at `path` starts in the object at `at` (the first member of each name, as

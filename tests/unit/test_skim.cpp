@@ -83,3 +83,15 @@ TEST_CASE("a skim does not validate the records: the parse does", "[page][skim]"
   CHECK(json::text_at(skim->envelope, "/additional_data/next_cursor") == "c1");
   CHECK_FALSE(json::parse_page(body, data));
 }
+
+TEST_CASE("a skim reads 64 bytes at a time yet follows strings across every boundary", "[page][skim]") {
+  // Escapes, quotes, brackets and commas at each offset around the 64- and 128-byte boundaries,
+  // so that a backslash ends a block, its escaped quote starts the next, and so on.
+  const std::vector<std::string> data{"data"};
+  for (size_t pad = 0; pad < 140; ++pad) {
+    const std::string filler(pad, 'x');
+    check_agrees(R"({"data":[{"a":")" + filler + R"(\"],{\\","b":[1,{"c":"\\\\"}]},{"d":")" + filler +
+                     R"(\\"},{}],"additional_data":{"next_cursor":")" + filler + R"(\""}})",
+                 data, 3);
+  }
+}
