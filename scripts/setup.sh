@@ -7,10 +7,12 @@ set -euo pipefail
 # dpkg-dev (dpkg-shlibdeps) for the .deb's dependencies; man-db, zsh and fish for the tests of the
 # man page and the completion scripts. libpq-dev for the PostgreSQL mirror and store; postgresql
 # for the tests, which start throw-away clusters of their own (tests/support/postgres.hpp).
-# libdeflate-dev and zlib1g-dev: answers are inflated whole (lib/http/decode.hpp).
+# libdeflate-dev and zlib1g-dev: answers are inflated whole (lib/http/decode.hpp); libsimdjson-dev
+# validates pages before their records are split out (lib/json/page.cpp).
 packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
           libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time
-          ca-certificates dpkg-dev man-db zsh fish libpq-dev postgresql libdeflate-dev zlib1g-dev)
+          ca-certificates dpkg-dev man-db zsh fish libpq-dev postgresql libdeflate-dev zlib1g-dev
+          libsimdjson-dev)
 
 missing=()
 for p in "${packages[@]}"; do

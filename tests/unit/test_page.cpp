@@ -135,14 +135,55 @@ TEST_CASE("a record is written as RapidJSON writes it, whether copied from the s
       {R"({"a":"q\"", "b":"\\"})", R"({"a":"q\"","b":"\\"})"},  // a space beside escapes
       {R"({"a":"\\u0041\\/"})", R"({"a":"\\u0041\\/"})"},   // escaped backslashes before u and /
   };
-  std::string body = R"({"data":[)";
-  for (size_t i = 0; i < cases.size(); ++i) body += (i ? "," : "") + cases[i].first;
-  body += "]}";
-  auto page = json::parse_page(body, std::vector<std::string>{"data"});
-  REQUIRE(page);
-  REQUIRE(page->records.size() == cases.size());
-  for (size_t i = 0; i < cases.size(); ++i) {
-    INFO(cases[i].first);
-    CHECK(page->records[i] == cases[i].second);
+  // A compact array of records is split at its commas (each record validated by simdjson); a
+  // space between records sends the whole page through the SAX pass. Both give the same records.
+  for (const std::string separator : {",", ", "}) {
+    std::string body = R"({"data":[)";
+    for (size_t i = 0; i < cases.size(); ++i) body += (i ? separator : "") + cases[i].first;
+    body += "]}";
+    INFO("separator '" << separator << "'");
+    auto page = json::parse_page(body, std::vector<std::string>{"data"});
+    REQUIRE(page);
+    REQUIRE(page->records.size() == cases.size());
+    for (size_t i = 0; i < cases.size(); ++i) {
+      INFO(cases[i].first);
+      CHECK(page->records[i] == cases[i].second);
+    }
+  }
+}
+
+TEST_CASE("a page split at its commas is the page the SAX pass reads or else is left to it", "[page]") {
+  const std::vector<std::string> data{"data"};
+  // Each body compact, then with a space after the records' opening bracket (the SAX pass).
+  const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
+      {R"({"data":[{"a":"x,y]"},{"b":[1,{"c":2}],"d":{"e":[]}}],"more":true})",
+       {R"({"a":"x,y]"})", R"({"b":[1,{"c":2}],"d":{"e":[]}})"}},
+      // The records key twice: the SAX pass takes both arrays' records.
+      {R"({"data":[{"a":1}],"data":[{"b":2}]})", {R"({"a":1})", R"({"b":2})"}},
+      {R"([{"a":1},{"a":2}])", {R"({"a":1})", R"({"a":2})"}},
+      {R"({"data":[{"n":123456789012345678901234567890,"m":1e400}]})",
+       {R"({"n":123456789012345678901234567890,"m":1e400})"}},
+  };
+  for (const auto& [compact, records] : cases) {
+    for (const std::string& body : {compact, std::string(compact).insert(compact.find('[') + 1, " ")}) {
+      INFO(body);
+      auto page = json::parse_page(body, body.front() == '[' ? std::vector<std::string>{} : data);
+      REQUIRE(page);
+      CHECK(page->records == records);
+    }
+  }
+  // What the SAX pass refuses, the split does not accept: the same error either way.
+  const std::vector<std::pair<std::string, std::string>> refused{
+      {R"({"data":[{"a":1},2]})", "malformed response: a record is not a JSON object"},
+      {R"({"data":[{"a":1}x,{"b":2}]})", "malformed response: Missing a comma or ']' after an array element. at byte 16 of 27"},
+      {R"({"data":[{"a":1},,{"b":2}]})", "malformed response: Invalid value. at byte 17 of 27"},
+      {R"({"data":[{"a":tru}]})", "malformed response: Invalid value. at byte 17 of 20"},
+      {"{\"data\":[{\"a\":\"\x01\"}]}", "malformed response: Invalid escape character in string. at byte 15 of 20"},
+  };
+  for (const auto& [body, message] : refused) {
+    INFO(body);
+    auto page = json::parse_page(body, data);
+    REQUIRE_FALSE(page);
+    CHECK(page.error().message == message);
   }
 }
