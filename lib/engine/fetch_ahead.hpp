@@ -35,6 +35,7 @@ struct Arrival {
   // when the paging strategy needs no more; the inner nullopt: the last page.
   std::optional<std::optional<std::string>> early_next;
   long early_records = 0;
+  std::optional<json::RecordsArray> records_array;  // where the skim found the records in `body`
 };
 
 // How a kind of type reads a page: `reach` sends the requests for a position (on the helper

@@ -238,7 +238,7 @@ Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, co
     Arrival arrival;
     arrival.body = std::move(response->body);
     if (skims)
-      if (auto skim = json::skim_page(arrival.body, type.records_at, type.records_member))
+      if (auto skim = json::skim_page(arrival.body, type.records_at, type.records_member, &arrival.records_array))
         if (auto next = type.paging->next(*skim, position, page_size)) {
           arrival.early_next = std::move(*next);
           arrival.early_records = static_cast<long>(skim->records.size());
@@ -248,7 +248,8 @@ Result<ReadEnd> read_pages(Session& session, const providers::TypeSpec& type, co
   // A page that does not parse, or whose envelope names no usable next position (a cursor that
   // is an object), is malformed: asked again, then the run's failure.
   source.finish = [&](Arrival& arrival, const std::string& position) -> Result<FetchedPage> {
-    auto page = json::parse_page(arrival.body, type.records_at, type.records_member);
+    auto page = json::parse_page(arrival.body, type.records_at, type.records_member,
+                                 arrival.records_array ? &*arrival.records_array : nullptr);
     Result<std::optional<std::string>> next = std::nullopt;
     if (page) next = type.paging->next(*page, position, page_size);
     if (next && page) return FetchedPage{std::move(*page), std::move(*next)};

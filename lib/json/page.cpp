@@ -325,29 +325,33 @@ bool is_valid_json(std::string_view text) {
 
 // The page as parse_page_sax would split it, when the answer is in the shape providers send: the
 // records a compact array of objects, each valid JSON. Each record is then its source text, found
-// by the commas between records (json::split_array) and validated by simdjson (UTF-8 included,
+// by the commas between records (json::scan_array, or the skim's) and validated by simdjson (UTF-8 included,
 // several times faster than the SAX pass reads it), without a SAX event per value. The envelope
 // (the text around the records, a few hundred bytes) takes the SAX pass, which validates it:
 // valid envelope and valid records between the commas are a valid page. nullopt for anything
 // else, which the SAX pass then reads, and words its error when there is one.
 std::optional<Page> split_valid_page(std::string_view body, std::span<const std::string> records_at,
-                                     RecordsMember rule) {
-  const std::size_t begin = find_value(body, 0, records_at);
-  Split split;
-  const std::size_t end = split_array(body, begin, split);
-  if (end == k_not_found || split.spaced || end - begin == 2) return std::nullopt;
+                                     RecordsMember rule, const RecordsArray* located) {
+  std::optional<RecordsArray> scanned;
+  if (!located) {
+    scanned = scan_array(body, find_value(body, 0, records_at));
+    if (!scanned) return std::nullopt;
+    located = &*scanned;
+  }
+  const auto& [begin, end, commas, empty, spaced, depth] = *located;
+  if (empty || spaced) return std::nullopt;
   // Guarded counts levels from the page's root: the array is at records_at.size() + 1.
-  if (static_cast<long>(records_at.size()) + split.depth > k_max_depth) return std::nullopt;
+  if (static_cast<long>(records_at.size()) + depth > k_max_depth) return std::nullopt;
   std::string envelope;
   envelope.reserve(begin + 2 + (body.size() - end));
   envelope.append(body.substr(0, begin)).append("[]").append(body.substr(end));
   auto page = parse_page_sax(envelope, records_at, rule);
   // Records left in the envelope are a second array where the records belong (a repeated key).
   if (!page || !page->records.empty()) return std::nullopt;
-  page->records.reserve(split.commas.size() + 1);
+  page->records.reserve(commas.size() + 1);
   std::size_t from = begin + 1;
-  split.commas.push_back(end - 1);  // the last record ends at the closing bracket
-  for (const std::size_t to : split.commas) {
+  for (std::size_t i = 0; i <= commas.size(); ++i) {
+    const std::size_t to = i < commas.size() ? commas[i] : end - 1;  // the last ends at the bracket
     const std::string_view record = body.substr(from, to - from);
     if (record.empty() || record.front() != '{' || !is_valid_json(record)) return std::nullopt;
     if (short_escapes(record))
@@ -361,8 +365,9 @@ std::optional<Page> split_valid_page(std::string_view body, std::span<const std:
 
 }  // namespace
 
-Result<Page> parse_page(std::string_view body, std::span<const std::string> records_at, RecordsMember rule) {
-  if (auto page = split_valid_page(body, records_at, rule)) return std::move(*page);
+Result<Page> parse_page(std::string_view body, std::span<const std::string> records_at, RecordsMember rule,
+                        const RecordsArray* located) {
+  if (auto page = split_valid_page(body, records_at, rule, located)) return std::move(*page);
   return parse_page_sax(body, records_at, rule);
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "lib/core/error.hpp"
+#include "lib/json/scan.hpp"
 
 namespace crmexport::json {
 
@@ -30,7 +31,9 @@ enum class RecordsMember { array, null_when_empty };
 // `records_at` is the chain of object keys leading to the records array; empty when the body is
 // the array itself. A records member that is missing or not an array is a malformed answer
 // (ErrorKind::provider), as is nesting deeper than json::k_max_depth.
+// `located`: the records array json::scan_array found in this same body (a skim's), sparing a
+// second scan of it.
 Result<Page> parse_page(std::string_view body, std::span<const std::string> records_at,
-                        RecordsMember rule = RecordsMember::array);
+                        RecordsMember rule = RecordsMember::array, const RecordsArray* located = nullptr);
 
 }  // namespace crmexport::json

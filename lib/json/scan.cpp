@@ -99,21 +99,23 @@ std::uint64_t prefix_xor(std::uint64_t x) {
 }
 
 // `at` is an opening bracket; the index after the bracket that closes it, or k_not_found. `commas`
-// gets how many commas are directly inside; `detail`, when not null, where they are and whether
-// any whitespace lies outside strings. The way simdjson finds structure: 64 bytes at a time, the
-// bytes inside strings are masked out with a running XOR of the unescaped quotes, and only the
-// brackets left are visited one by one (a page is mostly the inside of strings). Depth is a
-// counter, not recursion: a server's nesting costs nothing here.
-std::size_t scan_container(std::string_view s, std::size_t at, long& commas, Split* detail) {
+// gets how many commas are directly inside; `detail`, when not null, the rest of RecordsArray.
+// The way simdjson finds structure: 64 bytes at a time, the bytes inside strings are masked out
+// with a running XOR of the unescaped quotes, and only the brackets left are visited one by one
+// (a page is mostly the inside of strings). Depth is a counter, not recursion: a server's nesting
+// costs nothing here.
+std::size_t scan_container(std::string_view s, std::size_t at, long& commas, RecordsArray* detail) {
   long depth = 0, deepest = 0;
   commas = 0;
   bool escape_carried = false;
   std::uint64_t in_string = 0;  // all ones when the previous block ended inside a string
+  // One bit at a time: commas directly inside are few (one per record), and counting bits is a
+  // library call on x86-64 without POPCNT.
   const auto count = [&](std::uint64_t found, std::size_t block) {
-    commas += std::popcount(found);
-    if (detail)
-      for (; found; found &= found - 1)
-        detail->commas.push_back(block + static_cast<std::size_t>(std::countr_zero(found)));
+    for (; found; found &= found - 1) {
+      ++commas;
+      if (detail) detail->commas.push_back(block + static_cast<std::size_t>(std::countr_zero(found)));
+    }
   };
   for (std::size_t block = at; block < s.size(); block += 64) {
     const Marks m = marks_of(s.data() + block, std::min<std::size_t>(64, s.size() - block));
@@ -123,8 +125,9 @@ std::size_t scan_container(std::string_view s, std::size_t at, long& commas, Spl
     in_string = static_cast<std::uint64_t>(-static_cast<std::int64_t>(inside >> 63));
     const std::uint64_t open = m.open & ~inside, comma = m.comma & ~inside;
     std::uint64_t brackets = (m.open | m.close) & ~inside;
-    std::uint64_t counted = 0;  // the bits whose commas are counted
-    std::uint64_t end = ~std::uint64_t{0};  // the bits up to the closing bracket
+    std::uint64_t counted = 0;              // the bits whose commas are counted
+    std::uint64_t seen = ~std::uint64_t{0};  // the bits up to the closing bracket
+    std::size_t end = k_not_found;
     while (brackets) {
       const std::uint64_t bit = brackets & -brackets;
       brackets &= brackets - 1;
@@ -134,18 +137,23 @@ std::size_t scan_container(std::string_view s, std::size_t at, long& commas, Spl
       if (open & bit) {
         if (++depth > deepest) deepest = depth;
       } else if (--depth == 0) {
-        end = bit | (bit - 1);
+        seen = counted;
+        end = block + static_cast<std::size_t>(std::countr_zero(bit)) + 1;
         break;
       }
     }
     if (detail) {
-      if (m.space & ~inside & end) detail->spaced = true;
+      if (m.space & ~inside & seen) detail->spaced = true;
       detail->depth = deepest;
     }
-    if (depth == 0) return block + static_cast<std::size_t>(std::popcount(end));
+    if (end != k_not_found) return end;
     if (depth == 1) count(comma & ~counted, block);
   }
   return k_not_found;
+}
+
+bool is_blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), is_space);
 }
 
 }  // namespace
@@ -161,7 +169,7 @@ std::size_t skip_value(std::string_view s, std::size_t at, long& elements) {
   long commas = 0;
   const std::size_t end = scan_container(s, at, commas, nullptr);
   if (end == k_not_found) return k_not_found;
-  const bool empty = commas == 0 && skip_space(s, at + 1) == end - 1;
+  const bool empty = commas == 0 && is_blank(s.substr(at + 1, end - at - 2));
   elements = empty ? 0 : commas + 1;
   return end;
 }
@@ -189,11 +197,15 @@ std::size_t find_value(std::string_view s, std::size_t at, std::span<const std::
   return skip_space(s, at);
 }
 
-std::size_t split_array(std::string_view s, std::size_t at, Split& split) {
-  split = {};
-  if (at >= s.size() || s[at] != '[') return k_not_found;
+std::optional<RecordsArray> scan_array(std::string_view s, std::size_t at) {
+  if (at >= s.size() || s[at] != '[') return std::nullopt;
+  RecordsArray array;
+  array.begin = at;
   long commas = 0;
-  return scan_container(s, at, commas, &split);
+  array.end = scan_container(s, at, commas, &array);
+  if (array.end == k_not_found) return std::nullopt;
+  array.empty = commas == 0 && is_blank(s.substr(at + 1, array.end - at - 2));
+  return array;
 }
 
 }  // namespace crmexport::json

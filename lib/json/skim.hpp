@@ -20,7 +20,9 @@ namespace crmexport::json {
 // read records, paging::Strategy::reads_records) sees the page as the parse will give it.
 // nullopt when the scan does not find the records where `records_at` says (the full parse will
 // then tell what is wrong) or the envelope does not parse.
+// `located`, when not null, gets the records array the scan found, for parse_page on the same body.
 std::optional<Page> skim_page(std::string_view body, std::span<const std::string> records_at,
-                              RecordsMember rule = RecordsMember::array);
+                              RecordsMember rule = RecordsMember::array,
+                              std::optional<RecordsArray>* located = nullptr);
 
 }  // namespace crmexport::json
