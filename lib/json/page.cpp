@@ -360,6 +360,7 @@ std::optional<Page> split_valid_page(std::string_view body, std::span<const std:
       page->records.push_back(rewrite_record(record));
     from = to + 1;
   }
+  page->split_at_commas = true;
   return std::move(*page);
 }
 

@@ -22,6 +22,10 @@ struct Page {
   // the records array is left in it empty, so its presence can still be seen.
   rapidjson::Document envelope;
   std::vector<std::string> records;
+  // Whether the records were cut at the commas between them (the fast path parse_page takes for
+  // a compact array of objects) rather than read value by value by the SAX pass. The same
+  // records either way; the page loop says at -v when answers with records take the slow path.
+  bool split_at_commas = false;
 };
 
 // Whether a null where the records array belongs is an empty page (Pipedrive v1 answers

@@ -56,8 +56,8 @@ Result<void> check_conninfo(const std::string& conninfo, std::string_view option
                                               option, message));
   }
   bool password = false;
-  for (auto* option = options; option->keyword; ++option)
-    if (std::string_view(option->keyword) == "password" && option->val && *option->val) password = true;
+  for (auto* entry = options; entry->keyword; ++entry)
+    if (std::string_view(entry->keyword) == "password" && entry->val && *entry->val) password = true;
   PQconninfoFree(options);
   if (password)
     return fail(ErrorKind::usage,

@@ -155,21 +155,32 @@ TEST_CASE("a record is written as RapidJSON writes it, whether copied from the s
 TEST_CASE("a page split at its commas is the page the SAX pass reads or else is left to it", "[page]") {
   const std::vector<std::string> data{"data"};
   // Each body compact, then with a space after the records' opening bracket (the SAX pass).
-  const std::vector<std::pair<std::string, std::vector<std::string>>> cases{
-      {R"({"data":[{"a":"x,y]"},{"b":[1,{"c":2}],"d":{"e":[]}}],"more":true})",
-       {R"({"a":"x,y]"})", R"({"b":[1,{"c":2}],"d":{"e":[]}})"}},
-      // The records key twice: the SAX pass takes both arrays' records.
-      {R"({"data":[{"a":1}],"data":[{"b":2}]})", {R"({"a":1})", R"({"b":2})"}},
-      {R"([{"a":1},{"a":2}])", {R"({"a":1})", R"({"a":2})"}},
-      {R"({"data":[{"n":123456789012345678901234567890,"m":1e400}]})",
-       {R"({"n":123456789012345678901234567890,"m":1e400})"}},
+  // `splits`: whether the compact body is cut at its commas; only a compact array of records,
+  // in the one place records are, each a value simdjson takes, is.
+  struct Case {
+    std::string compact;
+    std::vector<std::string> records;
+    bool splits;
   };
-  for (const auto& [compact, records] : cases) {
+  const std::vector<Case> cases{
+      {R"({"data":[{"a":"x,y]"},{"b":[1,{"c":2}],"d":{"e":[]}}],"more":true})",
+       {R"({"a":"x,y]"})", R"({"b":[1,{"c":2}],"d":{"e":[]}})"},
+       true},
+      // The records key twice: the SAX pass takes both arrays' records.
+      {R"({"data":[{"a":1}],"data":[{"b":2}]})", {R"({"a":1})", R"({"b":2})"}, false},
+      {R"([{"a":1},{"a":2}])", {R"({"a":1})", R"({"a":2})"}, true},
+      // Numbers beyond 64-bit integers and doubles: simdjson refuses them, the SAX pass keeps them.
+      {R"({"data":[{"n":123456789012345678901234567890,"m":1e400}]})",
+       {R"({"n":123456789012345678901234567890,"m":1e400})"},
+       false},
+  };
+  for (const auto& [compact, records, splits] : cases) {
     for (const std::string& body : {compact, std::string(compact).insert(compact.find('[') + 1, " ")}) {
       INFO(body);
       auto page = json::parse_page(body, body.front() == '[' ? std::vector<std::string>{} : data);
       REQUIRE(page);
       CHECK(page->records == records);
+      CHECK(page->split_at_commas == (splits && body == compact));
     }
   }
   // What the SAX pass refuses, the split does not accept: the same error either way.
