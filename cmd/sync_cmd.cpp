@@ -195,7 +195,7 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
   if (!args.api_version.empty())
     throw Fatal(ErrorKind::usage, "--api-version applies to one connection; with several, each uses its own "
                                   "(`crmexport auth add ... --api-version V --force` changes it)");
-  std::vector<engine::ConnectionToSync> todo;
+  std::vector<engine::ConnectionToRun> todo;
   for (auto& item : plan_connections(store, args.all, words))
     todo.push_back({item.connection, item.version->name, item.types, item.absent_types});
 
