@@ -11,8 +11,9 @@
 
 namespace crmexport::cmd {
 
-OutputPlan plan_output(const std::vector<std::string>& types, const std::string& output, const std::string& format) {
-  OutputPlan plan;
+engine::OutputPlan plan_output(const std::vector<std::string>& types, const std::string& output,
+                               const std::string& format) {
+  engine::OutputPlan plan;
   std::optional<output::Format> chosen;
   if (!format.empty()) {
     chosen = output::parse_format(format);

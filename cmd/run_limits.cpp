@@ -25,10 +25,4 @@ std::unique_ptr<http::RequestBudget> make_budget(const providers::Provider& prov
   return std::make_unique<http::RequestBudget>(limits.max_requests, limits.max_tokens);
 }
 
-std::string spent_text(const providers::Provider& provider, long requests, long tokens) {
-  std::string text = fmt::format(", {} request{}", requests, requests == 1 ? "" : "s");
-  if (!provider.cost_unit.empty()) text += fmt::format(", {} {}", tokens, provider.cost_unit);
-  return text;
-}
-
 }  // namespace crmexport::cmd

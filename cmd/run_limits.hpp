@@ -20,7 +20,5 @@ struct RunLimits {
 void add_run_limit_options(CLI::App& command, RunLimits& limits);
 // The run's caps; refuses --max-tokens for a provider that does not charge tokens.
 std::unique_ptr<http::RequestBudget> make_budget(const providers::Provider& provider, const RunLimits& limits);
-// ", 12 requests, 120 tokens" for a summary line (tokens only where the provider charges them).
-std::string spent_text(const providers::Provider& provider, long requests, long tokens);
 
 }  // namespace crmexport::cmd

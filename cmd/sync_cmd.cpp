@@ -16,6 +16,7 @@
 #include "cmd/run_limits.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/core/log.hpp"
+#include "lib/engine/progress.hpp"
 #include "lib/engine/sync.hpp"
 #include "lib/engine/sync_connection.hpp"
 #include "lib/json/write.hpp"
@@ -39,7 +40,7 @@ struct SyncArgs {
 std::string summary_line(const providers::Provider& provider, const engine::SyncReport& r) {
   return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}{}{}, {:.1f} s{}", r.type, r.mode,
                      r.resumed ? " (resumed)" : "", r.fetched, r.inserted, r.updated, r.deleted,
-                     spent_text(provider, r.requests, r.tokens),
+                     engine::spent_text(provider, r.requests, r.tokens),
                      r.field_requests ? fmt::format(" + {} for field metadata", r.field_requests) : "", r.seconds,
                      r.budget_stopped ? "; stopped before the end (--max-requests/--max-tokens): the next sync "
                                         "resumes it"
@@ -195,7 +196,7 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
   if (!args.api_version.empty())
     throw Fatal(ErrorKind::usage, "--api-version applies to one connection; with several, each uses its own "
                                   "(`crmexport auth add ... --api-version V --force` changes it)");
-  std::vector<engine::ConnectionToSync> todo;
+  std::vector<engine::ConnectionToRun> todo;
   for (auto& item : plan_connections(store, args.all, words))
     todo.push_back({item.connection, item.version->name, item.types, item.absent_types});
 

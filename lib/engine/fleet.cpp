@@ -23,6 +23,17 @@ const Error* ConnectionOutcome::failure() const {
   return nullptr;
 }
 
+std::vector<ConnectionOutcome> named_outcomes(const std::vector<ConnectionToRun>& todo) {
+  std::vector<ConnectionOutcome> outcomes;
+  for (const auto& item : todo) {
+    auto& outcome = outcomes.emplace_back();
+    outcome.connection = item.connection.name;
+    outcome.provider = item.connection.provider;
+    outcome.absent_types = item.absent_types;
+  }
+  return outcomes;
+}
+
 void run_fleet(std::vector<ConnectionOutcome>& outcomes, int parallel,
                const std::function<void(size_t, ConnectionOutcome&)>& work) {
   std::vector<char> started(outcomes.size(), 0);

@@ -4,13 +4,18 @@
 // budget, its own OAuth refresh) and its types on up to `jobs` workers of its own. A connection's
 // failure is its outcome, never the others'; the run's exit says whether all succeeded.
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "lib/core/error.hpp"
+#include "lib/engine/session.hpp"
 #include "lib/engine/sync.hpp"
+#include "lib/http/budget.hpp"
+#include "lib/store/store.hpp"
+#include "providers/provider.hpp"
 
 namespace crmexport::engine {
 
@@ -42,6 +47,25 @@ struct ConnectionOutcome {
   // Its failure: its own, else its first failed type's; nullptr when it succeeded.
   const Error* failure() const;
 };
+
+// One connection of a run over many, as the command resolved it.
+struct ConnectionToRun {
+  store::Connection connection;
+  std::string api_version;
+  std::vector<const providers::TypeSpec*> types;
+  std::vector<std::string> absent_types;  // asked for, but its provider has no such type
+};
+
+// A connection made ready to run: its Session and the run's caps for it (the Session keeps a
+// pointer to the budget, so they live and go together).
+struct OpenedConnection {
+  std::unique_ptr<Session> session;
+  std::unique_ptr<http::RequestBudget> budget;
+};
+
+// One outcome per connection of `todo`, in its order, naming it (connection, provider, absent
+// types); the rest is for the run to fill.
+std::vector<ConnectionOutcome> named_outcomes(const std::vector<ConnectionToRun>& todo);
 
 // Runs work(i, outcomes[i]) once for each connection (`outcomes` named, the rest for work to
 // fill), up to `parallel` at once, taken in order. A connection not yet started when the run is

@@ -7,7 +7,9 @@
 #include <mutex>
 #include <unordered_map>
 
+#include "lib/core/log.hpp"
 #include "lib/engine/page_loop.hpp"
+#include "lib/fields/columns.hpp"
 #include "lib/fields/naming.hpp"
 #include "lib/mirror/fields.hpp"
 #include "lib/store/field_names.hpp"
@@ -155,6 +157,31 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
     if (auto kept = mirror::save_field_values(mirror, session.connection_name(), type.name, by_record); !kept)
       return std::unexpected(kept.error());
   return loaded->requests;
+}
+
+ReadablePlan plan_readable(Session& session, store::Store& store, std::mutex& store_lock,
+                           const providers::TypeSpec& type, bool labels, bool labels_asked,
+                           const std::vector<std::string>& columns, bool refresh_names) {
+  ReadablePlan plan;
+  plan.columns = columns;
+  if (!type.fields || (!labels && columns.empty())) return plan;
+  auto read = [&] {
+    std::lock_guard lock(store_lock);
+    return load_fields(session, type, store, refresh_names);
+  }();
+  if (read && labels)
+    if (auto joined = join_values(session, type, *read); !joined) read = std::unexpected(joined.error());
+  if (!read && !labels_asked && columns.empty() && read.error().kind != ErrorKind::auth) {
+    log::warn("{}: the field metadata could not be read ({}); writing the CSV with the provider's keys and values",
+              type.name, read.error().message);
+    return plan;
+  }
+  auto loaded = value_or_throw(std::move(read));
+  plan.requests = loaded.requests;
+  if (!columns.empty())
+    plan.columns = value_or_throw(fields::resolve_columns(columns, *type.fields, loaded.relabeler->fields(), labels));
+  if (labels) plan.labels = std::move(loaded.relabeler);
+  return plan;
 }
 
 }  // namespace crmexport::engine

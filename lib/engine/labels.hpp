@@ -5,6 +5,8 @@
 // and only when labels are needed.
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
 #include "lib/engine/session.hpp"
 #include "lib/fields/relabel.hpp"
@@ -33,5 +35,22 @@ Result<void> join_values(Session& session, const providers::TypeSpec& type, Type
 // `writer`, the lock of their one writer.
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
                                    const providers::TypeSpec& type, bool refresh_names, std::mutex& writer);
+
+// What export needs from this step for one type: the relabeler when records are written
+// readable, and the CSV columns a --fields list names (readable names or keys).
+struct ReadablePlan {
+  std::shared_ptr<const fields::Relabeler> labels;  // null: records stay raw
+  std::vector<std::string> columns;                 // --fields resolved (as given when not resolvable)
+  long requests = 0;                                // metadata requests, for the summary
+};
+
+// Reads the type's metadata only when labels are wanted or `columns` may name fields by name.
+// Labels that are only CSV's default (`labels_asked` false) give way to a raw CSV, with a
+// warning, when the metadata cannot be read; asked-for labels and --fields names fail the run
+// (thrown). The store is used under `store_lock`; a values collection (FieldsSpec::joined) is
+// read outside it.
+ReadablePlan plan_readable(Session& session, store::Store& store, std::mutex& store_lock,
+                           const providers::TypeSpec& type, bool labels, bool labels_asked,
+                           const std::vector<std::string>& columns, bool refresh_names = false);
 
 }  // namespace crmexport::engine

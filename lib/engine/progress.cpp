@@ -182,4 +182,10 @@ void Progress::finish() {
   if (m_enabled) StatusBoard::instance().remove(*this);
 }
 
+std::string spent_text(const providers::Provider& provider, long requests, long tokens) {
+  std::string text = fmt::format(", {} request{}", requests, requests == 1 ? "" : "s");
+  if (!provider.cost_unit.empty()) text += fmt::format(", {} {}", tokens, provider.cost_unit);
+  return text;
+}
+
 }  // namespace crmexport::engine

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "lib/http/wait_note.hpp"
+#include "providers/provider.hpp"
 
 namespace crmexport::engine {
 
@@ -69,5 +70,8 @@ class Progress {
 // "dumb"), output is not quiet, and records do not go to stdout on that same terminal (they would
 // land among the redrawn lines; the summaries alone are printed then).
 bool progress_wanted(bool records_to_stdout);
+
+// ", 12 requests, 120 tokens" for a type's summary line (tokens only where the provider charges them).
+std::string spent_text(const providers::Provider& provider, long requests, long tokens);
 
 }  // namespace crmexport::engine

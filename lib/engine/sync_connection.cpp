@@ -57,7 +57,7 @@ namespace {
 
 // True when every type of `item` was synced to the end since the round began (by another process:
 // this one has not reached it yet), with no run left unfinished.
-Result<bool> synced_since(const ManySyncPlan& plan, const ConnectionToSync& item) {
+Result<bool> synced_since(const ManySyncPlan& plan, const ConnectionToRun& item) {
   std::lock_guard lock(*plan.options.mirror_lock);
   for (const auto* type : item.types) {
     auto state = plan.mirror.load(item.connection.name, item.connection.provider, type->name, item.api_version);
@@ -69,14 +69,8 @@ Result<bool> synced_since(const ManySyncPlan& plan, const ConnectionToSync& item
 
 }  // namespace
 
-std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const std::vector<ConnectionToSync>& todo) {
-  std::vector<ConnectionOutcome> outcomes;
-  for (const auto& item : todo) {
-    auto& outcome = outcomes.emplace_back();
-    outcome.connection = item.connection.name;
-    outcome.provider = item.connection.provider;
-    outcome.absent_types = item.absent_types;
-  }
+std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const std::vector<ConnectionToRun>& todo) {
+  auto outcomes = named_outcomes(todo);
   run_fleet(outcomes, plan.parallel, [&](size_t i, ConnectionOutcome& outcome) {
     const auto& item = todo[i];
     if (item.types.empty()) return;

@@ -37,21 +37,6 @@ std::vector<TypeOutcome> sync_connection(const ConnectionSyncPlan& plan,
 // per connection), or nullopt when another process holds the connection (the run skips it and says so).
 Result<std::optional<mirror::ConnectionClaim>> claim_connection(mirror::Mirror& mirror, const std::string& connection);
 
-// A connection made ready to sync: its Session and the run's caps for it (the Session keeps a
-// pointer to the budget, so they live and go together).
-struct OpenedConnection {
-  std::unique_ptr<Session> session;
-  std::unique_ptr<http::RequestBudget> budget;
-};
-
-// One connection of a run over many, as the command resolved it.
-struct ConnectionToSync {
-  store::Connection connection;
-  std::string api_version;
-  std::vector<const providers::TypeSpec*> types;
-  std::vector<std::string> absent_types;  // asked for, but its provider has no such type
-};
-
 struct ManySyncPlan {
   mirror::Mirror& mirror;
   store::Store& store;
@@ -67,6 +52,6 @@ struct ManySyncPlan {
 
 // Syncs every connection, each claimed, opened (own Session: own pacer, own OAuth refresh) and
 // synced on its own worker; one connection's failure is its outcome, the others go on.
-std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const std::vector<ConnectionToSync>& todo);
+std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const std::vector<ConnectionToRun>& todo);
 
 }  // namespace crmexport::engine
