@@ -1,4 +1,4 @@
-// `crmexport auth add|list|test|remove`: the connections in the credential store.
+// `crmexport auth add|login|list|test|remove|keygen|rekey`: the connections in the credential store.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -199,6 +199,39 @@ void remove(const Context& context, const std::string& name) {
 // A new key for encrypting the store's secrets. It is a secret: stdout only, never a log line.
 void keygen() { fmt::print("{}\n", store::StoreKey::generate_base64()); }
 
+struct RekeyOptions {
+  std::string new_key_file;
+  bool new_key_stdin = false;
+  bool to_plain = false;
+};
+
+// The new key comes from a private file or stdin, never from an argument (argv is public).
+std::optional<store::StoreKey> new_key_of(const RekeyOptions& options) {
+  const int given = !options.new_key_file.empty() + options.new_key_stdin + options.to_plain;
+  if (given != 1)
+    throw Fatal(ErrorKind::usage, fmt::format("{}: give the new key with --new-key-file FILE or --new-key-stdin (make "
+                                              "one with `crmexport auth keygen`), or --to-plain",
+                                              given == 0 ? "auth rekey needs a new key" : "give only one new key"));
+  if (options.to_plain) return std::nullopt;
+  if (options.new_key_stdin)
+    return value_or_throw(store::StoreKey::parse(read_hidden_line("New key (input hidden): "),
+                                                 "the new key on standard input (--new-key-stdin)"));
+  return value_or_throw(store::StoreKey::from_file(options.new_key_file, "--new-key-file"));
+}
+
+// Every secret in the store sealed again under a new key, all or none; the count and the new
+// key's id on stderr, nothing on stdout.
+void rekey(const Context& context, const RekeyOptions& options) {
+  auto new_key = new_key_of(options);
+  auto store = context.open_store();
+  const auto count = value_or_throw(store.rekey(new_key));
+  const char* noun = count == 1 ? "connection secret" : "connection secrets";
+  if (new_key)
+    log::info("re-encrypted {} {} under key {}", count, noun, new_key->id());
+  else
+    log::info("decrypted {} {}; {} keeps them in plain text", count, noun, store.location());
+}
+
 }  // namespace
 
 void register_auth_command(CLI::App& app, Context& context) {
@@ -254,6 +287,16 @@ void register_auth_command(CLI::App& app, Context& context) {
   auto* keygen_command = auth->add_subcommand(
       "keygen", "print a new key for CRMEXPORT_STORE_KEY (encrypts the store's secrets) to stdout");
   keygen_command->callback([] { keygen(); });
+
+  auto rekey_options = std::make_shared<RekeyOptions>();
+  auto* rekey_command = auth->add_subcommand(
+      "rekey", "encrypt every secret in the store again under a new key (the current one from CRMEXPORT_STORE_KEY)");
+  rekey_command->add_option("--new-key-file", rekey_options->new_key_file,
+                            "the new key, in a file only its owner can read");
+  rekey_command->add_flag("--new-key-stdin", rekey_options->new_key_stdin, "read the new key from standard input");
+  rekey_command->add_flag("--to-plain", rekey_options->to_plain,
+                          "keep the secrets in plain text instead (a file store only)");
+  rekey_command->callback([&context, rekey_options] { rekey(context, *rekey_options); });
 }
 
 }  // namespace crmexport::cmd

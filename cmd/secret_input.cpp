@@ -20,11 +20,13 @@ std::string trimmed(std::string text) {
   return text.substr(start);
 }
 
-std::string read_line_from_stdin() {
+}  // namespace
+
+std::string read_hidden_line(const char* prompt) {
   bool terminal = isatty(STDIN_FILENO);
   termios saved{};
   if (terminal) {
-    std::fputs("Token (input hidden): ", stderr);
+    std::fputs(prompt, stderr);
     tcgetattr(STDIN_FILENO, &saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
@@ -39,12 +41,10 @@ std::string read_line_from_stdin() {
   return line;
 }
 
-}  // namespace
-
 std::string read_token(bool from_stdin) {
   std::string token;
   if (from_stdin) {
-    token = trimmed(read_line_from_stdin());
+    token = trimmed(read_hidden_line("Token (input hidden): "));
     if (token.empty())
       throw Fatal(
           ErrorKind::usage,

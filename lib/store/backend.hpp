@@ -36,6 +36,13 @@ class Backend {
   // the write lock; PostgreSQL: the row lock), and saves its answer before letting go. When
   // `renew` fails nothing is saved and its error is returned.
   virtual Result<void> refresh(std::string_view name, const Renew& renew) = 0;
+  // Takes a connection's name and the secret stored now, and returns the one to store instead.
+  using Reseal = std::function<Result<std::string>(const std::string& name, const std::string& stored)>;
+  // Runs `reseal` on every connection's secret (SQLite: a pending renewed one, which is newer, in
+  // place of the row's) in one transaction that no refresh can run beside (SQLite: the write lock;
+  // PostgreSQL: the table locked), and saves every answer, updated_at unchanged, or none: when
+  // `reseal` fails nothing is saved and its error is returned. The number of secrets saved.
+  virtual Result<std::size_t> reseal_all(const Reseal& reseal) = 0;
   // The frozen readable field names of one connection and type, in the order first seen.
   virtual Result<std::vector<fields::Field>> load_field_names(std::string_view connection, std::string_view type) = 0;
   // Inserts or updates each field; first_seen stays, last_seen is now.

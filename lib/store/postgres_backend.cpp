@@ -162,6 +162,29 @@ class PostgresBackend : public Backend {
     return transaction->commit(doing);
   }
 
+  // EXCLUSIVE mode lets plain reads through but no SELECT ... FOR UPDATE, UPDATE or INSERT: a
+  // refresh on another host either committed before (and its new secret is re-sealed here) or
+  // waits, then reads the re-sealed secret and stops at "another key" with nothing written.
+  Result<std::size_t> reseal_all(const Reseal& reseal) override {
+    const std::lock_guard lock(m_mutex);
+    constexpr std::string_view doing = "re-encrypt the secrets";
+    auto transaction = pg::Transaction::begin(m_connection, doing);
+    if (!transaction) return std::unexpected(transaction.error());
+    for (const char* sql : {"SET LOCAL lock_timeout = '120s'", "LOCK TABLE crmexport_store.connections IN EXCLUSIVE MODE"})
+      if (auto done = m_connection.exec(doing, sql); !done) return std::unexpected(done.error());
+    auto rows = m_connection.exec(doing, std::string("SELECT name, secret FROM crmexport_store.connections") + k_by_name);
+    if (!rows) return std::unexpected(rows.error());
+    for (int row = 0; row < rows->size(); ++row) {
+      auto resealed = reseal(rows->text(row, 0), rows->text(row, 1));
+      if (!resealed) return std::unexpected(resealed.error());  // the transaction rolls back
+      auto saved = m_connection.exec(doing, "UPDATE crmexport_store.connections SET secret = $2 WHERE name = $1",
+                                     {rows->text(row, 0), *resealed});
+      if (!saved) return std::unexpected(saved.error());
+    }
+    if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
+    return static_cast<std::size_t>(rows->size());
+  }
+
   Result<std::vector<fields::Field>> load_field_names(std::string_view connection, std::string_view type) override {
     const std::lock_guard lock(m_mutex);
     auto rows = m_connection.exec(

@@ -75,25 +75,6 @@ std::string associated_data(std::string_view key_id, std::string_view name) {
   return fmt::format("{}{}:{}", k_prefix, key_id, name);
 }
 
-Result<StoreKey> key_from_file(const char* file) {
-  struct stat info {};
-  if (::stat(file, &info) != 0 || !S_ISREG(info.st_mode))
-    return fail(ErrorKind::usage,
-                fmt::format("CRMEXPORT_STORE_KEY_FILE names {}, which is not a readable file; point it at the "
-                            "key file, or {}",
-                            file, k_key_hint));
-  if ((info.st_mode & 077) != 0)
-    return fail(ErrorKind::usage, fmt::format("the key file {} (CRMEXPORT_STORE_KEY_FILE) can be read by group or "
-                                              "others (mode {:04o}); make it private with `chmod 600 {}`",
-                                              file, info.st_mode & 07777, file));
-  std::ifstream in(file, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (!in)
-    return fail(ErrorKind::usage, fmt::format("cannot read the key file {} (CRMEXPORT_STORE_KEY_FILE)", file));
-  return StoreKey::parse(text.str(), fmt::format("the key file {} (CRMEXPORT_STORE_KEY_FILE)", file));
-}
-
 }  // namespace
 
 StoreKey::StoreKey(const std::array<unsigned char, k_size>& bytes) : m_bytes(bytes) {
@@ -124,8 +105,24 @@ Result<std::optional<StoreKey>> StoreKey::from_environment() {
   if (has_text && has_file)
     return fail(ErrorKind::usage, "both CRMEXPORT_STORE_KEY and CRMEXPORT_STORE_KEY_FILE are set; unset one of them");
   if (has_text) return StoreKey::parse(text, "CRMEXPORT_STORE_KEY");
-  if (has_file) return key_from_file(file);
+  if (has_file) return StoreKey::from_file(file, "CRMEXPORT_STORE_KEY_FILE");
   return std::nullopt;
+}
+
+Result<StoreKey> StoreKey::from_file(const std::string& file, std::string_view named_by) {
+  struct stat info {};
+  if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode))
+    return fail(ErrorKind::usage, fmt::format("{} names {}, which is not a readable file; point it at the key file, or {}",
+                                              named_by, file, k_key_hint));
+  if ((info.st_mode & 077) != 0)
+    return fail(ErrorKind::usage, fmt::format("the key file {} ({}) can be read by group or others (mode {:04o}); "
+                                              "make it private with `chmod 600 {}`",
+                                              file, named_by, info.st_mode & 07777, file));
+  std::ifstream in(file, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return fail(ErrorKind::usage, fmt::format("cannot read the key file {} ({})", file, named_by));
+  return StoreKey::parse(text.str(), fmt::format("the key file {} ({})", file, named_by));
 }
 
 std::string StoreKey::generate_base64() {

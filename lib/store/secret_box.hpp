@@ -26,6 +26,9 @@ class StoreKey {
   // owner can read it); nullopt when neither is set; usage error when both are. Every accepted
   // key joins the redaction list (lib/core/redact.hpp), in hex and base64.
   static Result<std::optional<StoreKey>> from_environment();
+  // The key in `file`, refused (usage error) unless only its owner can read it; `named_by` is the
+  // variable or option that named the file, for messages.
+  static Result<StoreKey> from_file(const std::string& file, std::string_view named_by);
   // A new random key, base64: what `crmexport auth keygen` prints.
   static std::string generate_base64();
 

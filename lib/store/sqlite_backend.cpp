@@ -47,6 +47,9 @@ constexpr const char* k_insert_or_replace =
 constexpr const char* k_update_secret =
     "UPDATE connections SET secret = ?2, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE name = ?1";
 
+// A new seal of the same secret: updated_at stays, the credentials did not change.
+constexpr const char* k_reseal = "UPDATE connections SET secret = ?2 WHERE name = ?1";
+
 constexpr const char* k_select_fields =
     "SELECT key, name, label, field_type, custom, multiple, options FROM field_names "
     "WHERE connection = ?1 AND type = ?2 ORDER BY first_seen, rowid";
@@ -213,6 +216,44 @@ class SqliteBackend : public Backend {
       return fail(ErrorKind::runtime,
                   fmt::format("could not save the refreshed token of '{}' in {}: {}", name, m_path, e.what()));
     }
+  }
+
+  // Under the write lock a refresh takes, so none runs beside it; a pending secret (newer than its
+  // row) is what gets re-sealed, into the row, and leaves the pending file once the rows committed.
+  Result<std::size_t> reseal_all(const Reseal& reseal) override {
+    return guard_sqlite(m_path, "re-encrypt the secrets", [&]() -> Result<std::size_t> {
+      const ScopedBusyTimeout patient(*m_database, k_refresh_busy_timeout_ms, k_busy_timeout_ms);
+      SQLite::Transaction transaction(*m_database, SQLite::TransactionBehavior::IMMEDIATE);
+      auto pending = m_pending.read();
+      if (!pending) return std::unexpected(pending.error());
+      auto connections = list("");
+      if (!connections) return std::unexpected(connections.error());
+      SQLite::Statement update(*m_database, k_reseal);
+      bool folded = false;
+      for (const auto& connection : *connections) {
+        const auto waiting = pending->find(connection.name);
+        const bool is_pending = waiting != pending->end();
+        auto resealed = reseal(connection.name, is_pending ? waiting->second : connection.secret);
+        if (!resealed) return std::unexpected(resealed.error());  // the transaction rolls back
+        update.bind(1, connection.name);
+        update.bind(2, *resealed);
+        update.exec();
+        update.reset();
+        if (is_pending) {
+          pending->erase(waiting);
+          folded = true;
+        }
+      }
+      transaction.commit();
+      // The rows hold those secrets now, under the new key: one left pending would be read first, and not open.
+      if (folded)
+        if (auto cleared = m_pending.write(*pending); !cleared)
+          return fail(ErrorKind::runtime,
+                      fmt::format("the secrets were re-encrypted, but {} still holds renewed tokens under the old key "
+                                  "({}); remove that file",
+                                  m_pending.path().string(), cleared.error().message));
+      return connections->size();
+    });
   }
 
   Result<std::vector<fields::Field>> load_field_names(std::string_view connection, std::string_view type) override {

@@ -123,6 +123,22 @@ Result<void> Store::refresh(std::string_view name, const Renew& renew) {
   });
 }
 
+Result<std::size_t> Store::rekey(std::optional<StoreKey> new_key) {
+  if (!new_key && m_backend->shared())
+    return fail(ErrorKind::usage,
+                fmt::format("the credential store {} is shared with other hosts, so its secrets stay encrypted; give "
+                            "a new key (make one with `crmexport auth keygen`); nothing was changed",
+                            m_backend->location()));
+  auto count = m_backend->reseal_all([&](const std::string& name, const std::string& stored) -> Result<std::string> {
+    auto secret = open_sealed(m_key, name, stored, m_backend->location());
+    if (!secret) return std::unexpected(secret.error());
+    if (new_key) return seal(*new_key, name, *secret);
+    return std::move(*secret);
+  });
+  if (count) m_key = std::move(new_key);
+  return count;
+}
+
 Result<std::vector<fields::Field>> Store::load_field_names(std::string_view connection, std::string_view type) {
   return m_backend->load_field_names(connection, type);
 }

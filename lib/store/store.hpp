@@ -58,6 +58,11 @@ class Store {
   // nothing is saved and its error is returned.
   using Renew = std::function<Result<std::optional<std::string>>(const std::string& secret)>;
   Result<void> refresh(std::string_view name, const Renew& renew);
+  // Every connection's secret opened with the current key and sealed again with `new_key` (or,
+  // nullopt, kept in plain text: refused by a shared store), in one transaction that holds off
+  // every refresh: all of them or, when one does not open (its error names it), none. From then
+  // on this Store uses `new_key`. The number of secrets written.
+  Result<std::size_t> rekey(std::optional<StoreKey> new_key);
   // The frozen readable field names of one connection and type, in the order first seen.
   Result<std::vector<fields::Field>> load_field_names(std::string_view connection, std::string_view type);
   // Inserts or updates each field (name, label, type, options); first_seen stays, last_seen is now.

@@ -2,6 +2,8 @@
 // masked when listed, in a private file.
 #include <sys/stat.h>
 
+#include <fstream>
+
 #include <catch2/catch.hpp>
 
 #include "lib/store/store.hpp"
@@ -147,4 +149,93 @@ TEST_CASE("a stored base URL that breaks the rule is refused on load, before any
   CHECK_THAT(result.err, Catch::Contains("crmexport auth add pipedrive --name pd --force --base-url https://"));
   CHECK(result.out.empty());
   CHECK(server.stats() == before);  // nothing was asked
+}
+
+namespace {
+
+// `key` in a file of `folder` with `mode`.
+std::string key_file(const TempDir& folder, const std::string& name, const std::string& key, mode_t mode) {
+  const std::string file = folder / name;
+  std::ofstream(file) << key << "\n";
+  REQUIRE(::chmod(file.c_str(), mode) == 0);
+  return file;
+}
+
+}  // namespace
+
+TEST_CASE("auth rekey re-encrypts the store and export works with the new key file only", "[e2e][auth][rekey]") {
+  FakeServer server({"--records", "5"});
+  TempDir home;
+  const std::string old_key(64, 'a');
+  const std::string new_key = "u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7u7s=";
+  const auto old_id = crmexport::store::StoreKey::parse(old_key, "k")->id();
+  const auto new_id = crmexport::store::StoreKey::parse(new_key, "k")->id();
+  RunOptions with_old;
+  with_old.env = {{"CRMEXPORT_STORE_KEY", old_key}, {"CRMEXPORT_STORE_KEY_FILE", ""}};
+  with_old.stdin_text = "fake-token\n";
+  REQUIRE(run_crmexport(home, {"auth", "add", "pipedrive", "--name", "pd", "--base-url", server.url() + "/pipedrive",
+                               "--token-stdin"},
+                        with_old)
+              .exit_code == 0);
+
+  // The new key is never an argument, and its file must be private.
+  with_old.stdin_text.clear();
+  CHECK(run_crmexport(home, {"auth", "rekey", "--new-key", new_key}, with_old).exit_code == 2);
+  const std::string loose = key_file(home, "loose.key", new_key, 0644);
+  auto refused = run_crmexport(home, {"auth", "rekey", "--new-key-file", loose}, with_old);
+  CHECK(refused.exit_code == 2);
+  CHECK(untimed(refused.err) == "crmexport: error: the key file " + loose +
+                                    " (--new-key-file) can be read by group or others (mode 0644); make it private "
+                                    "with `chmod 600 " + loose + "`\n");
+  auto neither = run_crmexport(home, {"auth", "rekey"}, with_old);
+  CHECK(neither.exit_code == 2);
+  CHECK_THAT(neither.err, Catch::Contains("auth rekey needs a new key: give the new key with --new-key-file FILE or "
+                                          "--new-key-stdin"));
+  RunOptions bad_stdin = with_old;
+  bad_stdin.stdin_text = "not-a-key\n";
+  auto malformed = run_crmexport(home, {"auth", "rekey", "--new-key-stdin"}, bad_stdin);
+  CHECK(malformed.exit_code == 2);
+  CHECK_THAT(malformed.err, Catch::Contains("the new key on standard input (--new-key-stdin) is not a key"));
+  CHECK(malformed.err.find("not-a-key") == std::string::npos);
+  CHECK(malformed.err.find('\n') == malformed.err.size() - 1);  // one line
+
+  const std::string file = key_file(home, "new.key", new_key, 0600);
+  auto rekeyed = run_crmexport(home, {"-v", "auth", "rekey", "--new-key-file", file}, with_old);
+  INFO(rekeyed.err);
+  REQUIRE(rekeyed.exit_code == 0);
+  CHECK(rekeyed.out.empty());
+  CHECK_THAT(untimed(rekeyed.err), Catch::Contains("re-encrypted 1 connection secret under key " + new_id + "\n"));
+  for (const auto& secret : {old_key, new_key, std::string("fake-token")}) CHECK(rekeyed.err.find(secret) == std::string::npos);
+
+  RunOptions with_new;
+  with_new.env = {{"CRMEXPORT_STORE_KEY", ""}, {"CRMEXPORT_STORE_KEY_FILE", file}};
+  auto exported = run_crmexport(home, {"-q", "export", "pd", "persons"}, with_new);
+  REQUIRE(exported.exit_code == 0);
+  CHECK(lines_of(exported.out) == server.dataset("pipedrive", "persons"));
+
+  auto stale = run_crmexport(home, {"export", "pd", "persons"}, with_old);
+  CHECK(stale.exit_code == 2);
+  CHECK_THAT(stale.err, Catch::Contains("another key (id " + new_id + ") than the one in CRMEXPORT_STORE_KEY (id " +
+                                        old_id + ")"));
+}
+
+TEST_CASE("auth rekey --new-key-stdin encrypts a store kept in plain text", "[e2e][auth][rekey]") {
+  FakeServer server({"--records", "5"});
+  TempDir home;
+  RunOptions no_key;
+  no_key.env = {{"CRMEXPORT_STORE_KEY", ""}, {"CRMEXPORT_STORE_KEY_FILE", ""}};
+  REQUIRE(add_connection(home, server, "pipedrive", "pd").exit_code == 0);
+  const std::string new_key(64, 'b');
+  no_key.stdin_text = new_key + "\n";
+  auto rekeyed = run_crmexport(home, {"auth", "rekey", "--new-key-stdin"}, no_key);
+  INFO(rekeyed.err);
+  REQUIRE(rekeyed.exit_code == 0);
+  CHECK(rekeyed.out.empty());
+  CHECK_THAT(rekeyed.err, Catch::Contains("re-encrypted 1 connection secret under key " +
+                                          crmexport::store::StoreKey::parse(new_key, "k")->id()));
+  no_key.stdin_text.clear();
+  CHECK(run_crmexport(home, {"export", "pd", "persons"}, no_key).exit_code == 2);  // encrypted now
+  RunOptions with_new;
+  with_new.env = {{"CRMEXPORT_STORE_KEY", new_key}};
+  CHECK(run_crmexport(home, {"-q", "export", "pd", "persons"}, with_new).exit_code == 0);
 }

@@ -173,7 +173,7 @@ TEST_CASE("the man page renders without warnings and names every command and fla
   read_help({}, listing);
   // The listing must be complete for the check to mean anything.
   for (const auto* command : {"providers", "auth", "auth add", "auth login", "auth list", "auth test", "auth remove",
-                              "export", "sync", "completion"})
+                              "auth rekey", "export", "sync", "completion"})
     CHECK(listing.commands.count(command) == 1);
   CHECK(listing.flags.count("--store") == 1);
   CHECK(listing.flags.count("--fields") == 1);
@@ -198,7 +198,7 @@ TEST_CASE("the bash completion loads and completes commands, flags, connections 
   CHECK(loaded.out == "complete -F _crmexport crmexport\n");
 
   CHECK(bash_completions(store, {"ex"}) == std::vector<std::string>{"export"});
-  CHECK(bash_completions(store, {"auth", "re"}) == std::vector<std::string>{"remove"});
+  CHECK(bash_completions(store, {"auth", "re"}) == (std::vector<std::string>{"remove", "rekey"}));
   CHECK(bash_completions(store, {"export", "wo"}) == std::vector<std::string>{"work", "workshop"});
   CHECK(bash_completions(store, {"export", "n"}) == std::vector<std::string>{"newsletter"});
   CHECK(bash_completions(store, {"sync", "newsletter", "d"}) == std::vector<std::string>{"deals"});

@@ -61,6 +61,20 @@ void StoreLocation::set_raw_secret(std::string_view name, std::string_view secre
   psql("UPDATE crmexport_store.connections SET secret = " + sql_literal(secret) + " WHERE name = " + sql_literal(name));
 }
 
+std::string StoreLocation::raw_rows() const {
+  const std::string columns =
+      "name || '|' || provider || '|' || base_url || '|' || api_version || '|' || auth_kind || '|' || secret || '|' "
+      "|| created_at || '|' || updated_at";
+  if (m_kind == k_sqlite) {
+    SQLite::Database db(m_location);
+    SQLite::Statement query(db, "SELECT " + columns + " FROM connections ORDER BY name");
+    std::string rows;
+    while (query.executeStep()) rows += query.getColumn(0).getString() + "\n";
+    return rows;
+  }
+  return psql("SELECT " + columns + " FROM crmexport_store.connections ORDER BY name COLLATE \"C\"");
+}
+
 std::string StoreLocation::psql(std::string_view sql) const { return shared_cluster().psql(sql, m_database); }
 
 int StoreLocation::raw_schema_version() const {

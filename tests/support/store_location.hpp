@@ -26,6 +26,8 @@ class StoreLocation {
   // The secret column of connection `name` as stored.
   std::string raw_secret(std::string_view name) const;
   void set_raw_secret(std::string_view name, std::string_view secret) const;
+  // Every connection row as stored, one line each ('|' between columns), in byte order of name.
+  std::string raw_rows() const;
   // Runs SQL in a "postgresql" location's database through psql; its stdout.
   std::string psql(std::string_view sql) const;
   // The schema version recorded in the store.
