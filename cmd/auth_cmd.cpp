@@ -208,10 +208,12 @@ struct RekeyOptions {
 // The new key comes from a private file or stdin, never from an argument (argv is public).
 std::optional<store::StoreKey> new_key_of(const RekeyOptions& options) {
   const int given = !options.new_key_file.empty() + options.new_key_stdin + options.to_plain;
-  if (given != 1)
-    throw Fatal(ErrorKind::usage, fmt::format("{}: give the new key with --new-key-file FILE or --new-key-stdin (make "
-                                              "one with `crmexport auth keygen`), or --to-plain",
-                                              given == 0 ? "auth rekey needs a new key" : "give only one new key"));
+  if (given == 0)
+    throw Fatal(ErrorKind::usage, "auth rekey needs a new key: give it with --new-key-file FILE or --new-key-stdin "
+                                  "(make one with `crmexport auth keygen`), or give --to-plain");
+  if (given > 1)
+    throw Fatal(ErrorKind::usage, "auth rekey takes one new key: give only one of --new-key-file, --new-key-stdin "
+                                  "and --to-plain");
   if (options.to_plain) return std::nullopt;
   if (options.new_key_stdin)
     return value_or_throw(store::StoreKey::parse(read_hidden_line("New key (input hidden): "),

@@ -189,8 +189,12 @@ TEST_CASE("auth rekey re-encrypts the store and export works with the new key fi
                                     "with `chmod 600 " + loose + "`\n");
   auto neither = run_crmexport(home, {"auth", "rekey"}, with_old);
   CHECK(neither.exit_code == 2);
-  CHECK_THAT(neither.err, Catch::Contains("auth rekey needs a new key: give the new key with --new-key-file FILE or "
-                                          "--new-key-stdin"));
+  CHECK(untimed(neither.err) == "crmexport: error: auth rekey needs a new key: give it with --new-key-file FILE or "
+                                "--new-key-stdin (make one with `crmexport auth keygen`), or give --to-plain\n");
+  auto both = run_crmexport(home, {"auth", "rekey", "--new-key-stdin", "--to-plain"}, with_old);
+  CHECK(both.exit_code == 2);
+  CHECK(untimed(both.err) == "crmexport: error: auth rekey takes one new key: give only one of --new-key-file, "
+                              "--new-key-stdin and --to-plain\n");
   RunOptions bad_stdin = with_old;
   bad_stdin.stdin_text = "not-a-key\n";
   auto malformed = run_crmexport(home, {"auth", "rekey", "--new-key-stdin"}, bad_stdin);
