@@ -1,6 +1,17 @@
 #include "lib/fields/field.hpp"
 
+#include "lib/json/utf8.hpp"
+
 namespace crmexport::fields {
+namespace {
+
+void make_storable(std::string& text) {
+  if (!json::is_valid_utf8(text)) text = json::to_valid_utf8(text);
+  for (std::size_t at = text.find('\0'); at != std::string::npos; at = text.find('\0', at))
+    text.replace(at, 1, json::k_replacement_character);
+}
+
+}  // namespace
 
 const Option* Field::option(std::string_view id_text) const {
   for (const auto& o : options)
@@ -12,6 +23,14 @@ std::string plain_id(std::string_view id_json) {
   if (id_json.size() >= 2 && id_json.front() == '"' && id_json.back() == '"')
     return std::string(id_json.substr(1, id_json.size() - 2));
   return std::string(id_json);
+}
+
+// Option ids are compact JSON text, where a NUL is already escaped (PostgreSQL's jsonb takes
+// them through mirror::jsonb_compatible).
+void make_storable(Field& field) {
+  make_storable(field.key);
+  make_storable(field.label);
+  for (auto& option : field.options) make_storable(option.label);
 }
 
 }  // namespace crmexport::fields

@@ -27,6 +27,12 @@ struct Field {
 // The text of an option id without JSON quotes, for matching pieces of "1,2" or "a;b".
 std::string plain_id(std::string_view id_json);
 
+// Keys and labels as read from a provider made storable anywhere: valid UTF-8 (as records'
+// strings are made where a page is split) and no NUL, which neither SQL text, a libpq parameter
+// nor PostgreSQL's text and jsonb can hold (U+FFFD instead, as the PostgreSQL mirror does in
+// records). Every other character stays: a label is data.
+void make_storable(Field& field);
+
 }  // namespace crmexport::fields
 
 namespace crmexport::fields {

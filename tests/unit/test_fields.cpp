@@ -53,6 +53,66 @@ TEST_CASE("labels become safe names: trimmed, one space, no dots or commas", "[f
   CHECK(safe_name(" \t ", "abc") == "abc");
 }
 
+TEST_CASE("labels from outside lose control characters and invalid bytes, and fit an SQL identifier", "[fields]") {
+  CHECK(safe_name(std::string("Lead\0Source", 11), "k") == "Lead Source");
+  CHECK(safe_name("Tier\xc2\x9b[31m", "k") == "Tier [31m");  // C1 CSI (U+009B)
+  CHECK(safe_name("a\x1b\x07\x7f b", "k") == "a b");
+  CHECK(safe_name("bad\xff byte", "k") == "bad\xef\xbf\xbd byte");  // U+FFFD
+  CHECK(safe_name("\xc2\x85\xc2\x9f", "key") == "key");            // nothing left: the key
+  // 40 two-byte characters are 80 bytes: cut between characters at 62, under PostgreSQL's 63.
+  std::string e_acute_40;
+  for (int i = 0; i < 40; ++i) e_acute_40 += "\xc3\xa9";
+  CHECK(safe_name(e_acute_40, "k") == e_acute_40.substr(0, 62));
+  CHECK(safe_name(std::string(62, 'x') + " yz", "k") == std::string(62, 'x'));  // no space left at the cut
+  CHECK(fit_name("  \"quoted\"  [and] (bracketed)  ") == "\"quoted\" [and] (bracketed)");
+}
+
+TEST_CASE("every readable name is unique, whatever the labels and keys", "[fields]") {
+  // Equal labels whose keys share their first 8 characters: the suffix grows until unique.
+  std::vector<Field> dup{custom("deadbeef0001", "Dup"), custom("deadbeef0002", "Dup"), custom("deadbeef0003", "Dup"),
+                         custom("deadbeef0004", "dup")};
+  auto named = assign_names(dup, {}, false);
+  CHECK(named.fields[0].name == "Dup");
+  CHECK(named.fields[1].name == "Dup (deadbeef)");
+  CHECK(named.fields[2].name == "Dup (deadbeef0003)");
+  CHECK(named.fields[3].name == "dup (deadbeef0004)");
+  // Forty-character keys (Pipedrive's) equal in their first 24: then a number.
+  const std::string hex24 = "0123456789abcdef01234567";
+  std::vector<Field> long_keys{custom(hex24 + "aaaaaaaaaaaaaaaa", "X"), custom(hex24 + "bbbbbbbbbbbbbbbb", "X"),
+                               custom(hex24 + "cccccccccccccccc", "X"), custom(hex24 + "dddddddddddddddd", "X"),
+                               custom(hex24 + "eeeeeeeeeeeeeeee", "X")};
+  auto numbered = assign_names(long_keys, {}, false);
+  CHECK(numbered.fields[1].name == "X (01234567)");
+  CHECK(numbered.fields[2].name == "X (0123456789abcdef)");
+  CHECK(numbered.fields[3].name == "X (0123456789abcdef01234567)");
+  CHECK(numbered.fields[4].name == "X (0123456789abcdef 2)");
+  // Named like the labeled views' own columns: " (custom)" first.
+  std::vector<Field> reserved{builtin("id", "ID"), custom("r1", "deleted_at"), custom("r2", "Connection"),
+                              custom("r3", "more_fields"), custom("r4", "ID"), custom("r5", "deleted_at")};
+  auto kept = assign_names(reserved, {}, false);
+  CHECK(kept.fields[1].name == "deleted_at (custom)");
+  CHECK(kept.fields[2].name == "Connection (custom)");
+  CHECK(kept.fields[3].name == "more_fields (custom)");
+  CHECK(kept.fields[4].name == "ID (custom)");
+  CHECK(kept.fields[5].name == "deleted_at (r5)");
+  // A long label keeps its suffix whole: the label is cut instead.
+  std::vector<Field> wide{custom("k1", std::string(70, 'w')), custom("k2", std::string(70, 'w'))};
+  auto cut = assign_names(wide, {}, false);
+  CHECK(cut.fields[0].name == std::string(63, 'w'));
+  CHECK(cut.fields[1].name == std::string(58, 'w') + " (k2)");
+}
+
+TEST_CASE("a frozen name two fields share stays with the first, the second is named again", "[fields]") {
+  // As names were given before they grew past 8 characters of the key.
+  std::vector<Field> stored{custom("deadbeef0001", "Dup"), custom("deadbeef0002", "Dup")};
+  stored[0].name = "Dup (deadbeef)";
+  stored[1].name = "Dup (deadbeef)";
+  std::vector<Field> current{custom("deadbeef0001", "Dup"), custom("deadbeef0002", "Dup")};
+  auto named = assign_names(current, stored, false);
+  CHECK(named.fields[0].name == "Dup (deadbeef)");
+  CHECK(named.fields[1].name == "Dup");
+}
+
 TEST_CASE("names collide with built-ins and earlier names, and are frozen once given", "[fields]") {
   std::vector<Field> first{builtin("title", "Title"), custom("aaaaaaaa11", "Title"), custom("bbbbbbbb22", "Source"),
                            custom("cccccccc33", "source ")};
