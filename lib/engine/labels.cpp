@@ -60,6 +60,7 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
     if (auto done = read_pages(session, metadata, PageQuery{}, "", on_page); !done)
       return std::unexpected(done.error());
   }
+  for (auto& field : read) fields::make_storable(field);
   return read;
 }
 
@@ -152,6 +153,11 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
   auto saved = mirror::save_fields(mirror, session.connection_name(), session.provider().name, type.name,
                                    *type.fields, seen);
   if (!saved) return std::unexpected(saved.error());
+  if (saved->left_out > 0)
+    log::warn("{}: {} custom fields did not fit in {} (the database allows {} columns in a view): read them by name "
+              "from its more_fields column (see \"Views wider than the database allows\" in docs/USAGE.md)",
+              type.name, saved->left_out, mirror::labeled_view_name(session.provider().name, type.name),
+              saved->max_columns);
   // The mirror keeps them as the API gives them, for the views.
   if (type.fields->joined)
     if (auto kept = mirror::save_field_values(mirror, session.connection_name(), type.name, by_record); !kept)

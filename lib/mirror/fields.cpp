@@ -3,30 +3,29 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
-#include <set>
+#include <unordered_set>
 
+#include "lib/fields/naming.hpp"
+#include "lib/json/utf8.hpp"
 #include "lib/mirror/schema.hpp"
 
 namespace crmexport::mirror {
-namespace {
-
-std::string lower(std::string text) {
-  std::ranges::transform(text, text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return text;
-}
-
-}  // namespace
 
 std::string quoted_identifier(std::string_view name) {
   std::string out = "\"";
-  for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : fields::fit_name(name)) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
 
 std::string quoted_text(std::string_view text) {
+  const std::string valid = json::is_valid_utf8(text) ? std::string(text) : json::to_valid_utf8(text);
   std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  for (char c : valid) {
+    if (c == '\0')
+      out += json::k_replacement_character;
+    else
+      out += c == '\'' ? std::string("''") : std::string(1, c);
+  }
   return out + "'";
 }
 
@@ -34,9 +33,9 @@ std::string labeled_view_name(std::string_view provider, std::string_view type) 
   return table_name(provider, type) + "_labeled";
 }
 
-Result<bool> save_fields(Mirror& mirror, const std::string& connection, const std::string& provider,
-                         const std::string& type, const fields::FieldsSpec& spec,
-                         const std::vector<fields::Field>& fields) {
+Result<FieldsSaved> save_fields(Mirror& mirror, const std::string& connection, const std::string& provider,
+                                const std::string& type, const fields::FieldsSpec& spec,
+                                const std::vector<fields::Field>& fields) {
   return mirror.save_fields(connection, provider, type, spec, fields);
 }
 
@@ -46,33 +45,64 @@ Result<void> save_field_values(Mirror& mirror, const std::string& connection, co
   return mirror.save_field_values(connection, type, by_record, ids);
 }
 
-// One column per readable name (across connections: each connection's own key and options).
-std::string labeled_view_sql(const std::string& provider, const std::string& type, const fields::FieldsSpec& spec,
+LabeledView labeled_view_sql(const std::string& provider, const std::string& type, const fields::FieldsSpec& spec,
                              std::vector<std::pair<std::string, fields::Field>> saved,
-                             const std::map<std::string, bool>& multiple, const FieldExpression& labeled) {
-  std::vector<std::string> names;
-  std::map<std::string, std::vector<std::pair<std::string, std::string>>> by_name;  // name -> (connection, expr)
-  std::set<std::string> taken{"connection", "id", "deleted_at"};
+                             const std::map<std::string, bool>& multiple, const ViewDialect& dialect) {
+  // One entry per readable name, in first-seen order, each connection's own key and options.
+  struct Name {
+    std::string name;
+    std::string key;  // the first field's: what a suffix is made of
+    bool custom = false;
+    std::vector<std::pair<std::string, std::string>> by_connection;  // (connection, expression)
+  };
+  std::vector<Name> names;
+  std::map<std::string, size_t> index;
   for (auto& [connection, field] : saved) {
     if (auto it = multiple.find(field.key); it != multiple.end()) field.multiple = it->second;
-    if (!by_name.contains(field.name)) {
-      if (taken.contains(lower(field.name))) continue;
-      taken.insert(lower(field.name));
-      names.push_back(field.name);
-    }
-    by_name[field.name].emplace_back(connection, labeled(spec, field, type));
+    // A store written by hand may hold no name: the key stands in, as for a label with none.
+    const std::string& name = field.name.empty() ? field.key : field.name;
+    if (!field.custom && fields::lower(name) == "id") continue;  // the view's own id
+    auto [at, added] = index.try_emplace(name, names.size());
+    if (added) names.push_back(Name{name, field.key, field.custom, {}});
+    names[at->second].by_connection.emplace_back(connection, dialect.labeled(spec, field, type));
   }
+
+  // Built-in fields always have a column; custom ones while columns are left (3 of the view's own,
+  // and `more_fields` once any is left out).
+  const size_t own = 3;
+  size_t builtins = static_cast<size_t>(std::ranges::count_if(names, [](const Name& n) { return !n.custom; }));
+  size_t room = dialect.max_columns > own + builtins ? dialect.max_columns - own - builtins : 0;
+  size_t customs = names.size() - builtins;
+  if (customs > room) room = room > 0 ? room - 1 : 0;
+
+  std::unordered_set<std::string> taken;
+  for (const auto& reserved : fields::reserved_names()) taken.insert(reserved);
   std::string columns;
-  for (const auto& name : names) {
+  std::vector<std::pair<std::string, std::string>> more;  // (quoted name, expression)
+  LabeledView view;
+  for (const auto& n : names) {
     std::string expr = "CASE connection";
-    for (const auto& [connection, value] : by_name[name]) expr += fmt::format(" WHEN {} THEN {}", quoted_text(connection), value);
-    columns += fmt::format(",\n  {} AS {}", expr + " END", quoted_identifier(name));
+    for (const auto& [connection, value] : n.by_connection)
+      expr += fmt::format(" WHEN {} THEN {}", quoted_text(connection), value);
+    expr += " END";
+    if (n.custom && room == 0) {
+      more.emplace_back(quoted_text(n.name), std::move(expr));
+      continue;
+    }
+    if (n.custom) --room;
+    ++view.fields;
+    auto fit = fields::fit_name(n.name);
+    const auto column = fields::unique_name(fit.empty() ? "field" : fit, n.key, taken);
+    columns += fmt::format(",\n  {} AS {}", expr, quoted_identifier(column));
   }
+  if (!more.empty()) columns += fmt::format(",\n  {} AS more_fields", dialect.object(more));
+  view.left_out = more.size();
   // The type table is `r`: values kept in field_values are matched to r's row by subqueries.
-  return fmt::format("CREATE VIEW {} AS SELECT r.connection AS connection, r.id AS id, r.deleted_at AS deleted_at{}"
-                     "\nFROM {} AS r",
-                     quoted_identifier(labeled_view_name(provider, type)), columns,
-                     quoted_identifier(table_name(provider, type)));
+  view.sql = fmt::format("CREATE VIEW {} AS SELECT r.connection AS connection, r.id AS id, r.deleted_at AS deleted_at{}"
+                         "\nFROM {} AS r",
+                         quoted_identifier(labeled_view_name(provider, type)), columns,
+                         quoted_identifier(table_name(provider, type)));
+  return view;
 }
 
 }  // namespace crmexport::mirror

@@ -7,6 +7,7 @@
 // `Mirror` is the one interface the engine talks to; `Mirror::open` picks the implementation by
 // the location's form (sqlite_mirror.* for a file path, postgres_mirror.* for a postgresql://
 // URI). What a run does with its state (run_state.*) is shared; the implementations hold the SQL.
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -61,6 +62,14 @@ struct PageCounts {
 
 // A connection held for one sync: while it lives no other process syncs that connection into
 // the same mirror. Released when destroyed (or when the process ends, however it ends).
+// What saving a type's fields did to its labeled view.
+struct FieldsSaved {
+  bool rebuilt = false;   // the view was created again (a field, name, label or option changed)
+  std::size_t fields = 0;      // readable names in the view's columns (when rebuilt)
+  std::size_t left_out = 0;    // custom fields beyond the database's column limit, in `more_fields` only
+  std::size_t max_columns = 0; // that limit
+};
+
 class ConnectionClaim {
  public:
   explicit ConnectionClaim(std::function<void()> release = {}) : m_release(std::move(release)) {}
@@ -104,10 +113,10 @@ class Mirror {
   // run_state.hpp's end_run says.
   virtual Result<long> finish_run(TypeState& state, bool swept) = 0;
   // Saves the fields one sync read (first_seen kept) and rebuilds the type's labeled view when
-  // anything changed or the view is missing; true when it was rebuilt (fields.hpp).
-  virtual Result<bool> save_fields(const std::string& connection, const std::string& provider,
-                                   const std::string& type, const fields::FieldsSpec& spec,
-                                   const std::vector<fields::Field>& fields) = 0;
+  // anything changed or the view is missing (fields.hpp).
+  virtual Result<FieldsSaved> save_fields(const std::string& connection, const std::string& provider,
+                                          const std::string& type, const fields::FieldsSpec& spec,
+                                          const std::vector<fields::Field>& fields) = 0;
   // Replaces the `field_values` rows of `ids` (every row of the type when null) with `by_record`:
   // per record id the members of its {KEY: value} object, as the API gave them (fields.hpp).
   virtual Result<void> save_field_values(const std::string& connection, const std::string& type,

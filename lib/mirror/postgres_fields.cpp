@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <algorithm>
 #include <map>
 
 #include "lib/mirror/fields.hpp"
@@ -103,11 +104,28 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
   return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases("{}"));
 }
 
+// jsonb_build_object of the pairs, several calls within PostgreSQL's 100 arguments joined by ||.
+std::string jsonb_object_of(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  constexpr size_t k_pairs_per_call = 50;
+  std::string out;
+  for (size_t at = 0; at < pairs.size(); at += k_pairs_per_call) {
+    std::string args;
+    for (size_t i = at; i < std::min(pairs.size(), at + k_pairs_per_call); ++i)
+      args += fmt::format("{}{}, {}", args.empty() ? "" : ", ", pairs[i].first, pairs[i].second);
+    out += fmt::format("{}jsonb_build_object({})", out.empty() ? "" : " || ", args);
+  }
+  return out.empty() ? "'{}'::jsonb" : "(" + out + ")";
+}
+
+// A view is a relation: like a table it has at most MaxHeapAttributeNumber columns (its target
+// list alone could hold 1,664).
+constexpr size_t k_max_view_columns = 1600;
+
 }  // namespace
 
-Result<bool> PostgresMirror::save_fields(const std::string& connection, const std::string& provider,
-                                         const std::string& type, const fields::FieldsSpec& spec,
-                                         const std::vector<fields::Field>& fields) {
+Result<FieldsSaved> PostgresMirror::save_fields(const std::string& connection, const std::string& provider,
+                                                const std::string& type, const fields::FieldsSpec& spec,
+                                                const std::vector<fields::Field>& fields) {
   const std::string doing = fmt::format("save the fields of {}", type);
   auto transaction = pg::Transaction::begin(m_connection, doing);
   if (!transaction) return std::unexpected(transaction.error());
@@ -118,7 +136,7 @@ Result<bool> PostgresMirror::save_fields(const std::string& connection, const st
   std::map<std::string, bool> multiple;
   for (const auto& f : fields) {
     multiple[f.key] = f.multiple;
-    auto options = fields::options_json(f.options);
+    auto options = jsonb_compatible(fields::options_json(f.options));
     auto same = m_connection.exec(doing,
                                   "SELECT count(*) FROM fields WHERE connection = $1 AND type = $2 AND key = $3 AND "
                                   "name = $4 AND label = $5 AND options = $6::jsonb",
@@ -138,6 +156,7 @@ Result<bool> PostgresMirror::save_fields(const std::string& connection, const st
   auto exists = m_connection.exec(doing, "SELECT to_regclass($1) IS NOT NULL", {view});
   if (!exists) return std::unexpected(exists.error());
   if (exists->text(0, 0) != "t") changed = true;
+  FieldsSaved result;
   if (changed) {
     auto rows = m_connection.exec(doing,
                                   "SELECT connection, key, name, label, field_type, custom, options::text FROM fields "
@@ -155,12 +174,14 @@ Result<bool> PostgresMirror::save_fields(const std::string& connection, const st
       f.options = fields::parse_options(rows->text(i, 6));
       saved.emplace_back(rows->text(i, 0), std::move(f));
     }
-    for (const std::string& sql : {"DROP VIEW IF EXISTS " + view,
-                                  labeled_view_sql(provider, type, spec, std::move(saved), multiple, labeled_expression)})
+    ViewDialect dialect{labeled_expression, jsonb_object_of, k_max_view_columns};
+    auto built = labeled_view_sql(provider, type, spec, std::move(saved), multiple, dialect);
+    for (const std::string& sql : {"DROP VIEW IF EXISTS " + view, built.sql})
       if (auto done = m_connection.exec(doing, sql); !done) return std::unexpected(done.error());
+    result = FieldsSaved{true, built.fields, built.left_out, dialect.max_columns};
   }
   if (auto committed = transaction->commit(doing); !committed) return std::unexpected(committed.error());
-  return changed;
+  return result;
 }
 
 Result<void> PostgresMirror::save_field_values(const std::string& connection, const std::string& type,

@@ -25,8 +25,9 @@ class PostgresMirror final : public Mirror {
                                std::optional<TimePoint> page_high_water) override;
   Result<long> mark_deleted(TypeState& state, std::span<const RecordId> ids) override;
   Result<long> finish_run(TypeState& state, bool swept) override;
-  Result<bool> save_fields(const std::string& connection, const std::string& provider, const std::string& type,
-                           const fields::FieldsSpec& spec, const std::vector<fields::Field>& fields) override;
+  Result<FieldsSaved> save_fields(const std::string& connection, const std::string& provider,
+                                  const std::string& type, const fields::FieldsSpec& spec,
+                                  const std::vector<fields::Field>& fields) override;
   Result<void> save_field_values(const std::string& connection, const std::string& type,
                                  const std::unordered_map<std::string, std::string>& by_record,
                                  const std::vector<std::string>* ids) override;

@@ -3,23 +3,34 @@
 #include <SQLiteCpp/Statement.h>
 #include <SQLiteCpp/Transaction.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
+#include <algorithm>
 #include <map>
 
 #include "lib/json/tree.hpp"
 #include "lib/mirror/fields.hpp"
 #include "lib/mirror/sqlite_mirror.hpp"
 #include "lib/store/field_names.hpp"
-#include "lib/store/sqlite_error.hpp"
 
 namespace crmexport::mirror {
 namespace {
 
-// A JSON path to one member, quoted so keys with dots or spaces stay one step.
-std::string member_path(std::string_view prefix, std::string_view key) {
-  std::string escaped;
-  for (char c : key) escaped += c == '"' ? std::string("\\\"") : std::string(1, c);
-  return quoted_text(fmt::format("{}.\"{}\"", prefix, escaped));
+// Whether SQLite's JSON path can name `key`: between a path's quotes SQLite takes the text as it
+// is, up to the next quote, so a quote, backslash or control character would name another member.
+bool path_can_name(std::string_view key) {
+  return std::ranges::none_of(key, [](char c) { return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20; });
+}
+
+// The member `key` of the object at `object` ("$" or "$.container") in the JSON `source`, as
+// json_extract gives it (json_type's answer with `type`): by a path where one can name the key,
+// otherwise by json_each, whose keys are unescaped text.
+std::string member(std::string_view source, std::string_view object, std::string_view key, bool type = false) {
+  if (path_can_name(key))
+    return fmt::format("json_{}({}, {})", type ? "type" : "extract", source,
+                       quoted_text(fmt::format("{}.\"{}\"", object, key)));
+  return fmt::format("(SELECT {} FROM json_each({}, {}) WHERE key = {})", type ? "type" : "value", source,
+                     quoted_text(object), quoted_text(key));
 }
 
 // The SQL literal an option id compares equal to, as json_extract returns it.
@@ -29,28 +40,26 @@ std::string id_literal(const std::string& id_json) {
   return quoted_text(tree && tree->is(json::Node::Kind::string) ? tree->text : id_json);
 }
 
+// Where one field's value sits in `record`: the object holding it.
+std::string holder(const fields::FieldsSpec& spec, const fields::Field& field) {
+  using fields::Placement;
+  bool nested = (field.custom && spec.placement == Placement::member_object) || spec.placement == Placement::properties;
+  return nested ? "$." + spec.container : "$";
+}
+
 // The raw value of one field in the row `r`, where the spec says it sits.
 std::string raw_expression(const fields::FieldsSpec& spec, const fields::Field& field, const std::string& type) {
   using fields::Placement;
-  if (!field.custom && spec.placement != Placement::properties) return "json_extract(record, " + member_path("$", field.key) + ")";
-  switch (spec.placement) {
-    case Placement::member_object:
-    case Placement::properties:
-      return "json_extract(record, " + member_path("$." + spec.container, field.key) + ")";
-    case Placement::flat:
-      return "json_extract(record, " + member_path("$", field.key) + ")";
-    case Placement::side_loaded:
-    case Placement::joined:
-      return fmt::format("(SELECT json_extract(v.\"values\", {}) FROM field_values v WHERE v.connection = r.connection "
-                         "AND v.type = {} AND v.id = CAST(r.id AS TEXT))",
-                         member_path("$", field.key), quoted_text(type));
-    case Placement::id_content_list:
-      return fmt::format(
-          "(SELECT json_extract(value, '$.content') FROM json_each(record, '$.{}') WHERE CAST(json_extract(value, "
-          "'$.id') AS TEXT) = {})",
-          spec.container, quoted_text(field.key));
-  }
-  return "NULL";
+  if (field.custom && (spec.placement == Placement::side_loaded || spec.placement == Placement::joined))
+    return fmt::format("(SELECT {} FROM field_values v WHERE v.connection = r.connection AND v.type = {} AND v.id = "
+                       "CAST(r.id AS TEXT))",
+                       member("v.\"values\"", "$", field.key), quoted_text(type));
+  if (field.custom && spec.placement == Placement::id_content_list)
+    return fmt::format(
+        "(SELECT json_extract(value, '$.content') FROM json_each(record, '$.{}') WHERE CAST(json_extract(value, "
+        "'$.id') AS TEXT) = {})",
+        spec.container, quoted_text(field.key));
+  return member("record", holder(spec, field), field.key);
 }
 
 // Multi-option text ("a;b", "||A||C||", "141,142") as a JSON array text of its pieces, as
@@ -90,12 +99,9 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
     cases += fmt::format(" WHEN {} THEN {}", id_literal(option.id), quoted_text(option.label));
   if (field.multiple && spec.multiple == fields::Multiple::json_array)
     return fmt::format(
-        "CASE json_type(record, {0}) WHEN 'array' THEN (SELECT json_group_array(CASE value{1} ELSE value END) FROM "
-        "json_each(record, {0})) ELSE {2} END",
-        field.custom && spec.placement == fields::Placement::member_object
-            ? member_path("$." + spec.container, field.key)
-            : member_path("$", field.key),
-        cases, raw);
+        "CASE {0} WHEN 'array' THEN (SELECT json_group_array(CASE value{1} ELSE value END) FROM json_each({2})) ELSE "
+        "{2} END",
+        member("record", holder(spec, field), field.key, true), cases, raw);
   if (field.multiple) {
     // Pieces of text are text: they match an option id by its plain text (141 as '141').
     std::string piece_cases;
@@ -107,6 +113,27 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
         raw, piece_cases, pieces_json(spec.multiple, raw));
   }
   return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases);
+}
+
+// json_object of the pairs, several calls within SQLite's limit on a function's arguments joined
+// by json_patch (the keys are unique, so a patch only adds).
+std::string json_object_of(const std::vector<std::pair<std::string, std::string>>& pairs, size_t max_args) {
+  const size_t per_call = std::max<size_t>(1, max_args / 2);
+  std::vector<std::string> parts;
+  for (size_t at = 0; at < pairs.size(); at += per_call) {
+    std::string args;
+    for (size_t i = at; i < std::min(pairs.size(), at + per_call); ++i)
+      args += fmt::format("{}{}, {}", args.empty() ? "" : ", ", pairs[i].first, pairs[i].second);
+    parts.push_back("json_object(" + args + ")");
+  }
+  // Pairwise, so the nesting grows with the logarithm of the calls (SQLITE_MAX_EXPR_DEPTH).
+  while (parts.size() > 1) {
+    std::vector<std::string> joined;
+    for (size_t i = 0; i < parts.size(); i += 2)
+      joined.push_back(i + 1 < parts.size() ? fmt::format("json_patch({}, {})", parts[i], parts[i + 1]) : parts[i]);
+    parts = std::move(joined);
+  }
+  return parts.empty() ? "json_object()" : parts.front();
 }
 
 std::vector<std::pair<std::string, fields::Field>> load_all(SQLite::Database& db, const std::string& provider,
@@ -123,10 +150,10 @@ std::vector<std::pair<std::string, fields::Field>> load_all(SQLite::Database& db
 
 }  // namespace
 
-Result<bool> SqliteMirror::save_fields(const std::string& connection, const std::string& provider,
-                                       const std::string& type, const fields::FieldsSpec& spec,
-                                       const std::vector<fields::Field>& fields) {
-  return store::guard_sqlite(m_path, fmt::format("save the fields of {}", type), [&]() -> Result<bool> {
+Result<FieldsSaved> SqliteMirror::save_fields(const std::string& connection, const std::string& provider,
+                                              const std::string& type, const fields::FieldsSpec& spec,
+                                              const std::vector<fields::Field>& fields) {
+  return guarded(m_path, fmt::format("save the fields of {}", type), [&]() -> Result<FieldsSaved> {
     auto& db = *m_database;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     bool changed = false;
@@ -170,19 +197,28 @@ Result<bool> SqliteMirror::save_fields(const std::string& connection, const std:
     exists.bind(1, view);
     exists.executeStep();
     if (exists.getColumn(0).getInt() == 0) changed = true;
+    FieldsSaved saved;
     if (changed) {
+      // The limits this connection to SQLite has: compile-time maxima unless lowered at run time.
+      const auto limit = [&](int which) { return static_cast<size_t>(sqlite3_limit(db.getHandle(), which, -1)); };
+      const size_t max_args = limit(SQLITE_LIMIT_FUNCTION_ARG);
+      ViewDialect dialect{labeled_expression,
+                          [&](const auto& pairs) { return json_object_of(pairs, max_args); },
+                          limit(SQLITE_LIMIT_COLUMN)};
+      auto built = labeled_view_sql(provider, type, spec, load_all(db, provider, type), multiple, dialect);
       db.exec("DROP VIEW IF EXISTS " + quoted_identifier(view));
-      db.exec(labeled_view_sql(provider, type, spec, load_all(db, provider, type), multiple, labeled_expression));
+      db.exec(built.sql);
+      saved = FieldsSaved{true, built.fields, built.left_out, dialect.max_columns};
     }
     transaction.commit();
-    return changed;
+    return saved;
   });
 }
 
 Result<void> SqliteMirror::save_field_values(const std::string& connection, const std::string& type,
                                             const std::unordered_map<std::string, std::string>& by_record,
                                             const std::vector<std::string>* ids) {
-  return store::guard_sqlite(m_path, fmt::format("save the custom field values of {}", type), [&]() -> Result<void> {
+  return guarded(m_path, fmt::format("save the custom field values of {}", type), [&]() -> Result<void> {
     auto& db = *m_database;
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement clear(db, ids ? "DELETE FROM field_values WHERE connection = ?1 AND type = ?2 AND id = ?3"

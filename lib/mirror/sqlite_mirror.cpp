@@ -42,17 +42,6 @@ void bind_id(SQLite::Statement& statement, int index, const RecordId& id) {
     statement.bind(index, std::get<std::string>(id));
 }
 
-// Runs `body`, turning a SQLite exception into a runtime Error naming the database.
-template <typename Body>
-auto guarded(const std::filesystem::path& path, std::string_view doing, Body&& body) -> decltype(body()) {
-  try {
-    return body();
-  } catch (const SQLite::Exception& e) {
-    return fail(ErrorKind::runtime,
-                fmt::format("could not {} in the mirror database {}: {}", doing, path.string(), e.getErrorStr()));
-  }
-}
-
 }  // namespace
 
 Result<std::unique_ptr<SqliteMirror>> SqliteMirror::open(const std::filesystem::path& path) {

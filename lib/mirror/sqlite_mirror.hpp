@@ -1,15 +1,30 @@
 #pragma once
 // The mirror in a SQLite file (WAL): one sync at a time per file (lock.hpp), so claiming a
 // connection always succeeds. The default for a --db that is not a postgresql:// URI.
+#include <fmt/format.h>
+
 #include <filesystem>
 #include <memory>
+#include <string_view>
 
 #include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Exception.h>
 
 #include "lib/mirror/lock.hpp"
 #include "lib/mirror/mirror.hpp"
 
 namespace crmexport::mirror {
+
+// Runs `body`, turning a SQLite exception into a runtime Error naming the mirror database.
+template <typename Body>
+auto guarded(const std::filesystem::path& path, std::string_view doing, Body&& body) -> decltype(body()) {
+  try {
+    return body();
+  } catch (const SQLite::Exception& e) {
+    return fail(ErrorKind::runtime,
+                fmt::format("could not {} in the mirror database {}: {}", doing, path.string(), e.getErrorStr()));
+  }
+}
 
 class SqliteMirror final : public Mirror {
  public:
@@ -25,8 +40,9 @@ class SqliteMirror final : public Mirror {
                                std::optional<TimePoint> page_high_water) override;
   Result<long> mark_deleted(TypeState& state, std::span<const RecordId> ids) override;
   Result<long> finish_run(TypeState& state, bool swept) override;
-  Result<bool> save_fields(const std::string& connection, const std::string& provider, const std::string& type,
-                           const fields::FieldsSpec& spec, const std::vector<fields::Field>& fields) override;
+  Result<FieldsSaved> save_fields(const std::string& connection, const std::string& provider,
+                                  const std::string& type, const fields::FieldsSpec& spec,
+                                  const std::vector<fields::Field>& fields) override;
   Result<void> save_field_values(const std::string& connection, const std::string& type,
                                  const std::unordered_map<std::string, std::string>& by_record,
                                  const std::vector<std::string>* ids) override;
