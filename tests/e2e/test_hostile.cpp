@@ -11,9 +11,17 @@
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
+#include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+#include <sqlite3.h>
+
+#include <optional>
+#include <utility>
 
 #include "lib/json/utf8.hpp"
 #include "support/fake_server.hpp"
+#include "support/mirror_db.hpp"
 
 using namespace crmexport::testing;
 
@@ -294,4 +302,116 @@ TEST_CASE("hostile: sync --full against a malformed page fails and marks no mirr
   REQUIRE(rows.executeStep());
   CHECK(rows.getColumn(0).getInt() == 30);
   CHECK(rows.getColumn(1).getInt() == 0);
+}
+
+namespace {
+
+// The labeled view's columns and its one row, through the backend's own client.
+std::pair<std::vector<std::string>, std::vector<std::optional<std::string>>> labeled_row(const MirrorDb& db) {
+  const std::string sql = "SELECT * FROM pipedrive_persons_labeled";
+  if (db.backend() == Backend::postgres) {
+    auto table = db.postgres_query(sql);
+    REQUIRE(table.rows.size() == 1);
+    return {table.columns, table.rows[0]};
+  }
+  SQLite::Database database(db.location(), SQLite::OPEN_READONLY);
+  SQLite::Statement query(database, sql);
+  REQUIRE(query.executeStep());
+  std::pair<std::vector<std::string>, std::vector<std::optional<std::string>>> out;
+  for (int i = 0; i < query.getColumnCount(); ++i) {
+    out.first.emplace_back(query.getColumnName(i));
+    auto column = query.getColumn(i);
+    out.second.push_back(column.isNull() ? std::nullopt : std::optional<std::string>(column.getString()));
+  }
+  return out;
+}
+
+const Crm k_pipedrive = k_crms[0];
+
+}  // namespace
+
+TEST_CASE("hostile: field labels with NUL, C1, quotes, shared key prefixes and the views' own names become unique inert names", "[hostile][postgres]") {
+  auto backend = GENERATE(Backend::sqlite, Backend::postgres);
+  TempDir home;
+  Hostile server("hostile-labels");
+  add_token_connection(home, server.url(), k_pipedrive);
+  MirrorDb db(backend);
+  auto synced = run_crmexport(home, {"-q", "sync", "pipedrive", "persons", "--db", db.location()});
+  INFO(synced.err);
+  REQUIRE(synced.exit_code == 0);
+  CHECK(synced.err.empty());
+
+  // crm-hostile's labels (tests/hostile/main.cpp) named by the rule docs/USAGE.md states.
+  std::string e_acute_31;
+  for (int i = 0; i < 31; ++i) e_acute_31 += "\xc3\xa9";
+  const std::vector<std::string> names = {"Dup",
+                                          "Dup (deadbeef)",
+                                          "Dup (deadbeef0003)",
+                                          "Lead\xef\xbf\xbdSource",  // a NUL is stored as U+FFFD, as in records
+                                          "Tier [31m",
+                                          "Say \"hi\"); DROP TABLE fields; --",
+                                          "deleted_at (custom)",
+                                          "Connection (custom)",
+                                          "more_fields (custom)",
+                                          e_acute_31,
+                                          "[a] {b} (c)"};
+  auto [columns, values] = labeled_row(db);
+  std::vector<std::string> expected_columns = {"connection", "id", "deleted_at", "name"};
+  expected_columns.insert(expected_columns.end(), names.begin(), names.end());
+  CHECK(columns == expected_columns);
+  REQUIRE(values.size() == expected_columns.size());
+  CHECK(values[0] == std::optional<std::string>("pipedrive"));
+  CHECK(values[2] == std::nullopt);
+  CHECK(values[3] == std::optional<std::string>("Ada"));
+  // "Tier [31m" is an option field whose option 1 is labeled "Gold\u0000": U+FFFD stands for the NUL.
+  const std::string gold = "Gold\xef\xbf\xbd";
+  auto value = [&](std::size_t i) { return i == 4 ? gold : fmt::format("v{}", i); };
+  for (std::size_t i = 0; i < names.size(); ++i) CHECK(values[4 + i] == std::optional<std::string>(value(i)));
+  CHECK(db.scalar("SELECT count(*) FROM pipedrive_persons_labeled WHERE deleted_at IS NULL") == "1");
+
+  // export --labels writes each name once, with its own value.
+  auto exported = run_crmexport(home, {"export", "pipedrive", "persons", "--labels"});
+  INFO(exported.err);
+  REQUIRE(exported.exit_code == 0);
+  std::string expected = R"({"id":1,"name":"Ada","update_time":"2024-01-02T03:04:05Z","custom_fields":{)";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    writer.String(names[i].data(), static_cast<rapidjson::SizeType>(names[i].size()));
+    expected += fmt::format("{}{}:\"{}\"", i ? "," : "", buffer.GetString(), value(i));
+  }
+  CHECK(exported.out == expected + "}}\n");
+}
+
+TEST_CASE("hostile: more custom fields than the database allows columns still give a view every query reads, and a warning", "[hostile][postgres]") {
+  auto backend = GENERATE(Backend::sqlite, Backend::postgres);
+  TempDir home;
+  Hostile server("wide-fields", {"--fields", "2100"});
+  add_token_connection(home, server.url(), k_pipedrive);
+  MirrorDb db(backend);
+  auto synced = run_crmexport(home, {"-q", "sync", "pipedrive", "persons", "--db", db.location()});
+  INFO(synced.err);
+  REQUIRE(synced.exit_code == 0);
+  // SQLite's compile-time column limit as this machine's library has it; PostgreSQL's is fixed.
+  std::size_t limit = 1600;
+  if (backend == Backend::sqlite) {
+    SQLite::Database scratch(":memory:");
+    limit = static_cast<std::size_t>(sqlite3_limit(scratch.getHandle(), SQLITE_LIMIT_COLUMN, -1));
+  }
+  const std::size_t left_out = 2100 - (limit - 5);  // 3 own columns, name, more_fields
+  // Past the timestamp a log that is not a terminal gets.
+  CHECK(synced.err.substr(synced.err.find("crmexport: ")) == fmt::format("crmexport: warning: persons: {} custom fields did not fit in pipedrive_persons_labeled "
+                                  "(the database allows {} columns in a view): read them by name from its more_fields "
+                                  "column (see \"Views wider than the database allows\" in docs/USAGE.md)\n",
+                                  left_out, limit));
+  CHECK(db.scalar("SELECT count(*) FROM pipedrive_persons_labeled") == "1");
+  CHECK(db.scalar("SELECT \"F00000\" FROM pipedrive_persons_labeled") == "v0");
+  CHECK(db.scalar(backend == Backend::sqlite
+                      ? "SELECT json_extract(more_fields, '$.F02099') FROM pipedrive_persons_labeled"
+                      : "SELECT more_fields ->> 'F02099' FROM pipedrive_persons_labeled") == "v2099");
+
+  // A second sync changes nothing: the view stays, and says nothing again.
+  auto again = run_crmexport(home, {"-q", "sync", "pipedrive", "persons", "--db", db.location()});
+  CHECK(again.exit_code == 0);
+  CHECK(again.err.empty());
 }

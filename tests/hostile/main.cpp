@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "lib/http/url.hpp"
 
@@ -60,12 +62,13 @@ struct Options {
   int max_requests = 200;
   int bomb_mib = 300;
   int nesting = 200'000;
+  int fields = 2'100;  // custom fields of `wide-fields`
 };
 
 [[noreturn]] void usage(const std::string& problem) {
   std::fprintf(stderr,
                "crm-hostile: %s\nusage: crm-hostile --answer KIND [--tls-cert FILE --tls-key FILE] [--lifetime S] "
-               "[--max-requests N] [--bomb-mib N] [--nesting N]\n",
+               "[--max-requests N] [--bomb-mib N] [--nesting N] [--fields N]\n",
                problem.c_str());
   std::exit(2);
 }
@@ -90,6 +93,8 @@ Options parse(int argc, char** argv) {
       o.bomb_mib = std::stoi(value);
     else if (flag == "--nesting")
       o.nesting = std::stoi(value);
+    else if (flag == "--fields")
+      o.fields = std::stoi(value);
     else
       usage(fmt::format("unknown flag {}", flag));
   }
@@ -168,12 +173,60 @@ class Hostile {
       return;
     }
     if (req.path.ends_with("/token")) return token(req, res);
+    if (provider == "pipedrive" && (m_options.answer == "hostile-labels" || m_options.answer == "wide-fields"))
+      return labels(req, res);
     if (req.path.find("/crm/v3/properties/") != std::string::npos)  // HubSpot's prelude, always sane
       return res.set_content(R"({"results":[{"name":"email"},{"name":"hs_object_id"}]})", "application/json");
     page(envelope->second, req, res);
   }
 
  private:
+  // Pipedrive v2 persons whose field metadata (FACTS Pipedrive §3's envelope) has labels no CRM
+  // should send but any may: a NUL, a C1 CSI, quotes and brackets, two equal labels whose keys
+  // share their first 8 characters, labels named like the labeled view's own columns, a label
+  // longer than any SQL identifier; or (`wide-fields`) more custom fields than a view can hold.
+  // Record 1 carries a value for every custom field: "v" + the field's position, but for the
+  // option field, whose option 1 is labeled with a NUL.
+  static constexpr const char* k_option_key = "aaaa0001csi";
+  static constexpr const char* k_options = R"(,"options":[{"id":1,"label":"Gold\u0000"},{"id":2,"label":"x"}])";
+  void labels(const httplib::Request& req, httplib::Response& res) {
+    std::vector<std::pair<std::string, std::string>> custom;  // (key, label)
+    if (m_options.answer == "hostile-labels") {
+      custom = {{"deadbeef0001", "Dup"},
+                {"deadbeef0002", "Dup"},
+                {"deadbeef0003", "Dup"},
+                {"aaaa0000nul", std::string("Lead\0Source", 11)},
+                {"aaaa0001csi", "Tier\xc2\x9b[31m"},
+                {"aaaa0002quo", "Say \"hi\"); DROP TABLE fields; --"},
+                {"aaaa0003res", "deleted_at"},
+                {"aaaa0004res", "Connection"},
+                {"aaaa0005res", "more_fields"},
+                {"aaaa0006lng", repeat("\xc3\xa9", 40)},
+                {"aaaa0007br", "[a] {b} (c)"}};
+    } else {
+      for (int i = 0; i < m_options.fields; ++i) custom.emplace_back(fmt::format("k{:05}", i), fmt::format("F{:05}", i));
+    }
+    auto envelope = [](const std::string& data) {
+      return R"({"success":true,"data":)" + data + R"(,"additional_data":{"next_cursor":null}})";
+    };
+    if (req.path.find("Fields") != std::string::npos) {
+      std::string items = R"([{"field_code":"id","field_name":"ID","field_type":"int","is_custom_field":false},)"
+                          R"({"field_code":"name","field_name":"Name","field_type":"varchar","is_custom_field":false})";
+      for (const auto& [key, label] : custom)
+        items += fmt::format(R"(,{{"field_code":{},"field_name":{},"field_type":{},"is_custom_field":true{}}})",
+                             json_string(key), json_string(label), key == k_option_key ? "\"enum\"" : "\"varchar\"",
+                             key == k_option_key ? k_options : "");
+      return res.set_content(envelope(items + "]"), "application/json");
+    }
+    std::string values;
+    for (std::size_t i = 0; i < custom.size(); ++i)
+      values += fmt::format(R"({}{}:{})", i ? "," : "", json_string(custom[i].first),
+                            custom[i].first == k_option_key ? "1" : fmt::format("\"v{}\"", i));
+    res.set_content(envelope(R"([{"id":1,"name":"Ada","update_time":"2024-01-02T03:04:05Z","custom_fields":{)" +
+                             values + "}}]"),
+                    "application/json");
+  }
+
   void token(const httplib::Request& req, httplib::Response& res) {
     if (m_options.answer == "token-echo") {
       res.status = 400;
