@@ -17,6 +17,21 @@ constexpr int k_v1_max_page_size = 200;
 // Every optional company field the spec lists, so an export is complete.
 constexpr const char* k_company_fields =
     "company_name,email_address,phone_number,fax_number,address,notes,create_time,update_time,custom_fields";
+// The v2 reference describes a contact list's `fields` as the "list of Contact properties to
+// include in the response" and lists what is available: read as a whitelist, asking only for
+// custom_fields would return contacts without names, e-mails or phones. So every one is named,
+// in the reference's order (spec: listContacts `fields`).
+constexpr const char* k_contact_fields =
+    "addresses,anniversary_date,birth_date,company,contact_type,create_time,custom_fields,email_addresses,family_name,"
+    "fax_numbers,given_name,id,job_title,leadsource_id,links,middle_name,notes,origin,owner_id,phone_numbers,"
+    "preferred_locale,preferred_name,prefix,referral_code,score_value,social_accounts,source_type,spouse_name,suffix,"
+    "tag_ids,time_zone,update_time,utm_parameters,website,account_id,assistant_name,assistant_phone,"
+    "billing_information,created_by,groups,last_updated_by";
+// Opportunities' `fields` names optional properties only, from an enum (spec: listOpportunities):
+// the non-legacy ones. The legacy ones (monthly_revenue, order_revenue, objection, status,
+// stage_entrance_time) are "supported only if legacy opportunities feature is enabled", and an
+// account without it may refuse them, so they are not asked for.
+constexpr const char* k_opportunity_fields = "custom_fields,created_by,last_updated_by,status_id";
 
 // Custom field definitions (docs/providers/keap.md): GET .../{type}/model lists custom fields
 // only ({id, label, field_type, options[{id, label}]}), unpaged; records carry the values as
@@ -75,8 +90,9 @@ SinceFilter filter_since(std::string field) {
   return SinceFilter{"filter", TimeFormat::rfc3339_millis, std::move(field) + "=="};
 }
 
-// Contacts, companies and opportunities carry custom_fields only when asked (v2 `fields`, v1
-// `optional_properties`): asked always, so exports are complete and --labels has the values.
+// Contacts, companies and opportunities carry custom_fields only when asked (v2 `fields`, named
+// with every other property in each type's fixed parameters; v1 `optional_properties`): asked
+// always, so exports are complete and --labels has the values.
 void ask_for_custom_fields(Provider& p) {
   // The model lists custom fields only: the built-in ones are declared here, labeled and typed
   // as Keap's REST v2 reference describes the record (docs/providers/keap.md).
@@ -118,7 +134,6 @@ void ask_for_custom_fields(Provider& p) {
       auto builtins = v2_builtins.find(type.name);
       if (builtins == v2_builtins.end()) continue;
       bool v2 = version.name == "v2";
-      if (v2 && type.name != "companies") type.fixed_params.emplace_back("fields", "custom_fields");
       if (!v2) type.fixed_params.emplace_back("optional_properties", "custom_fields");
       auto declared = builtins->second;
       if (!v2)  // v1 names its times differently
@@ -171,13 +186,13 @@ Provider make() {
                  "REST v2 (page tokens, up to 1000 records a page)",
                  {
                      v2("contacts", "contacts", "contacts", "people", "update_time", filter_since("start_update_time"),
-                        {{"order_by", "id asc"}}),
+                        {{"order_by", "id asc"}, {"fields", k_contact_fields}}),
                      // Companies leave out most fields unless `fields` names them (spec: listCompanies).
                      v2("companies", "companies", "companies", "companies", "update_time", filter_since("since_time"),
                         {{"order_by", "id asc"}, {"fields", k_company_fields}}),
                      // No update-time filter for opportunities (FACTS Keap §5): --since exports everything.
                      v2("opportunities", "opportunities", "opportunities", "opportunities (deals)", "last_updated_time",
-                        std::nullopt, {}),
+                        std::nullopt, {{"fields", k_opportunity_fields}}),
                      v2("notes", "notes", "notes", "notes on contacts", "update_time", filter_since("since_time"),
                         {{"order_by", "id asc"}}),
                      v2("stages", "opportunities/stages", "stages", "opportunity (pipeline) stages", "updated_time",

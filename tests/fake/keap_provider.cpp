@@ -86,36 +86,51 @@ class Dataset {
     write_id(w, "id", v, id);
     switch (t) {
       case KeapType::contact: {
+        // v2 `fields` is the list of properties to include (spec: listContacts), read here as the
+        // strictest reading allows: only those are written, so a client that forgets one loses it
+        // and the conformance test sees it. Without `fields`, every property. Values are drawn
+        // either way, as for companies.
+        auto want = [&](std::string_view field) {
+          return !v2 || !fields || fields->empty() || fields->contains(std::string(field));
+        };
         const PersonName name = person_name(rng);
-        write_string_field(w, "given_name", name.first);
-        write_string_field(w, "family_name", name.last);
-        write_key(w, "email_addresses");
-        w.StartArray();
-        w.StartObject();
-        write_string_field(w, "email", email_address(name.ascii_slug, rng));
-        write_string_field(w, "field", "EMAIL1");
-        w.EndObject();
-        w.EndArray();
-        write_key(w, "phone_numbers");
-        w.StartArray();
-        if (rng.percent(70)) {
+        const std::string email = email_address(name.ascii_slug, rng);
+        const auto phone = rng.percent(70) ? std::optional(phone_number(rng)) : std::nullopt;
+        const std::int64_t company = m_records > 0 ? rng.between(1, m_records) : 0;
+        const std::string company_label = m_records > 0 ? company_name(rng) : std::string();
+        const std::int64_t owner = rng.between(1, 5);
+        if (want("given_name")) write_string_field(w, "given_name", name.first);
+        if (want("family_name")) write_string_field(w, "family_name", name.last);
+        if (want("email_addresses")) {
+          write_key(w, "email_addresses");
+          w.StartArray();
           w.StartObject();
-          write_string_field(w, "number", phone_number(rng));
-          write_string_field(w, "field", "PHONE1");
+          write_string_field(w, "email", email);
+          write_string_field(w, "field", "EMAIL1");
           w.EndObject();
+          w.EndArray();
         }
-        w.EndArray();
-        if (m_records > 0) {
+        if (want("phone_numbers")) {
+          write_key(w, "phone_numbers");
+          w.StartArray();
+          if (phone) {
+            w.StartObject();
+            write_string_field(w, "number", *phone);
+            write_string_field(w, "field", "PHONE1");
+            w.EndObject();
+          }
+          w.EndArray();
+        }
+        if (m_records > 0 && want("company")) {
           write_key(w, "company");
           w.StartObject();
-          const std::int64_t company = rng.between(1, m_records);
           write_id(w, "id", v, company);
-          write_string_field(w, "company_name", company_name(rng));
+          write_string_field(w, "company_name", company_label);
           w.EndObject();
         }
-        write_id(w, "owner_id", v, rng.between(1, 5));
-        write_string_field(w, v2 ? "create_time" : "date_created", format_iso_utc(tm.created));
-        write_string_field(w, v2 ? "update_time" : "last_updated", format_iso_utc(tm.updated));
+        if (want("owner_id")) write_id(w, "owner_id", v, owner);
+        if (want("create_time")) write_string_field(w, v2 ? "create_time" : "date_created", format_iso_utc(tm.created));
+        if (want("update_time")) write_string_field(w, v2 ? "update_time" : "last_updated", format_iso_utc(tm.updated));
         break;
       }
       case KeapType::company: {
@@ -437,7 +452,8 @@ class KeapProvider final : public FakeProvider {
     w.StartObject();
     write_key(w, collection(t));
     w.StartArray();
-    // Companies answer without their optional fields unless `fields` asks for them; empty asks for none.
+    // Companies answer without their optional fields unless `fields` asks for them; empty asks for
+    // none. Contacts answer with the properties `fields` names; empty: all of them.
     std::set<std::string> fields;
     const std::string asked_fields = req.get_param_value("fields");
     for (std::string_view rest = asked_fields; !rest.empty();) {
