@@ -13,6 +13,8 @@
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
 #include "lib/http/url_policy.hpp"
+#include "lib/core/escape.hpp"
+#include "lib/store/connection_name.hpp"
 #include "lib/store/secret_box.hpp"
 
 namespace crmexport::cmd {
@@ -83,13 +85,14 @@ void check_one_per_account(const providers::Provider& provider, store::Store& st
       throw Fatal(ErrorKind::usage,
                   fmt::format("connection '{}' already holds credentials for {} ({} allows one per account); "
                               "remove it with `crmexport auth remove {}`, or pass --force to add another",
-                              existing.name, options.base_url, provider.title, existing.name));
+                              escaped(existing.name), options.base_url, provider.title, escaped(existing.name)));
   }
 }
 
 void add(const Context& context, const AddOptions& options) {
   const auto& provider = provider_named(options.provider);
   std::string name = options.name.empty() ? provider.name : options.name;
+  value_or_throw(store::check_connection_name(name));
   check_base_url(provider, options.base_url);
   api_version(provider, "", options.api_version);
   auto store = context.open_store();
@@ -173,7 +176,7 @@ void list(const Context& context, bool as_json) {
   }
   fmt::print("{:<20} {:<15} {:<8} {:<14} {}\n", "NAME", "PROVIDER", "AUTH", "SECRET", "BASE URL");
   for (const auto& c : connections)
-    fmt::print("{:<20} {:<15} {:<8} {:<14} {}\n", c.name, c.provider, c.auth_kind,
+    fmt::print("{:<20} {:<15} {:<8} {:<14} {}\n", escaped(c.name), c.provider, c.auth_kind,
                store::mask_secret(secret_token_of(c)), c.base_url.empty() ? "(default)" : c.base_url);
 }
 
@@ -189,11 +192,11 @@ void remove(const Context& context, const std::string& name) {
   auto store = context.open_store();
   if (!value_or_throw(store.remove(name))) {
     std::vector<std::string> names;
-    for (const auto& c : value_or_throw(store.list())) names.push_back(c.name);
-    throw Fatal(ErrorKind::usage, fmt::format("no connection named '{}'{}; `crmexport auth list` shows them", name,
-                                              did_you_mean(name, names)));
+    for (const auto& c : value_or_throw(store.list())) names.push_back(escaped(c.name));
+    throw Fatal(ErrorKind::usage, fmt::format("no connection named '{}'{}; `crmexport auth list` shows them",
+                                              escaped(name), did_you_mean(name, names)));
   }
-  log::info("removed connection '{}'", name);
+  log::info("removed connection '{}'", escaped(name));
 }
 
 // A new key for encrypting the store's secrets. It is a secret: stdout only, never a log line.
@@ -243,7 +246,8 @@ void register_auth_command(CLI::App& app, Context& context) {
   auto add_options = std::make_shared<AddOptions>();
   auto* add_command = auth->add_subcommand("add", "add a connection; the token comes from stdin or $CRMEXPORT_TOKEN");
   add_command->add_option("provider", add_options->provider, "pipedrive, ...")->required();
-  add_command->add_option("--name", add_options->name, "connection name (default: the provider's name)");
+  add_command->add_option("--name", add_options->name,
+                          "connection name: letters, digits, '-', '_', '.' (default: the provider's name)");
   add_command->add_option("--base-url", add_options->base_url,
                           "the account's API URL, when not the provider's default");
   add_command->add_option("--api-version", add_options->api_version, "API version to use by default");
@@ -261,7 +265,8 @@ void register_auth_command(CLI::App& app, Context& context) {
   auto* login_command = auth->add_subcommand(
       "login", "authorise crmexport with OAuth2 in the browser; client secret from stdin or $CRMEXPORT_CLIENT_SECRET");
   login_command->add_option("provider", login_options->provider, "keap, pipedrive, ...")->required();
-  login_command->add_option("--name", login_options->name, "connection name (default: the provider's name)");
+  login_command->add_option("--name", login_options->name,
+                            "connection name: letters, digits, '-', '_', '.' (default: the provider's name)");
   login_command->add_option("--client-id", login_options->client_id, "the OAuth app's client id")->required();
   login_command->add_option("--base-url", login_options->base_url, "the account's API URL, when not the default");
   login_command->add_option("--port", login_options->port, "loopback port for the redirect (default: any free one)");

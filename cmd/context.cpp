@@ -7,20 +7,23 @@
 #include <charconv>
 
 #include "lib/auth/oauth.hpp"
+#include "lib/core/escape.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
 #include "lib/http/curl_transport.hpp"
 #include "lib/http/transport_pool.hpp"
+#include "lib/store/connection_name.hpp"
 #include "providers/registry.hpp"
 
 namespace crmexport::cmd {
 namespace {
 
-// The names of anything named (connections, versions, types), for "did you mean".
+// The names of anything named (connections, versions, types), for "did you mean" and lists in
+// messages: escaped, as a store may hold a connection name that breaks the rule.
 template <typename Named>
 std::vector<std::string> names_of(const std::vector<Named>& items) {
   std::vector<std::string> names;
-  for (const auto& item : items) names.push_back(item.name);
+  for (const auto& item : items) names.push_back(escaped(item.name));
   return names;
 }
 
@@ -94,15 +97,17 @@ store::Connection find_connection(const store::Store& store, std::string_view na
   throw Fatal(ErrorKind::usage,
               fmt::format("no connection or provider named '{}'{}; connections in {}: {}; providers: {}; add a "
                           "connection with `crmexport auth add PROVIDER --name {} --token-stdin`",
-                          name_or_provider, did_you_mean(name_or_provider, candidates), store.location(),
+                          escaped(name_or_provider), did_you_mean(name_or_provider, candidates), store.location(),
                           connection_names.empty() ? "none" : fmt::to_string(fmt::join(connection_names, ", ")),
-                          providers::names(), name_or_provider));
+                          providers::names(),
+                          store::check_connection_name(name_or_provider) ? std::string(name_or_provider) : "NAME"));
 }
 
 }  // namespace
 
 store::Connection resolve_connection(const store::Store& store, std::string_view name_or_provider) {
   auto connection = find_connection(store, name_or_provider);
+  value_or_throw(store::check_stored_name(connection.name));  // before it names a folder, a log line or a lock
   log::set_connection(connection.name);
   return connection;
 }

@@ -31,7 +31,8 @@ CLI::Validator at_least_one();
 
 // The provider of that name, or a usage error listing the providers.
 const providers::Provider& provider_named(std::string_view name);
-// A connection by name, or by provider name when exactly one connection of it exists.
+// A connection by name, or by provider name when exactly one connection of it exists; a usage
+// error when its stored name breaks the rule (store::check_stored_name).
 store::Connection resolve_connection(const store::Store& store, std::string_view name_or_provider);
 std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection);
 // An auth failure with what to do about it for this connection: for OAuth, `auth login` (a

@@ -20,6 +20,7 @@
 #include "lib/core/interrupt.hpp"
 #include "lib/core/time.hpp"
 #include "lib/engine/export_run.hpp"
+#include "lib/output/path_inside.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -197,7 +198,8 @@ void export_all(const Context& context, const ExportArgs& args, store::Store& st
   if (words.empty()) throw Fatal(ErrorKind::usage, "name the types to export: `crmexport export --all TYPE... -o DIR/`");
   std::vector<engine::ConnectionToRun> todo;
   for (auto& item : plan_connections(store, true, NamedWords{{}, std::move(words)}))
-    todo.push_back({item.connection, item.version->name, item.types, item.absent_types});
+    todo.push_back(
+        {item.connection, item.version ? item.version->name : "", item.types, item.absent_types, item.refused});
   std::mutex store_lock;
   auto connection_args = args;
   connection_args.limits.jobs = engine::jobs_per_connection(args.connections_in_parallel, args.limits.jobs);
@@ -206,7 +208,7 @@ void export_all(const Context& context, const ExportArgs& args, store::Store& st
         auto one = connection_args;
         one.types.clear();
         for (const auto* type : item.types) one.types.push_back(type->name);
-        one.output = args.output + item.connection.name + "/";
+        one.output = value_or_throw(output::path_inside(args.output, item.connection.name)).string() + "/";
         return prepare_export(context, std::move(one), store, store_lock, item.connection);
       });
   report_outcomes(outcomes);

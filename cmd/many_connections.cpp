@@ -6,8 +6,10 @@
 #include <algorithm>
 
 #include "cmd/context.hpp"
+#include "lib/core/escape.hpp"
 #include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
+#include "lib/store/connection_name.hpp"
 #include "providers/registry.hpp"
 
 namespace crmexport::cmd {
@@ -27,7 +29,7 @@ namespace {
 
 std::vector<std::string> connection_names(const store::Store& store) {
   std::vector<std::string> names;
-  for (const auto& connection : value_or_throw(store.list())) names.push_back(connection.name);
+  for (const auto& connection : value_or_throw(store.list())) names.push_back(escaped(connection.name));
   return names;
 }
 
@@ -64,9 +66,15 @@ std::vector<ConnectionTypes> plan_connections(const store::Store& store, bool al
   std::vector<ConnectionTypes> plan;
   std::vector<std::string> known_types;  // every type of these connections' providers, for "did you mean"
   for (auto& connection : connections) {
+    // With --all, a stored name that breaks the rule fails that connection alone: the agency's
+    // other accounts are still exported or synced, and the run ends with exit 7.
+    if (auto name = store::check_stored_name(connection.name); !name) {
+      plan.push_back(ConnectionTypes{std::move(connection), nullptr, {}, {}, name.error()});
+      continue;
+    }
     const auto& provider = provider_named(connection.provider);
     const auto& version = api_version(provider, connection.api_version, "");
-    auto& item = plan.emplace_back(ConnectionTypes{std::move(connection), &version, {}, {}});
+    auto& item = plan.emplace_back(ConnectionTypes{std::move(connection), &version, {}, {}, std::nullopt});
     for (const auto& type : version.types) known_types.push_back(type.name);
     if (words.types.empty())
       for (const auto& type : version.types) item.types.push_back(&type);
@@ -106,7 +114,7 @@ void report_outcomes(const std::vector<engine::ConnectionOutcome>& outcomes) {
                 outcome.synced_elsewhere ? "another crmexport process synced it since this run began"
                                          : "another crmexport process holds it; that process syncs it");
     if (outcome.error)
-      log::write("error: ", fmt::format("{}: {} (exit {})", outcome.connection, outcome.error->message,
+      log::write("error: ", fmt::format("{}: {} (exit {})", escaped(outcome.connection), outcome.error->message,
                                         exit_code(outcome.error->kind)));
     for (const auto& type : outcome.types) {
       if (type.error)

@@ -1,6 +1,7 @@
 #pragma once
 // The command line of a run over many connections (`sync --all`, `sync CONN1 CONN2 ...`,
 // `export --all`): which connections, and which of the named types each one's provider has.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,11 +29,13 @@ struct ConnectionTypes {
   const providers::ApiVersion* version = nullptr;
   std::vector<const providers::TypeSpec*> types;
   std::vector<std::string> absent_types;  // named, but this provider has no such type
+  std::optional<Error> refused;           // not to run (its stored name breaks the rule); version is null
 };
 
-// Every connection in the store (`all`) or the named ones (unknown ones: usage error with "did
-// you mean"), each with the named types its provider has (none named: all of its types). A type
-// no provider of these connections has is a usage error naming the closest types.
+// Every connection in the store (`all`; one whose stored name breaks the rule is `refused`) or
+// the named ones (unknown ones: usage error with "did you mean"; a name that breaks the rule:
+// usage error), each with the named types its provider has (none named: all of its types). A
+// type no provider of these connections has is a usage error naming the closest types.
 std::vector<ConnectionTypes> plan_connections(const store::Store& store, bool all, const NamedWords& words);
 
 // The outcomes' lines on stderr: each failed connection's error, each skipped one, the types a

@@ -21,6 +21,7 @@
 #include "lib/http/url.hpp"
 #include "lib/http/url_policy.hpp"
 #include "lib/json/parse.hpp"
+#include "lib/store/connection_name.hpp"
 
 extern char** environ;
 
@@ -124,6 +125,7 @@ void login(const Context& context, const LoginOptions& options) {
                                               provider.title, provider.name));
   const auth::OAuthFacts& facts = *provider.oauth;
   const std::string name = options.name.empty() ? provider.name : options.name;
+  value_or_throw(store::check_connection_name(name));
   check_oauth_url("--authorize-url", options.urls.authorize_url);
   check_oauth_url("--token-url", options.urls.token_url);
   check_oauth_url("--base-url", options.base_url);

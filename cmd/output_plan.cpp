@@ -8,6 +8,7 @@
 
 #include "lib/core/error.hpp"
 #include "lib/core/suggest.hpp"
+#include "lib/output/path_inside.hpp"
 
 namespace crmexport::cmd {
 
@@ -39,9 +40,12 @@ engine::OutputPlan plan_output(const std::vector<std::string>& types, const std:
     if (error) throw Fatal(ErrorKind::runtime, fmt::format("cannot create folder '{}': {}", output, error.message()));
     plan.format = chosen.value_or(output::Format::ndjson);
     plan.folder = output;
-    for (const auto& type : types)
-      plan.destinations.push_back(
-          {type, (fs::path(output) / fmt::format("{}.{}", type, output::extension(plan.format))).string()});
+    // Types come from the provider's table, never as typed on the command line; the one rule for
+    // paths under DIR/ holds for them anyway.
+    for (const auto& type : types) {
+      auto path = output::path_inside(output, fmt::format("{}.{}", type, output::extension(plan.format)));
+      plan.destinations.push_back({type, value_or_throw(std::move(path)).string()});
+    }
     return plan;
   }
   if (types.size() > 1)

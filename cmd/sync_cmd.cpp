@@ -198,7 +198,8 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
                                   "(`crmexport auth add ... --api-version V --force` changes it)");
   std::vector<engine::ConnectionToRun> todo;
   for (auto& item : plan_connections(store, args.all, words))
-    todo.push_back({item.connection, item.version->name, item.types, item.absent_types});
+    todo.push_back(
+        {item.connection, item.version ? item.version->name : "", item.types, item.absent_types, item.refused});
 
   auto mirror = value_or_throw(mirror::Mirror::open(args.db));
   std::mutex mirror_lock;

@@ -19,6 +19,7 @@
 #include "lib/engine/resume.hpp"
 #include "lib/output/atomic_file.hpp"
 #include "lib/output/file_output.hpp"
+#include "lib/output/path_inside.hpp"
 #include "lib/output/stream_io.hpp"
 
 namespace crmexport::engine {
@@ -55,6 +56,15 @@ std::string keep_partial(output::FileOutput& file, const std::string& path, Type
   return fmt::format("{} {} kept in {}; finish it with the same command and --resume (it goes on at {})",
                      records_text(state.records), state.records == 1 ? "is" : "are", file.partial().path().string(),
                      cursor_text(state.cursor));
+}
+
+// `path`, about to be opened, when it resolves inside -o DIR/ (output::path_inside); thrown
+// otherwise. The plan's paths were built inside it; this holds for every file made from them too
+// (FILE.partial, its state), whoever builds them.
+fs::path inside_folder(const OutputPlan& plan, const fs::path& path) {
+  if (!plan.folder) return path;
+  value_or_throw(output::path_inside(*plan.folder, path.lexically_relative(*plan.folder).string()));
+  return path;
 }
 
 // A failure as the command words it for this connection (ExportRequest::explain).
@@ -124,6 +134,9 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
     if (destination.path) {
       const bool spooled = request.plan.format == output::Format::csv && writer_options.fields.empty();
       const auto made = made_by(request, type, writer_options, options);
+      for (const auto& written : {fs::path(*destination.path), output::partial_path(*destination.path),
+                                  output::state_path(*destination.path)})
+        inside_folder(request.plan, written);
       file.emplace(
           value_or_throw(output::FileOutput::open(*destination.path, spooled, made, request.resume, sha256_shown)));
       writer_options = file->writer_options(std::move(writer_options));
@@ -228,7 +241,8 @@ void report_run(const ExportRequest& request, const std::string& started_at, std
                        now_rfc3339(),           std::move(summaries)};
   const std::string text = summary_json(run);
   if (request.plan.folder) {
-    auto manifest = output::AtomicFile::create(fs::path(*request.plan.folder) / k_manifest_name);
+    const auto path = inside_folder(request.plan, fs::path(*request.plan.folder) / k_manifest_name);
+    auto manifest = output::AtomicFile::create(path);
     output::write_all(manifest.stream(), text);
     manifest.commit();
   }

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "lib/core/escape.hpp"
 #include "lib/core/interrupt.hpp"
 #include "lib/engine/parallel.hpp"
 
@@ -30,6 +31,7 @@ std::vector<ConnectionOutcome> named_outcomes(const std::vector<ConnectionToRun>
     outcome.connection = item.connection.name;
     outcome.provider = item.connection.provider;
     outcome.absent_types = item.absent_types;
+    outcome.error = item.refused;
   }
   return outcomes;
 }
@@ -40,7 +42,7 @@ void run_fleet(std::vector<ConnectionOutcome>& outcomes, int parallel,
   run_parallel(outcomes.size(), parallel, [&](size_t i) {
     if (interrupted()) return;
     started[i] = 1;
-    work(i, outcomes[i]);
+    if (!outcomes[i].error) work(i, outcomes[i]);
   });
   for (size_t i = 0; i < outcomes.size(); ++i)
     if (!started[i]) outcomes[i].error = interrupted_error();
@@ -51,7 +53,7 @@ std::optional<Error> fleet_failure(const std::vector<ConnectionOutcome>& outcome
   const Error* first = nullptr;
   for (const auto& outcome : outcomes)
     if (const auto* failure = outcome.failure()) {
-      failed.push_back(outcome.connection);
+      failed.push_back(escaped(outcome.connection));  // a refused name may hold anything
       if (!first) first = failure;
     }
   if (!first) return std::nullopt;

@@ -54,6 +54,7 @@ struct ConnectionToRun {
   std::string api_version;
   std::vector<const providers::TypeSpec*> types;
   std::vector<std::string> absent_types;  // asked for, but its provider has no such type
+  std::optional<Error> refused;           // not to run, and why (a stored name that breaks the rule)
 };
 
 // A connection made ready to run: its Session and the run's caps for it (the Session keeps a
@@ -64,12 +65,12 @@ struct OpenedConnection {
 };
 
 // One outcome per connection of `todo`, in its order, naming it (connection, provider, absent
-// types); the rest is for the run to fill.
+// types) and failed already when it was refused; the rest is for the run to fill.
 std::vector<ConnectionOutcome> named_outcomes(const std::vector<ConnectionToRun>& todo);
 
-// Runs work(i, outcomes[i]) once for each connection (`outcomes` named, the rest for work to
-// fill), up to `parallel` at once, taken in order. A connection not yet started when the run is
-// interrupted is reported as interrupted.
+// Runs work(i, outcomes[i]) once for each connection that has not failed already (`outcomes`
+// named, the rest for work to fill), up to `parallel` at once, taken in order. A connection not
+// yet started when the run is interrupted is reported as interrupted.
 void run_fleet(std::vector<ConnectionOutcome>& outcomes, int parallel,
                const std::function<void(size_t, ConnectionOutcome&)>& work);
 

@@ -61,6 +61,27 @@ void StoreLocation::set_raw_secret(std::string_view name, std::string_view secre
   psql("UPDATE crmexport_store.connections SET secret = " + sql_literal(secret) + " WHERE name = " + sql_literal(name));
 }
 
+void StoreLocation::insert_raw_connection(std::string_view name, std::string_view provider, std::string_view base_url,
+                                          std::string_view secret) const {
+  const std::string columns = "(name, provider, base_url, api_version, auth_kind, secret, created_at, updated_at)";
+  const std::string when = "2024-01-02T03:04:05.000Z";
+  if (m_kind == k_sqlite) {
+    SQLite::Database db(m_location, SQLite::OPEN_READWRITE);
+    SQLite::Statement insert(db,
+                             "INSERT INTO connections " + columns + " VALUES (?1, ?2, ?3, '', 'token', ?4, ?5, ?5)");
+    insert.bind(1, std::string(name));
+    insert.bind(2, std::string(provider));
+    insert.bind(3, std::string(base_url));
+    insert.bind(4, std::string(secret));
+    insert.bind(5, when);
+    insert.exec();
+    return;
+  }
+  psql("INSERT INTO crmexport_store.connections " + columns + " VALUES (" + sql_literal(name) + ", " +
+       sql_literal(provider) + ", " + sql_literal(base_url) + ", '', 'token', " + sql_literal(secret) + ", " +
+       sql_literal(when) + ", " + sql_literal(when) + ")");
+}
+
 std::string StoreLocation::raw_rows() const {
   const std::string columns =
       "name || '|' || provider || '|' || base_url || '|' || api_version || '|' || auth_kind || '|' || secret || '|' "

@@ -26,6 +26,10 @@ class StoreLocation {
   // The secret column of connection `name` as stored.
   std::string raw_secret(std::string_view name) const;
   void set_raw_secret(std::string_view name, std::string_view secret) const;
+  // A connection row written past crmexport (by another tool, a hand edit, an older version):
+  // `secret` as it is, the other columns plain.
+  void insert_raw_connection(std::string_view name, std::string_view provider, std::string_view base_url,
+                             std::string_view secret) const;
   // Every connection row as stored, one line each ('|' between columns), in byte order of name.
   std::string raw_rows() const;
   // Runs SQL in a "postgresql" location's database through psql; its stdout.

@@ -2,7 +2,9 @@
 // bounded, and the outcomes decide the run's exit code.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
+#include <mutex>
 
 #include "lib/engine/fleet.hpp"
 
@@ -67,4 +69,27 @@ TEST_CASE("the run's exit: 0 when all succeed, the first failure's own when all 
   REQUIRE(failure);
   CHECK(failure->kind == ErrorKind::auth);
   CHECK(failure->message == "2 of 2 connections failed (a, b); see each connection's error above");
+}
+
+TEST_CASE("a connection refused before the run fails alone, is never run, and is named escaped", "[fleet][names]") {
+  std::vector<engine::ConnectionToRun> todo(3);
+  todo[0].connection.name = "pd";
+  todo[1].connection.name = "a\nb";
+  todo[1].refused = error_of(ErrorKind::usage);
+  todo[2].connection.name = "hs";
+  auto outcomes = engine::named_outcomes(todo);
+  std::vector<size_t> ran;
+  std::mutex lock;
+  engine::run_fleet(outcomes, 2, [&](size_t i, ConnectionOutcome&) {
+    std::lock_guard held(lock);
+    ran.push_back(i);
+  });
+  std::ranges::sort(ran);
+  CHECK(ran == std::vector<size_t>{0, 2});
+  REQUIRE(outcomes[1].failure() != nullptr);
+  CHECK(outcomes[1].failure()->kind == ErrorKind::usage);
+  auto failure = engine::fleet_failure(outcomes, "are written");
+  REQUIRE(failure);
+  CHECK(exit_code(failure->kind) == 7);
+  CHECK(failure->message == "1 of 3 connections failed (a\\u000ab); the other 2 are written");
 }
