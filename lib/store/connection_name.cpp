@@ -15,7 +15,7 @@ bool allowed(char c) {
 }
 
 bool follows_rule(std::string_view name) {
-  return !name.empty() && name.size() <= k_max_connection_name && !name.starts_with('.') &&
+  return !name.empty() && name.size() <= k_max_connection_name && !name.starts_with('.') && !name.starts_with('-') &&
          std::ranges::all_of(name, allowed);
 }
 

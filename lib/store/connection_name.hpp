@@ -12,10 +12,10 @@ namespace crmexport::store {
 inline constexpr std::size_t k_max_connection_name = 64;
 // The rule in a few words, for messages.
 inline constexpr std::string_view k_connection_name_rule =
-    "letters, digits, '-', '_', '.', not starting with '.', at most 64";
+    "letters, digits, '-', '_', '.', not starting with '.' or '-', at most 64";
 
 // Usage error naming `name` (escaped) unless it is 1 to 64 ASCII letters, digits, '-', '_' or
-// '.', not starting with '.': for a name about to be stored (`--name`).
+// '.', not starting with '.' or '-': for a name about to be stored (`--name`).
 Result<void> check_connection_name(std::string_view name);
 // The same rule for a name read from the store (written by another tool, a hand edit or a
 // crmexport from before the rule): its usage error says how to remove the connection.

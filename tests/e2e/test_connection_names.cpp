@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string k_rule = "(letters, digits, '-', '_', '.', not starting with '.', at most 64)";
+const std::string k_rule = "(letters, digits, '-', '_', '.', not starting with '.' or '-', at most 64)";
 
 // Every path under `folder`, relative to it, files and folders alike.
 std::set<std::string> listing(const std::string& folder) {

@@ -11,15 +11,15 @@
 
 using namespace crmexport;
 
-TEST_CASE("a connection name is 1 to 64 ASCII letters, digits, '-', '_', '.', not starting with '.'",
+TEST_CASE("a connection name is 1 to 64 ASCII letters, digits, '-', '_', '.', not starting with '.' or '-'",
           "[store][names]") {
-  for (const auto& name : std::vector<std::string>{"pipedrive", "acme-2", "Acme_EU", "a", "v1.2", "a..b", "-x", "0",
+  for (const auto& name : std::vector<std::string>{"pipedrive", "acme-2", "Acme_EU", "a", "v1.2", "a..b", "x-", "0",
                                                    "trailing.", std::string(64, 'n')}) {
     INFO(name);
     CHECK(store::check_connection_name(name).has_value());
     CHECK(store::check_stored_name(name).has_value());
   }
-  const std::string rule = "(letters, digits, '-', '_', '.', not starting with '.', at most 64)";
+  const std::string rule = "(letters, digits, '-', '_', '.', not starting with '.' or '-', at most 64)";
   struct Case {
     std::string name;
     std::string shown;  // in the message, between quotes
@@ -28,6 +28,7 @@ TEST_CASE("a connection name is 1 to 64 ASCII letters, digits, '-', '_', '.', no
       {"..", ".."},
       {".", "."},
       {".hidden", ".hidden"},
+      {"-x", "-x"},  // read as an option wherever it is typed
       {"a/b", "a/b"},
       {"/abs", "/abs"},
       {"../evil", "../evil"},
@@ -66,7 +67,7 @@ TEST_CASE("the stored name's message gives a command a shell reads back as the s
   const std::string tail = "` and add it again under another name";
   CHECK(message("../evil") ==
         "connection '../evil' in the store has a name that is not allowed (letters, digits, '-', '_', '.', not "
-        "starting with '.', at most 64): remove it with `crmexport auth remove '../evil'" +
+        "starting with '.' or '-', at most 64): remove it with `crmexport auth remove '../evil'" +
             tail);
   CHECK(message("a\nb").ends_with("`crmexport auth remove $'a\\u000ab'" + tail));
   CHECK(message("it's/").ends_with("`crmexport auth remove $'it\\'s/'" + tail));
