@@ -12,7 +12,7 @@
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 #include "support/fake_server.hpp"
 
 using namespace crmexport::testing;
@@ -235,7 +235,7 @@ TEST_CASE("hostile: invalid UTF-8, NUL and 1e309 in a record give valid NDJSON, 
       INFO(crm.provider << " " << extension << ": " << run.err);
       REQUIRE(run.exit_code == 0);
       const auto written = read_file(output_path(home, crm, extension));
-      CHECK(crmexport::json::is_valid_utf8(written));
+      CHECK(crmexport::is_valid_utf8(written));
       // Each maximal ill-formed sequence became one U+FFFD (\xff, \xc3 before '(', \xed\xa0\x80).
       CHECK_THAT(written, Catch::Contains("a" + fffd + "b" + fffd + "(c" + fffd + fffd + fffd + "d"));
       if (extension == "csv") {
