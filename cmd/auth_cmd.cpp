@@ -107,11 +107,15 @@ void take_back(store::Store& store, const providers::Provider& provider, const s
   const auto given = auth::OAuthSecret::from_json(added.secret);
   if (auto held = store.find(added.name); held && *held && given) {
     auto now = auth::OAuthSecret::from_json((*held)->secret);
-    if (now && now->refresh_token != given->refresh_token)
+    if (now && now->refresh_token != given->refresh_token) {
+      std::string login = fmt::format("crmexport auth login {} --name {} --client-id {}", provider.name, added.name,
+                                      given->client_id);
+      if (!given->authorize_url.empty()) login += " --authorize-url " + given->authorize_url;
+      if (!given->token_url.empty()) login += " --token-url " + given->token_url;
       error.message += fmt::format("; checking it renewed the tokens and {} replaced the refresh token given, which "
-                                   "no longer works: authorise again with `crmexport auth login {} --name {} "
-                                   "--client-id {}`",
-                                   provider.title, provider.name, added.name, given->client_id);
+                                   "no longer works: authorise again with `{}`",
+                                   provider.title, login);
+    }
   }
   Result<void> undone;
   if (replaced)

@@ -396,6 +396,33 @@ TEST_CASE("hostile: an OAuth token endpoint answering a login page gives no toke
   }
 }
 
+TEST_CASE("hostile: an OAuth check that renewed the tokens and then failed says the refresh token given is spent",
+          "[hostile][verify][oauth]") {
+  // `ok`: the token endpoint hands out a new refresh token, then the verify path answers a page of
+  // contacts, which is not the verify answer.
+  Hostile server("ok");
+  for (const auto& v : k_verify_at) {
+    if (v.provider == "activecampaign") continue;  // no OAuth
+    INFO(v.provider);
+    TempDir home;
+    const std::string base = server.url() + "/" + v.provider;
+    RunOptions options;
+    options.stdin_text = R"({"client_id":"hostile-client","client_secret":"hostile-secret","refresh_token":"hostile-refresh"})";
+    auto added =
+        run_crmexport(home, {"auth", "add", v.provider, "--oauth", "--base-url", base, "--token-url", base + "/token"},
+                      options);
+    CHECK(added.exit_code == 5);
+    CHECK(only_line(added) == "crmexport: error: nothing stored: " + unlike(base + v.path, v.title, "application/json") +
+                                  "; checking it renewed the tokens and " + v.title +
+                                  " replaced the refresh token given, which no longer works: authorise again with "
+                                  "`crmexport auth login " +
+                                  v.provider + " --name " + v.provider + " --client-id hostile-client --token-url " +
+                                  base + "/token`");
+    CHECK_FALSE(leaks(added, {"hostile-secret", "hostile-refresh", "hostile-access-token-0123"}));
+    CHECK(run_crmexport(home, {"auth", "list", "--json"}).out == "[]\n");
+  }
+}
+
 TEST_CASE("hostile: control characters and bad bytes in a server's error text reach stderr escaped, text and JSON",
           "[hostile][inert]") {
   // What crm-hostile sends (tests/hostile/main.cpp), escaped by hand: U+009B and ESC, BEL, DEL and
