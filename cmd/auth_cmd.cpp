@@ -108,13 +108,14 @@ void take_back(store::Store& store, const providers::Provider& provider, const s
   if (auto held = store.find(added.name); held && *held && given) {
     auto now = auth::OAuthSecret::from_json((*held)->secret);
     if (now && now->refresh_token != given->refresh_token) {
-      std::string login = fmt::format("crmexport auth login {} --name {} --client-id {}", provider.name, added.name,
-                                      given->client_id);
+      std::string login =
+          fmt::format("crmexport auth login {} --name {} --client-id {}", provider.name, added.name, given->client_id);
       if (!given->authorize_url.empty()) login += " --authorize-url " + given->authorize_url;
       if (!given->token_url.empty()) login += " --token-url " + given->token_url;
-      error.message += fmt::format("; checking it renewed the tokens and {} replaced the refresh token given, which "
-                                   "no longer works: authorise again with `{}`",
-                                   provider.title, login);
+      error.message += fmt::format(
+          "; checking it renewed the tokens and {} replaced the refresh token given, which "
+          "no longer works: authorise again with `{}`",
+          provider.title, login);
     }
   }
   Result<void> undone;
@@ -123,9 +124,10 @@ void take_back(store::Store& store, const providers::Provider& provider, const s
   else if (auto removed = store.remove(added.name); !removed)
     undone = std::unexpected(removed.error());
   if (!undone)
-    error.message += fmt::format("; but connection '{}' could not be taken out of the store ({}): remove it with "
-                                 "`crmexport auth remove {}`",
-                                 added.name, undone.error().message, added.name);
+    error.message += fmt::format(
+        "; but connection '{}' could not be taken out of the store ({}): remove it with "
+        "`crmexport auth remove {}`",
+        added.name, undone.error().message, added.name);
 }
 
 void add(const Context& context, const AddOptions& options) {

@@ -73,7 +73,6 @@ void emit(const std::string& line) {
   std::fwrite(out.data(), 1, out.size(), stderr);
 }
 
-
 }  // namespace
 
 void set_level(Level new_level) { g_level = new_level; }

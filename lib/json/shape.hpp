@@ -14,9 +14,9 @@ namespace crmexport::json {
 enum class Kind {
   object,
   array,
-  text,       // a string of at least one character
+  text,  // a string of at least one character
   number,
-  id,         // a text or a number: providers spell ids either way
+  id,  // a text or a number: providers spell ids either way
 };
 
 struct Shape {

@@ -351,8 +351,7 @@ TEST_CASE("hostile: a captive portal, an empty 200 or JSON of another shape veri
       const std::string base = server.url() + "/" + v.provider;
       RunOptions options;
       options.stdin_text = k_token + "\n";
-      auto added =
-          run_crmexport(home, {"auth", "add", v.provider, "--base-url", base, "--token-stdin"}, options);
+      auto added = run_crmexport(home, {"auth", "add", v.provider, "--base-url", base, "--token-stdin"}, options);
       CHECK(added.exit_code == 5);
       CHECK(only_line(added) == "crmexport: error: nothing stored: " + unlike(base + v.path, v.title, came));
       CHECK_FALSE(leaks(added, k_token_forms));
@@ -361,9 +360,9 @@ TEST_CASE("hostile: a captive portal, an empty 200 or JSON of another shape veri
       CHECK(listed.out == "[]\n");
 
       // A connection stored without the check fails `auth test` with the same line.
-      REQUIRE(run_crmexport(home, {"auth", "add", v.provider, "--base-url", base, "--token-stdin", "--no-verify"},
-                            options)
-                  .exit_code == 0);
+      REQUIRE(
+          run_crmexport(home, {"auth", "add", v.provider, "--base-url", base, "--token-stdin", "--no-verify"}, options)
+              .exit_code == 0);
       auto tested = run_crmexport(home, {"auth", "test", v.provider});
       CHECK(tested.exit_code == 5);
       CHECK(only_line(tested) == "crmexport: error: " + unlike(base + v.path, v.title, came));
@@ -382,14 +381,15 @@ TEST_CASE("hostile: an OAuth token endpoint answering a login page gives no toke
       TempDir home;
       const std::string token_url = server.url() + "/" + provider + "/token";
       RunOptions options;
-      options.stdin_text = R"({"client_id":"hostile-client","client_secret":"hostile-secret","refresh_token":"hostile-refresh"})";
-      auto added = run_crmexport(home,
-                                 {"auth", "add", provider, "--oauth", "--base-url", server.url() + "/" + provider,
-                                  "--token-url", token_url},
-                                 options);
+      options.stdin_text =
+          R"({"client_id":"hostile-client","client_secret":"hostile-secret","refresh_token":"hostile-refresh"})";
+      auto added = run_crmexport(
+          home,
+          {"auth", "add", provider, "--oauth", "--base-url", server.url() + "/" + provider, "--token-url", token_url},
+          options);
       CHECK(added.exit_code == 5);
-      CHECK(only_line(added) == "crmexport: error: nothing stored: " + unlike(token_url, "an OAuth2 token endpoint",
-                                                                               "text/html"));
+      CHECK(only_line(added) ==
+            "crmexport: error: nothing stored: " + unlike(token_url, "an OAuth2 token endpoint", "text/html"));
       CHECK_FALSE(leaks(added, {"hostile-secret", "hostile-refresh"}));
       CHECK(run_crmexport(home, {"auth", "list", "--json"}).out == "[]\n");
     }
@@ -407,17 +407,17 @@ TEST_CASE("hostile: an OAuth check that renewed the tokens and then failed says 
     TempDir home;
     const std::string base = server.url() + "/" + v.provider;
     RunOptions options;
-    options.stdin_text = R"({"client_id":"hostile-client","client_secret":"hostile-secret","refresh_token":"hostile-refresh"})";
-    auto added =
-        run_crmexport(home, {"auth", "add", v.provider, "--oauth", "--base-url", base, "--token-url", base + "/token"},
-                      options);
+    options.stdin_text =
+        R"({"client_id":"hostile-client","client_secret":"hostile-secret","refresh_token":"hostile-refresh"})";
+    auto added = run_crmexport(
+        home, {"auth", "add", v.provider, "--oauth", "--base-url", base, "--token-url", base + "/token"}, options);
     CHECK(added.exit_code == 5);
-    CHECK(only_line(added) == "crmexport: error: nothing stored: " + unlike(base + v.path, v.title, "application/json") +
-                                  "; checking it renewed the tokens and " + v.title +
-                                  " replaced the refresh token given, which no longer works: authorise again with "
-                                  "`crmexport auth login " +
-                                  v.provider + " --name " + v.provider + " --client-id hostile-client --token-url " +
-                                  base + "/token`");
+    CHECK(only_line(added) ==
+          "crmexport: error: nothing stored: " + unlike(base + v.path, v.title, "application/json") +
+              "; checking it renewed the tokens and " + v.title +
+              " replaced the refresh token given, which no longer works: authorise again with "
+              "`crmexport auth login " +
+              v.provider + " --name " + v.provider + " --client-id hostile-client --token-url " + base + "/token`");
     CHECK_FALSE(leaks(added, {"hostile-secret", "hostile-refresh", "hostile-access-token-0123"}));
     CHECK(run_crmexport(home, {"auth", "list", "--json"}).out == "[]\n");
   }

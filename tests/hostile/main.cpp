@@ -160,7 +160,8 @@ const std::string k_login_page =
 // (U+009B, here a JSON escape), a raw 0x9B byte (CSI on an 8-bit terminal, and not UTF-8), ESC,
 // BEL, DEL, and NUL last (the CRMs' error readers end a JSON string there).
 const std::string k_controls_json = "bad \\u009b[31mred\\u001b[0m bell\\u0007 raw\x9b del\x7f nul\\u0000end";
-const std::string k_controls_text = std::string("bad \xc2\x9b[31mred\x1b[0m bell\x07 raw\x9b del\x7f nul") + '\0' + "end";
+const std::string k_controls_text =
+    std::string("bad \xc2\x9b[31mred\x1b[0m bell\x07 raw\x9b del\x7f nul") + '\0' + "end";
 
 class Hostile {
  public:

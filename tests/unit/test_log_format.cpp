@@ -41,7 +41,7 @@ TEST_CASE("JSON lines hold time, level, message, and connection, type and exit c
 TEST_CASE("text from outside is made inert: C0, DEL and C1 escaped, bad bytes as \\xNN, one line kept",
           "[log][inert]") {
   // Each escape written out by hand: ESC, BEL, NUL, DEL, U+009B (CSI, C2 9B), a lone 0x9B byte.
-  const std::string server = std::string("a\x1b[2Jb\x07" "c") + '\0' + "d\x7f" "e\xc2\x9b[31mf\x9bg";
+  const std::string server = std::string("a\x1b[2Jb\x07") + "c" + '\0' + "d\x7f" + "e\xc2\x9b[31mf\x9bg";
   CHECK(log::printable(server) == "a\\u001b[2Jb\\u0007c\\u0000d\\u007fe\\u009b[31mf\\x9bg");
   CHECK(log::printable("one\ttwo\nthree\r\nfour") == "one two three  four");
   CHECK(log::printable("\x01\x1f\x0b\x0c") == "\\u0001\\u001f\\u000b\\u000c");

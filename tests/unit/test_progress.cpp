@@ -90,8 +90,7 @@ TEST_CASE("a narrow terminal cuts status lines instead of wrapping them", "[prog
   CHECK(engine::render_status(connecting("données"), 8) == "données");
 }
 
-TEST_CASE("a status line shows controls in a label or a wait's reason as text, within the width",
-          "[progress][inert]") {
+TEST_CASE("a status line shows controls in a label or a wait's reason as text, within the width", "[progress][inert]") {
   auto line = connecting("x\x1b[2J\xc2\x9b");
   line.wait = note(http::WaitNote::Kind::retry, 400, "HTTP 503 \x9b\x07");
   CHECK(engine::render_status(line, 200) ==

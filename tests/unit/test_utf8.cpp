@@ -10,7 +10,7 @@ TEST_CASE("ill-formed UTF-8 becomes U+FFFD per maximal subsequence, well-formed 
   CHECK(to_valid_utf8("Zoë Ågren 李雷 😀") == "Zoë Ågren 李雷 😀");
   CHECK_FALSE(is_valid_utf8("a\xff"));
   CHECK(to_valid_utf8("a\xff"
-                            "b") == "a" + r + "b");
+                      "b") == "a" + r + "b");
   CHECK(to_valid_utf8("\xc3(") == r + "(");                                // a lead byte without its continuation
   CHECK(to_valid_utf8("\xe2\x82") == r);                                   // a truncated sequence is one unit
   CHECK(to_valid_utf8("\xed\xa0\x80") == r + r + r);                       // a UTF-16 surrogate is not UTF-8
