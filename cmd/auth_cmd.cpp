@@ -89,6 +89,49 @@ void check_one_per_account(const providers::Provider& provider, store::Store& st
   }
 }
 
+// What `auth add` says when the check failed (nothing is stored then).
+std::string refused_message(const providers::Provider& provider, bool oauth, const Error& error) {
+  // A 2xx that was not the provider's answer (http::unlike_answer) judged no credential.
+  if (error.http_status >= 200 && error.http_status <= 299) return fmt::format("nothing stored: {}", error.message);
+  if (oauth) return fmt::format("the OAuth credentials were not accepted, nothing stored: {}", error.message);
+  return provider.verify_refused.empty()
+             ? fmt::format("the token was not accepted, nothing stored: {}", error.message)
+             : fmt::format("{}; nothing stored ({})", provider.verify_refused, error.message);
+}
+
+// An OAuth connection is saved before its check (see add): a failed check takes it out of the
+// store again, or brings back the connection it replaced. When the check renewed the tokens and
+// the provider replaced the refresh token (Keap always does), the one given no longer works; the
+// message says so, since keeping its successor under a URL that failed would help no one (a
+// connection's URL changes only with new credentials).
+void take_back(store::Store& store, const providers::Provider& provider, const store::Connection& added,
+               const std::optional<store::Connection>& replaced, Error& error) {
+  const auto given = auth::OAuthSecret::from_json(added.secret);
+  if (auto held = store.find(added.name); held && *held && given) {
+    auto now = auth::OAuthSecret::from_json((*held)->secret);
+    if (now && now->refresh_token != given->refresh_token) {
+      std::string login =
+          fmt::format("crmexport auth login {} --name {} --client-id {}", provider.name, added.name, given->client_id);
+      if (!given->authorize_url.empty()) login += " --authorize-url " + given->authorize_url;
+      if (!given->token_url.empty()) login += " --token-url " + given->token_url;
+      error.message += fmt::format(
+          "; checking it renewed the tokens and {} replaced the refresh token given, which "
+          "no longer works: authorise again with `{}`",
+          provider.title, login);
+    }
+  }
+  Result<void> undone;
+  if (replaced)
+    undone = store.add(*replaced, true);
+  else if (auto removed = store.remove(added.name); !removed)
+    undone = std::unexpected(removed.error());
+  if (!undone)
+    error.message += fmt::format(
+        "; but connection '{}' could not be taken out of the store ({}): remove it with "
+        "`crmexport auth remove {}`",
+        added.name, undone.error().message, added.name);
+}
+
 void add(const Context& context, const AddOptions& options) {
   const auto& provider = provider_named(options.provider);
   std::string name = options.name.empty() ? provider.name : options.name;
@@ -128,17 +171,8 @@ void add(const Context& context, const AddOptions& options) {
     auto session = open_session(context, connection);
     if (auto verified = session->verify(); !verified) {
       auto error = verified.error();
-      if (options.oauth) {
-        error.message = fmt::format("the OAuth credentials were not accepted, nothing stored: {}", error.message);
-        if (replaced)
-          (void)store.add(*replaced, true);
-        else
-          (void)store.remove(name);
-      } else {
-        error.message = provider.verify_refused.empty()
-                            ? fmt::format("the token was not accepted, nothing stored: {}", error.message)
-                            : fmt::format("{}; nothing stored ({})", provider.verify_refused, error.message);
-      }
+      error.message = refused_message(provider, options.oauth, error);
+      if (options.oauth) take_back(store, provider, connection, replaced, error);
       throw Fatal(std::move(error));
     }
   }

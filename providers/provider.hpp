@@ -15,6 +15,7 @@
 #include "lib/fields/spec.hpp"
 #include "lib/http/client.hpp"
 #include "lib/http/rate_limit.hpp"
+#include "lib/json/shape.hpp"
 #include "lib/paging/strategy.hpp"
 
 namespace crmexport::providers {
@@ -151,6 +152,9 @@ struct Provider {
   std::optional<auth::OAuthFacts> oauth;  // set when auth_kinds has "oauth2"
   std::vector<ApiVersion> versions;       // the first is the default
   std::string verify_path;                // one cheap authenticated GET, for `auth add` and `auth test`
+  // What verify_path's documented answer holds (default: a JSON object). A 2xx without it (a login
+  // page, an empty body) is not the provider answering: `auth add` stores nothing, `auth test` fails.
+  json::Shape verify_shape;
   http::RateLimitRules rate_limits;
   std::string cost_unit;  // what TypeSpec::request_cost counts ("tokens"); empty: nothing beyond requests
   http::ProviderErrorRules errors;

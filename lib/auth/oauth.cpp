@@ -11,9 +11,11 @@
 #include <array>
 
 #include "lib/core/redact.hpp"
+#include "lib/http/unlike_answer.hpp"
 #include "lib/http/url.hpp"
 #include "lib/http/url_policy.hpp"
 #include "lib/json/parse.hpp"
+#include "lib/json/shape.hpp"
 
 namespace crmexport::auth {
 namespace {
@@ -36,6 +38,8 @@ std::int64_t int_member(const rapidjson::Value& object, const char* key) {
   }
   return 0;
 }
+
+const json::Shape k_token_answer{"/access_token", json::Kind::text};
 
 bool contains(const std::vector<std::string>& list, const std::string& value) {
   return !value.empty() && std::ranges::find(list, value) != list.end();
@@ -151,8 +155,10 @@ Result<TokenGrant> TokenEndpoint::post(const OAuthSecret& secret, ClientAuth cli
     redact::add_secret(string_member(body, "access_token"));
     redact::add_secret(string_member(body, "refresh_token"));
   }
-  if (!object || string_member(body, "access_token").empty())
-    return fail(ErrorKind::provider, fmt::format("{} answered without an access_token", where), response->status);
+  // RFC 6749 §5.1: a token answer is a JSON object with access_token. Anything else (a portal's
+  // login page, an empty 200) is never taken for a token, and the caller stores nothing.
+  if (!object || !json::has_shape(body, k_token_answer))
+    return std::unexpected(http::unlike_answer(request.url, "an OAuth2 token endpoint", *response));
   return TokenGrant{string_member(body, "access_token"), string_member(body, "refresh_token"),
                     int_member(body, "expires_in"),
                     m_facts.base_url_field.empty() ? "" : string_member(body, m_facts.base_url_field.c_str())};

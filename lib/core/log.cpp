@@ -27,6 +27,12 @@ std::string_view level_of(std::string_view prefix) {
   return "info";
 }
 
+// Every message the user sees leaves through here, so this is where secrets a server echoed are
+// removed (before anything is escaped, so that they are found as they were sent), and where its
+// control characters and bad bytes are made inert (printable()): a message stays one line, and a
+// server's text cannot send escape sequences to the user's terminal or to a log viewer.
+std::string clean(std::string_view message) { return printable(redact::apply(std::string(message))); }
+
 // One line as --log-format and stderr ask: a person at a terminal needs no timestamps, a log
 // file does (cron mails and journald keep lines, not times of day).
 std::string format_line(std::string_view level, std::string_view message, std::optional<int> exit_code) {
@@ -35,8 +41,11 @@ std::string format_line(std::string_view level, std::string_view message, std::o
     std::lock_guard lock(g_connection_mutex);
     connection = g_connection;
   }
+  // Names come from a store that others may write (a shared PostgreSQL store): as inert as messages.
+  connection = clean(connection);
+  const std::string type = clean(t_type);
   Line line{std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::system_clock::now()), level, message,
-            connection, t_type, exit_code};
+            connection, type, exit_code};
   if (g_format == Format::json) return format_json(line);
   static const bool timestamps = !terminal::stderr_is_terminal();
   return format_text(line, timestamps);
@@ -62,16 +71,6 @@ void emit(const std::string& line) {
   std::lock_guard lock(g_output_mutex);
   std::string out = erase_status() + line + draw_status();
   std::fwrite(out.data(), 1, out.size(), stderr);
-}
-
-// Every line the user sees leaves through here, so this is where secrets a server echoed are
-// removed, and where its control characters go: a message stays one line, and a server's text
-// cannot send escape sequences to the user's terminal.
-std::string clean(std::string_view message) {
-  std::string text = redact::apply(std::string(message));
-  for (char& c : text)
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
-  return text;
 }
 
 }  // namespace
@@ -100,6 +99,9 @@ void write(std::string_view prefix, std::string_view message) {
 }
 
 void show_status(std::vector<std::string> lines) {
+  // The block's lines are made inert where they are rendered, fitted to the width; again here, as
+  // every other text bound for stderr, in case a caller did not.
+  for (auto& line : lines) line = printable(line);
   std::lock_guard lock(g_output_mutex);
   std::string out = erase_status();
   g_status = std::move(lines);

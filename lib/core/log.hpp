@@ -43,8 +43,9 @@ void write_exit(std::string_view message, int exit_code);
 // The status block (lib/engine/progress.hpp): lines kept below the messages on a terminal and
 // redrawn in place; an empty list removes it. Every message erases the block, is written and
 // draws it again, under the one lock that guards stderr, so messages and status lines never
-// interleave. Lines must fit the terminal's width (a wrapped line would break the redraw) and
-// carry no control characters. Draw one only where terminal::controls_allowed().
+// interleave. Lines must fit the terminal's width (a wrapped line would break the redraw) once
+// made printable() (which show_status does again, escaping any control character a caller left).
+// Draw one only where terminal::controls_allowed().
 void show_status(std::vector<std::string> lines);
 
 // Progress and notes: silenced by -q.

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/core/utf8.hpp"
+
 namespace crmexport::log {
 namespace {
 
@@ -41,6 +43,38 @@ std::string format_json(const Line& line) {
   if (line.exit_code) w.Key("exit_code"), w.Int(*line.exit_code);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize()) + "\n";
+}
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t at = 0; at < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[at]);
+    if (byte < 0x80) {
+      if (byte == '\t' || byte == '\n' || byte == '\r')
+        out += ' ';
+      else if (byte < 0x20 || byte == 0x7f)
+        out += fmt::format("\\u{:04x}", byte);
+      else
+        out += static_cast<char>(byte);
+      ++at;
+      continue;
+    }
+    const std::size_t length = utf8_sequence_length(text, at);
+    if (length == 0) {
+      out += fmt::format("\\x{:02x}", byte);
+      ++at;
+      continue;
+    }
+    // U+0080 to U+009F are C2 80 to C2 9F, the code point being the second byte.
+    const auto second = static_cast<unsigned char>(text[at + 1]);
+    if (byte == 0xC2 && second <= 0x9F)
+      out += fmt::format("\\u{:04x}", second);
+    else
+      out.append(text.substr(at, length));
+    at += length;
+  }
+  return out;
 }
 
 std::optional<Format> parse_format(std::string_view name) {

@@ -66,7 +66,9 @@ std::string render_status(const StatusLine& line, int columns) {
     }
   }
   if (line.wait) text += (line.started ? "; " : " ") + describe_wait(*line.wait);
-  return cut_to_columns(std::move(text), std::max(1, columns - 1));
+  // Inert before it is cut, so the cut counts the columns the escapes take (a label or a wait's
+  // reason may hold any text).
+  return cut_to_columns(log::printable(text), std::max(1, columns - 1));
 }
 
 std::vector<std::string> fit_status_block(std::vector<std::string> lines, int rows) {

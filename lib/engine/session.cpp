@@ -6,8 +6,10 @@
 #include "lib/auth/oauth_authenticator.hpp"
 #include "lib/http/curl_transport.hpp"
 #include "lib/http/transport_pool.hpp"
+#include "lib/http/unlike_answer.hpp"
 #include "lib/http/url.hpp"
 #include "lib/http/url_policy.hpp"
+#include "lib/json/shape.hpp"
 
 namespace crmexport::engine {
 namespace {
@@ -141,6 +143,11 @@ Result<http::Response> Session::send(const providers::PlannedRequest& planned, h
 Result<void> Session::verify() {
   auto response = get(m_provider.verify_path, {});
   if (!response) return std::unexpected(response.error());
+  // A 2xx is not yet the provider answering: a captive portal or a proxy's login page answers 200
+  // to any URL, and credentials stored on its word would fail on every later run.
+  if (!json::has_shape(response->body, m_provider.verify_shape))
+    return std::unexpected(
+        http::unlike_answer(http::make_url(m_base_url, m_provider.verify_path, {}), m_provider.title, *response));
   return {};
 }
 

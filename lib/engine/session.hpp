@@ -44,7 +44,8 @@ class Session {
   // A provider-planned request (GET or POST with a JSON body), with retries.
   Result<http::Response> send(const providers::PlannedRequest& planned, http::RequestMeter* meter = nullptr,
                               long cost = 0);
-  // The provider's cheap authenticated request: proves the credentials and the base URL.
+  // The provider's cheap authenticated request: proves the credentials and the base URL. A 2xx
+  // without the provider's verify_shape is a provider error naming the URL (http::unlike_answer).
   Result<void> verify();
 
  private:

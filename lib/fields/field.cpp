@@ -1,14 +1,14 @@
 #include "lib/fields/field.hpp"
 
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 
 namespace crmexport::fields {
 namespace {
 
 void make_storable(std::string& text) {
-  if (!json::is_valid_utf8(text)) text = json::to_valid_utf8(text);
+  if (!is_valid_utf8(text)) text = to_valid_utf8(text);
   for (std::size_t at = text.find('\0'); at != std::string::npos; at = text.find('\0', at))
-    text.replace(at, 1, json::k_replacement_character);
+    text.replace(at, 1, k_replacement_character);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 
 namespace crmexport::fields {
 namespace {
@@ -53,7 +53,7 @@ std::string lower(std::string_view text) {
 }
 
 std::string fit_name(std::string_view text, std::size_t max_bytes) {
-  const std::string valid = json::is_valid_utf8(text) ? std::string(text) : json::to_valid_utf8(text);
+  const std::string valid = is_valid_utf8(text) ? std::string(text) : to_valid_utf8(text);
   std::string out;
   bool space = false;
   for (std::size_t at = 0; at < valid.size();) {

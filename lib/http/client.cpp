@@ -7,6 +7,7 @@
 
 #include "lib/core/log.hpp"
 #include "lib/core/redact.hpp"
+#include "lib/http/url.hpp"
 
 namespace crmexport::http {
 namespace {
@@ -18,8 +19,7 @@ std::string seconds(Duration d) { return fmt::format("{:.1f}s", static_cast<doub
 }  // namespace
 
 std::string describe(const Request& request) {
-  auto query = request.url.find('?');
-  return fmt::format("{} {}", request.method, request.url.substr(0, query));
+  return fmt::format("{} {}", request.method, url_for_message(request.url));
 }
 
 Client::Client(Transport& transport, Clock& clock, auth::Authenticator& authenticator, RetryPolicy retry,

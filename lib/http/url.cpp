@@ -36,4 +36,15 @@ std::string make_url(std::string_view base, std::string_view path, const Query& 
   return url;
 }
 
+std::string url_for_message(std::string_view url) {
+  url = url.substr(0, url.find_first_of("?#"));
+  const auto authority = url.find("://");
+  if (authority == std::string_view::npos) return std::string(url);
+  const auto host = authority + 3;
+  const auto path = url.find('/', host);
+  const auto at = url.substr(host, path == std::string_view::npos ? std::string_view::npos : path - host).rfind('@');
+  if (at == std::string_view::npos) return std::string(url);
+  return std::string(url.substr(0, host)) + std::string(url.substr(host + at + 1));
+}
+
 }  // namespace crmexport::http

@@ -14,7 +14,7 @@
 
 #include "lib/json/parse.hpp"
 #include "lib/json/scan.hpp"
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 
 namespace crmexport::json {
 namespace {

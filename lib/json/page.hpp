@@ -3,7 +3,7 @@
 //  - the envelope (everything but the records) as a DOM, for the paging strategy to read, and
 //  - each record as compact JSON text whose numbers are the provider's own characters.
 // RapidJSON's DOM would turn 9007199254740993 or 1500.750 into doubles; records never go there.
-// Strings in records come out as valid UTF-8 (ill-formed bytes become U+FFFD, see utf8.hpp);
+// Strings in records come out as valid UTF-8 (ill-formed bytes become U+FFFD, see lib/core/utf8.hpp);
 // a NUL (`\u0000`) stays escaped.
 #include <rapidjson/document.h>
 

@@ -6,7 +6,7 @@
 #include <unordered_set>
 
 #include "lib/fields/naming.hpp"
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 #include "lib/mirror/schema.hpp"
 
 namespace crmexport::mirror {
@@ -18,11 +18,11 @@ std::string quoted_identifier(std::string_view name) {
 }
 
 std::string quoted_text(std::string_view text) {
-  const std::string valid = json::is_valid_utf8(text) ? std::string(text) : json::to_valid_utf8(text);
+  const std::string valid = is_valid_utf8(text) ? std::string(text) : to_valid_utf8(text);
   std::string out = "'";
   for (char c : valid) {
     if (c == '\0')
-      out += json::k_replacement_character;
+      out += k_replacement_character;
     else
       out += c == '\'' ? std::string("''") : std::string(1, c);
   }

@@ -16,7 +16,7 @@ bool needs_quotes(std::string_view text) {
 
 void append_csv_field(std::string& line, std::string_view text) {
   // A NUL ends strings in C tools and makes Python's csv module refuse the whole file; records'
-  // other bad bytes were made U+FFFD when the page was read (json/utf8.hpp), so this one too.
+  // other bad bytes were made U+FFFD when the page was read (lib/core/utf8.hpp), so this one too.
   if (text.find('\0') != std::string_view::npos) {
     std::string without_nul;
     for (const char c : text) {

@@ -106,6 +106,9 @@ Provider make() {
   p.auth_kinds = {"token"};
   p.token_auth = {"Api-Token", ""};
   p.verify_path = "/api/3/users/me";
+  // {"user":{..., "id":"1"}}: v3 spells ids as strings (as meta.total, FACTS ActiveCampaign §3);
+  // no official spec exists (api-specs/README.md), so a number is taken too.
+  p.verify_shape = {"/user/id", json::Kind::id};
   p.rate_limits.min_interval = k_min_interval;
   p.errors.message = error_message;
   p.filter_order = FilterOrderSpelling{};

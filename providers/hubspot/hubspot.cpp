@@ -94,6 +94,9 @@ Provider make() {
   // Private app tokens (and service keys) travel as a bearer token (FACTS §2).
   p.token_auth = {"Authorization", "Bearer "};
   p.verify_path = "/account-info/v3/details";
+  // The account's own number, beside dataHostingLocation and uiDomain (FACTS HubSpot §1, HS-SPEC
+  // account-info); its answer has no envelope.
+  p.verify_shape = {"/portalId", json::Kind::number};
   // The 10-second window (FACTS §4): when Remaining reaches 0, wait one interval before the next
   // request rather than spend one on a certain 429; a TEN_SECONDLY_ROLLING 429 waits the same.
   // The budgets themselves (FACTS §4): 100 per 10 s for the lowest tier until

@@ -174,6 +174,9 @@ Provider make() {
   p.token_auth = {"X-Keap-API-Key", ""};
   p.oauth = oauth_facts();
   p.verify_path = "/crm/rest/v2/opportunities/stages";
+  // A list: its items under `stages`, possibly none (KP-SPEC ListOpportunityStagesResponse; FACTS
+  // Keap §3), so the array itself is what the answer must hold.
+  p.verify_shape = {"/stages", json::Kind::array};
   // FACTS Keap §4: quota and throttle headers; an empty window is waited out before a 429.
   p.rate_limits.remaining_header = "x-keap-product-throttle-available";
   p.rate_limits.more_remaining_headers = {"x-keap-tenant-throttle-available"};

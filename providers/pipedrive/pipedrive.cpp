@@ -119,6 +119,7 @@ Provider make() {
   p.token_auth = {"x-api-token", ""};
   p.oauth = oauth_facts();
   p.verify_path = "/api/v1/users/me";
+  p.verify_shape = {"/data/id", json::Kind::number};  // the user's integer id (PD-SPEC getCurrentUser)
   // Burst limit over a rolling 2 s window (FACTS §4): every thread keeps the lowest plan's 20
   // until x-ratelimit-limit tells this token's (Growth 40, OAuth up to 480). Retry-After on a
   // 429 is unconfirmed, so the reset header is what the client waits on.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,7 +20,7 @@
 #include <optional>
 #include <utility>
 
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 #include "support/fake_server.hpp"
 #include "support/mirror_db.hpp"
 
@@ -243,7 +244,7 @@ TEST_CASE("hostile: invalid UTF-8, NUL and 1e309 in a record give valid NDJSON, 
       INFO(crm.provider << " " << extension << ": " << run.err);
       REQUIRE(run.exit_code == 0);
       const auto written = read_file(output_path(home, crm, extension));
-      CHECK(crmexport::json::is_valid_utf8(written));
+      CHECK(crmexport::is_valid_utf8(written));
       // Each maximal ill-formed sequence became one U+FFFD (\xff, \xc3 before '(', \xed\xa0\x80).
       CHECK_THAT(written, Catch::Contains("a" + fffd + "b" + fffd + "(c" + fffd + fffd + fffd + "d"));
       if (extension == "csv") {
@@ -414,4 +415,174 @@ TEST_CASE("hostile: more custom fields than the database allows columns still gi
   auto again = run_crmexport(home, {"-q", "sync", "pipedrive", "persons", "--db", db.location()});
   CHECK(again.exit_code == 0);
   CHECK(again.err.empty());
+}
+
+namespace {
+
+// Where each CRM's `auth add` checks a credential, and the name the message gives the CRM.
+struct VerifyAt {
+  std::string provider;
+  std::string title;
+  std::string path;
+};
+
+const std::vector<VerifyAt> k_verify_at = {{"pipedrive", "Pipedrive", "/api/v1/users/me"},
+                                           {"hubspot", "HubSpot", "/account-info/v3/details"},
+                                           {"activecampaign", "ActiveCampaign", "/api/3/users/me"},
+                                           {"keap", "Keap", "/crm/rest/v2/opportunities/stages"}};
+
+std::string unlike(const std::string& url, const std::string& who, const std::string& came) {
+  return "the server at " + url + " did not answer as " + who + " does (HTTP 200, " + came +
+         "): is the URL right, or is a proxy or login page in the way?";
+}
+
+// Nothing a terminal would obey: valid UTF-8 without C1 controls, and no C0 control but newline.
+bool inert(const std::string& err) {
+  if (!crmexport::is_valid_utf8(err)) return false;
+  for (std::size_t i = 0; i < err.size(); ++i) {
+    const auto c = static_cast<unsigned char>(err[i]);
+    if ((c < 0x20 && c != '\n') || c == 0x7f) return false;
+    if (c == 0xC2 && i + 1 < err.size() && static_cast<unsigned char>(err[i + 1]) <= 0x9F) return false;
+  }
+  return true;
+}
+
+// stderr of a run that must end with exactly one line, the error.
+std::string only_line(const RunResult& run) {
+  auto lines = lines_of(untimed(run.err));
+  REQUIRE(lines.size() == 1);
+  return lines.front();
+}
+
+}  // namespace
+
+TEST_CASE("hostile: a captive portal, an empty 200 or JSON of another shape verifies no token, nothing stored, exit 5",
+          "[hostile][verify]") {
+  struct Portal {
+    std::string answer;
+    std::string came;
+  };
+  for (const auto& [answer, came] : std::vector<Portal>{
+           {"portal-html", "text/html"}, {"portal-empty", "empty body"}, {"wrong-shape", "application/json"}}) {
+    Hostile server(answer);
+    for (const auto& v : k_verify_at) {
+      INFO(answer << " for " << v.provider);
+      TempDir home;
+      const std::string base = server.url() + "/" + v.provider;
+      RunOptions options;
+      options.stdin_text = k_token + "\n";
+      auto added = run_crmexport(home, {"auth", "add", v.provider, "--base-url", base, "--token-stdin"}, options);
+      CHECK(added.exit_code == 5);
+      CHECK(only_line(added) == "crmexport: error: nothing stored: " + unlike(base + v.path, v.title, came));
+      CHECK_FALSE(leaks(added, k_token_forms));
+      auto listed = run_crmexport(home, {"auth", "list", "--json"});
+      CHECK(listed.exit_code == 0);
+      CHECK(listed.out == "[]\n");
+
+      // A connection stored without the check fails `auth test` with the same line.
+      REQUIRE(
+          run_crmexport(home, {"auth", "add", v.provider, "--base-url", base, "--token-stdin", "--no-verify"}, options)
+              .exit_code == 0);
+      auto tested = run_crmexport(home, {"auth", "test", v.provider});
+      CHECK(tested.exit_code == 5);
+      CHECK(only_line(tested) == "crmexport: error: " + unlike(base + v.path, v.title, came));
+    }
+  }
+}
+
+TEST_CASE("hostile: an OAuth token endpoint answering a login page gives no token, nothing stored, exit 5",
+          "[hostile][verify][oauth]") {
+  // token-html: only the token endpoint is a portal; portal-html: the API is one too, and the
+  // token endpoint is asked first.
+  for (const std::string answer : {"token-html", "portal-html"}) {
+    Hostile server(answer);
+    for (const std::string provider : {"pipedrive", "hubspot", "keap"}) {
+      INFO(answer << " for " << provider);
+      TempDir home;
+      const std::string token_url = server.url() + "/" + provider + "/token";
+      RunOptions options;
+      options.stdin_text =
+          R"({"client_id":"hostile-client","client_secret":"hostile-secret","refresh_token":"hostile-refresh"})";
+      auto added = run_crmexport(
+          home,
+          {"auth", "add", provider, "--oauth", "--base-url", server.url() + "/" + provider, "--token-url", token_url},
+          options);
+      CHECK(added.exit_code == 5);
+      CHECK(only_line(added) ==
+            "crmexport: error: nothing stored: " + unlike(token_url, "an OAuth2 token endpoint", "text/html"));
+      CHECK_FALSE(leaks(added, {"hostile-secret", "hostile-refresh"}));
+      CHECK(run_crmexport(home, {"auth", "list", "--json"}).out == "[]\n");
+    }
+  }
+}
+
+TEST_CASE("hostile: an OAuth check that renewed the tokens and then failed says the refresh token given is spent",
+          "[hostile][verify][oauth]") {
+  // `ok`: the token endpoint hands out a new refresh token, then the verify path answers a page of
+  // contacts, which is not the verify answer.
+  Hostile server("ok");
+  for (const auto& v : k_verify_at) {
+    if (v.provider == "activecampaign") continue;  // no OAuth
+    INFO(v.provider);
+    TempDir home;
+    const std::string base = server.url() + "/" + v.provider;
+    RunOptions options;
+    options.stdin_text =
+        R"({"client_id":"hostile-client","client_secret":"hostile-secret","refresh_token":"hostile-refresh"})";
+    auto added = run_crmexport(
+        home, {"auth", "add", v.provider, "--oauth", "--base-url", base, "--token-url", base + "/token"}, options);
+    CHECK(added.exit_code == 5);
+    CHECK(only_line(added) ==
+          "crmexport: error: nothing stored: " + unlike(base + v.path, v.title, "application/json") +
+              "; checking it renewed the tokens and " + v.title +
+              " replaced the refresh token given, which no longer works: authorise again with "
+              "`crmexport auth login " +
+              v.provider + " --name " + v.provider + " --client-id hostile-client --token-url " + base + "/token`");
+    CHECK_FALSE(leaks(added, {"hostile-secret", "hostile-refresh", "hostile-access-token-0123"}));
+    CHECK(run_crmexport(home, {"auth", "list", "--json"}).out == "[]\n");
+  }
+}
+
+TEST_CASE("hostile: control characters and bad bytes in a server's error text reach stderr escaped, text and JSON",
+          "[hostile][inert]") {
+  // What crm-hostile sends (tests/hostile/main.cpp), escaped by hand: U+009B and ESC, BEL, DEL and
+  // NUL as \u00XX, the lone 0x9B byte as \x9b. A CRM's JSON error reader ends the text at NUL.
+  const std::string json_said = "bad \\u009b[31mred\\u001b[0m bell\\u0007 raw\\x9b del\\u007f nul";
+  const std::string text_said = "bad \\u009b[31mred\\u001b[0m bell\\u0007 raw\\x9b del\\u007f nul\\u0000end";
+  const std::map<std::string, std::string> k_records_path = {{"pipedrive", "/api/v2/persons"},
+                                                             {"hubspot", "/crm/v3/objects/contacts"},
+                                                             {"activecampaign", "/api/3/contacts"},
+                                                             {"keap", "/crm/rest/v2/contacts"}};
+  struct Controls {
+    std::string answer;
+    std::string said;
+  };
+  for (const auto& [answer, said] :
+       std::vector<Controls>{{"controls-400", json_said}, {"controls-text-400", text_said}}) {
+    Hostile server(answer);
+    for (const auto& crm : k_crms) {
+      INFO(answer << " in " << crm.provider << "'s envelope");
+      TempDir home;
+      add_token_connection(home, server.url(), crm);
+      const std::string message = crm.type + ": GET " + server.url() + "/" + crm.provider +
+                                  k_records_path.at(crm.provider) + " answered HTTP 400: " + said +
+                                  "; stopped before the end; nothing was written to " + output_path(home, crm) +
+                                  "; run the export again";
+      auto run = export_type(home, crm);
+      check_refused(home, run, 5, said);
+      CHECK(inert(run.err));
+      CHECK(lines_of(untimed(run.err)).back() == "crmexport: error: " + message);
+
+      auto as_json = export_type(home, crm, {"--log-format", "json"});
+      CHECK(as_json.exit_code == 5);
+      CHECK(inert(as_json.err));
+      // The same message, its backslashes escaped as JSON escapes them.
+      std::string json_message;
+      for (char c : message) json_message += c == '\\' ? std::string("\\\\") : std::string(1, c);
+      const auto line = lines_of(as_json.err).back();
+      CHECK(line.substr(line.find(R"("level")")) == R"("level":"error","message":")" + json_message +
+                                                        R"(","connection":")" + crm.provider + R"(","type":")" +
+                                                        crm.type + R"(","exit_code":5})");
+    }
+  }
 }

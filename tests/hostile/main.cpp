@@ -157,6 +157,17 @@ std::string json_string(const std::string& text) {
   return out + "\"";
 }
 
+const std::string k_login_page =
+    "<!DOCTYPE html><html><head><title>Guest Wi-Fi</title></head><body><form method=\"post\" "
+    "action=\"/login\"><input name=\"room\"><button>Sign in</button></form></body></html>";
+
+// A server's error text with every kind of control a terminal obeys: CSI as one character
+// (U+009B, here a JSON escape), a raw 0x9B byte (CSI on an 8-bit terminal, and not UTF-8), ESC,
+// BEL, DEL, and NUL last (the CRMs' error readers end a JSON string there).
+const std::string k_controls_json = "bad \\u009b[31mred\\u001b[0m bell\\u0007 raw\x9b del\x7f nul\\u0000end";
+const std::string k_controls_text =
+    std::string("bad \xc2\x9b[31mred\x1b[0m bell\x07 raw\x9b del\x7f nul") + '\0' + "end";
+
 class Hostile {
  public:
   explicit Hostile(Options options) : m_options(std::move(options)) {
@@ -172,6 +183,7 @@ class Hostile {
       res.set_content(R"({"message":"unknown provider prefix"})", "application/json");
       return;
     }
+    if (portal(res)) return;
     if (req.path.ends_with("/token")) return token(req, res);
     if (provider == "pipedrive" && (m_options.answer == "hostile-labels" || m_options.answer == "wide-fields"))
       return labels(req, res);
@@ -227,7 +239,24 @@ class Hostile {
                     "application/json");
   }
 
+  // A captive portal, a proxy's login page or a URL that is not the CRM: 200 to every path, the
+  // token endpoint's too, with anything but the CRM's answer. True when it answered.
+  bool portal(httplib::Response& res) const {
+    const std::string& kind = m_options.answer;
+    if (kind == "portal-html")
+      res.set_content(k_login_page, "text/html; charset=utf-8");
+    else if (kind == "portal-empty")
+      res.body.clear();  // and no Content-Type
+    else if (kind == "wrong-shape")
+      res.set_content(R"({"ok":true})", "application/json");
+    else
+      return false;
+    res.status = 200;
+    return true;
+  }
+
   void token(const httplib::Request& req, httplib::Response& res) {
+    if (m_options.answer == "token-html") return res.set_content(k_login_page, "text/html; charset=utf-8");
     if (m_options.answer == "token-echo") {
       res.status = 400;
       res.set_content(
@@ -247,7 +276,7 @@ class Hostile {
     auto nested = [&](std::string_view open, std::string_view close) {
       return repeat(open, m_options.nesting) + "1" + repeat(close, m_options.nesting);
     };
-    if (kind == "ok") return send(e.wrap(good, "null"));
+    if (kind == "ok" || kind == "token-html") return send(e.wrap(good, "null"));
     if (kind == "deep-record") return send(e.wrap("[" + e.record + R"(,"deep":)" + nested("[", "]") + "}]", "null"));
     if (kind == "deep-envelope")
       return send(R"({"deep":)" + nested("{\"a\":", "}") + "," + e.wrap(good, "null").substr(1));
@@ -280,6 +309,15 @@ class Hostile {
         return sink.write(offset == 0 ? "{" : " ", 1);
       });
       return;
+    }
+    if (kind == "controls-400") {
+      res.status = 400;
+      return send(R"({"success":false,"error":")" + k_controls_json + R"(","message":")" + k_controls_json +
+                  R"(","errorCode":400})");
+    }
+    if (kind == "controls-text-400") {
+      res.status = 400;
+      return res.set_content(k_controls_text, "text/plain");
     }
     if (kind == "echo-400" || kind == "echo-401" || kind == "echo-500" || kind == "echo-text-400") {
       res.status = std::stoi(kind.substr(kind.size() - 3));

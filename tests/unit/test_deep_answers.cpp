@@ -47,7 +47,10 @@ TEST_CASE("a token answer nested 200,000 deep is refused, not a crash", "[deep]"
   transport.answer(200, R"({"access_token":"a","x":)" + nested("[", "]") + "}");
   auto grant = endpoint.refresh(secret, refused);
   REQUIRE_FALSE(grant);
-  CHECK(grant.error().message == "the token endpoint http://127.0.0.1:1/token answered without an access_token");
+  CHECK(grant.error().message ==
+        "the server at http://127.0.0.1:1/token did not answer as an OAuth2 token endpoint "
+        "does (HTTP 200, no content type): is the URL right, or is a proxy or login page in "
+        "the way?");
 
   transport.answer(400, R"({"error":"invalid_grant","x":)" + nested(R"({"a":)", "}") + "}");
   auto error = endpoint.refresh(secret, refused);

@@ -342,3 +342,34 @@ TEST_CASE("threads sharing an expiring OAuth token refresh it once, and a stale 
   CHECK(*recovered);
   CHECK(rig.authenticator->refreshes() == 1);
 }
+
+TEST_CASE("a token answer that is a login page, an empty 200 or JSON without access_token is never a token",
+          "[oauth][verify]") {
+  struct Case {
+    std::string body;
+    http::Headers headers;
+    std::string came;  // what the message says came instead
+  };
+  for (const auto& [body, headers, came] :
+       std::vector<Case>{{"<html><form action=/login>Sign in to the Wi-Fi</form></html>",
+                          {{"content-type", "text/html; charset=utf-8"}},
+                          "text/html"},
+                         {"", {{"content-type", "application/json"}}, "empty body"},
+                         {R"({"ok":true})", {{"content-type", "application/json"}}, "application/json"},
+                         {R"({"access_token":""})", {}, "no content type"}}) {
+    INFO(body);
+    Rig rig(-10);
+    const auto before = rig.stored.to_json();
+    rig.transport.answer(200, body, headers);
+    auto response = rig.get();
+    REQUIRE(!response);
+    CHECK(response.error().kind == ErrorKind::provider);
+    CHECK(response.error().http_status == 200);
+    CHECK(response.error().message ==
+          "the server at http://127.0.0.1:1/token did not answer as an OAuth2 token endpoint does (HTTP 200, " + came +
+              "): is the URL right, or is a proxy or login page in the way?");
+    CHECK(rig.saves == 0);
+    CHECK(rig.stored.to_json() == before);
+    CHECK(rig.transport.sent().size() == 1);  // the API was never asked with a token that is not one
+  }
+}

@@ -90,6 +90,15 @@ TEST_CASE("a narrow terminal cuts status lines instead of wrapping them", "[prog
   CHECK(engine::render_status(connecting("données"), 8) == "données");
 }
 
+TEST_CASE("a status line shows controls in a label or a wait's reason as text, within the width", "[progress][inert]") {
+  auto line = connecting("x\x1b[2J\xc2\x9b");
+  line.wait = note(http::WaitNote::Kind::retry, 400, "HTTP 503 \x9b\x07");
+  CHECK(engine::render_status(line, 200) ==
+        "x\\u001b[2J\\u009b: connecting… retrying in 1 s after HTTP 503 \\x9b\\u0007");
+  // The escapes count as the columns they take: 20 columns, one left free.
+  CHECK(engine::render_status(line, 20) == "x\\u001b[2J\\u009b: c");
+}
+
 TEST_CASE("a status block taller than the terminal keeps its first lines and counts the rest", "[progress]") {
   std::vector<std::string> lines = {"a: 1 records", "b: 2 records", "c: 3 records", "d: 4 records"};
   CHECK(engine::fit_status_block(lines, 5) == lines);

@@ -17,7 +17,7 @@
 #include <set>
 
 #include "lib/fields/naming.hpp"
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 #include "lib/mirror/fields.hpp"
 #include "lib/mirror/sqlite_mirror.hpp"
 #include "support/mirror_db.hpp"
@@ -187,7 +187,7 @@ TEST_CASE("random hostile labels become view columns that each read back their o
     CHECK(seen.insert(fields::lower(f.name)).second);
     CHECK(!f.name.empty());
     CHECK(f.name.size() <= 63);
-    CHECK(json::is_valid_utf8(f.name));
+    CHECK(is_valid_utf8(f.name));
     CHECK_FALSE(has_control(f.name));
   }
 

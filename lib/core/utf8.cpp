@@ -1,9 +1,9 @@
-#include "lib/json/utf8.hpp"
+#include "lib/core/utf8.hpp"
 
 #include <cstdint>
 #include <cstring>
 
-namespace crmexport::json {
+namespace crmexport {
 namespace {
 
 // The length of the well-formed sequence at `text[at]`, or 0 with `bad` set to how many bytes
@@ -38,6 +38,11 @@ std::size_t sequence_length(std::string_view text, std::size_t at, std::size_t& 
 }
 
 }  // namespace
+
+std::size_t utf8_sequence_length(std::string_view text, std::size_t at) {
+  std::size_t bad = 0;
+  return sequence_length(text, at, bad);
+}
 
 bool is_valid_utf8(std::string_view text) {
   for (std::size_t at = 0, bad = 0; at < text.size();) {
@@ -74,4 +79,4 @@ std::string to_valid_utf8(std::string_view text) {
   return out;
 }
 
-}  // namespace crmexport::json
+}  // namespace crmexport
