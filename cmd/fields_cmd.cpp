@@ -6,6 +6,7 @@
 
 #include "cmd/commands.hpp"
 #include "lib/core/log.hpp"
+#include "lib/core/log_format.hpp"
 #include "cmd/readable.hpp"
 #include "lib/engine/labels.hpp"
 
@@ -51,10 +52,13 @@ void run(const Context& context, const FieldsArgs& args) {
     return;
   }
   if (listed.empty()) return;
+  // Cells are the CRM's text: a tab or newline in a label would shift the columns, and a control
+  // character would reach the terminal, so each cell is made printable as log lines are.
   fmt::print("key\tname\tlabel\ttype\tcustom\toptions\n");
   for (const auto& field : listed)
-    fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", field.key, field.name, field.label, field.type,
-               field.custom ? "custom" : "built-in", options_text(field));
+    fmt::print("{}\t{}\t{}\t{}\t{}\t{}\n", log::printable(field.key), log::printable(field.name),
+               log::printable(field.label), log::printable(field.type), field.custom ? "custom" : "built-in",
+               log::printable(options_text(field)));
 }
 
 }  // namespace
