@@ -121,12 +121,11 @@ std::expected<std::vector<AppliedFilter>, ListError> applicable_filters(const Ob
       continue;
     }
     AppliedFilter filter{declared->field, declared->compare, value, 0};
-    if (declared->compare == Compare::equals) {
-    } else if (declared->compare == Compare::greater) {
+    if (declared->compare == Compare::greater) {
       auto number = as_int(value);
       if (!number) return std::unexpected(ListError{ListError::Kind::bad_integer, param, value});
       filter.number = *number;
-    } else {
+    } else if (declared->compare != Compare::equals) {
       auto at = parse_filter_time(value);
       if (!at) return std::unexpected(ListError{ListError::Kind::bad_time, param, value});
       filter.number = *at;
