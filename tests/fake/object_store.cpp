@@ -11,8 +11,9 @@ Store::Store(std::span<const ObjectType> rows, std::uint64_t seed, std::int64_t 
     : m_rows(rows), m_seed(seed), m_count(records) {
   for (const auto& row : m_rows) {
     auto& of_row = m_records[row.name];  // present even when empty: --records 0 is an empty account
-    for (std::int64_t id = 1; id <= records; ++id) of_row.live.emplace(id, row.generate(generation(), id));
-    of_row.next_id = records + 1;
+    const std::int64_t count = row.count ? row.count(records) : records;
+    for (std::int64_t id = 1; id <= count; ++id) of_row.live.emplace(id, row.generate(generation(), id));
+    of_row.next_id = count + 1;
   }
 }
 

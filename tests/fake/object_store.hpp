@@ -20,7 +20,7 @@ struct ChangeLog {
 
 class Store {
  public:
-  // Generates `records` records (ids 1..records) of every row; rows must outlive the store.
+  // Generates every row's records (ids 1..records, or the row's count); rows must outlive the store.
   Store(std::span<const ObjectType> rows, std::uint64_t seed, std::int64_t records);
 
   std::span<const ObjectType> rows() const { return m_rows; }

@@ -149,6 +149,8 @@ struct ObjectType {
   std::vector<SortKey> sort_keys;  // named orders
   bool any_field_order = false;    // ActiveCampaign: orders[FIELD] on every field
   Generator generate = nullptr;
+  // How many records the type has for --records N; absent: N. HubSpot has at most 130 owners.
+  std::int64_t (*count)(std::int64_t records) = nullptr;
   std::vector<Link> links;
   Deletion deletion = Deletion::hard;
   int token_cost = 0;  // Pipedrive charges per request (FACTS Pipedrive §4): v2 10 (pipelines 5), v1 20
