@@ -1,6 +1,7 @@
 #include "tests/fake/object_store.hpp"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <fstream>
 #include <stdexcept>
@@ -9,6 +10,9 @@ namespace crm_fake::table {
 
 Store::Store(std::span<const ObjectType> rows, std::uint64_t seed, std::int64_t records)
     : m_rows(rows), m_seed(seed), m_count(records) {
+  // A mistyped row would serve wrong answers quietly; the server refuses to start instead.
+  if (auto problems = row_problems(rows); !problems.empty())
+    throw std::invalid_argument(fmt::format("object table: {}", fmt::join(problems, "; ")));
   for (const auto& row : m_rows) {
     auto& of_row = m_records[row.name];  // present even when empty: --records 0 is an empty account
     const std::int64_t count = row.count ? row.count(records) : records;

@@ -21,6 +21,7 @@ struct ChangeLog {
 class Store {
  public:
   // Generates every row's records (ids 1..records, or the row's count); rows must outlive the store.
+  // Throws std::invalid_argument when row_problems finds any.
   Store(std::span<const ObjectType> rows, std::uint64_t seed, std::int64_t records);
 
   std::span<const ObjectType> rows() const { return m_rows; }

@@ -99,6 +99,45 @@ std::string record_json(const Record& record) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
+std::vector<std::string> row_problems(std::span<const ObjectType> rows) {
+  std::vector<std::string> problems;
+  auto find = [&](std::string_view name) -> const ObjectType* {
+    for (const auto& row : rows)
+      if (row.name == name) return &row;
+    return nullptr;
+  };
+  auto sample = [](const ObjectType& row) { return row.generate(Generation{}, 1); };
+  for (const auto& row : rows) {
+    if (find(row.name) != &row) problems.push_back(fmt::format("{}: the name is used twice", row.name));
+    if (row.paths.empty() || row.envelope.records_key.empty() || !row.generate) {
+      problems.push_back(fmt::format("{}: a path, a records key and a generator are required", row.name));
+      continue;
+    }
+    const Record record = sample(row);
+    auto require = [&](std::string_view what, const std::string& field) {
+      if (!record.field(field))
+        problems.push_back(fmt::format("{}: {} names {}, which its records lack", row.name, what, field));
+    };
+    for (const auto& filter : row.filters) require(filter.param, filter.field);
+    for (const auto& key : row.sort_keys) require(key.name, key.field);
+    for (const auto& link : row.links) {
+      require("a link", link.field);
+      if (!find(link.type))
+        problems.push_back(fmt::format("{}: {} links to {}, no such type", row.name, link.field, link.type));
+    }
+    for (const auto& side_load : row.envelope.side_loads) {
+      if (side_load.type.empty()) continue;
+      const ObjectType* other = find(side_load.type);
+      if (!other)
+        problems.push_back(fmt::format("{}: {} side-loads {}, no such type", row.name, side_load.key, side_load.type));
+      else if (other->generate && !sample(*other).field(side_load.link_field))
+        problems.push_back(fmt::format("{}: {} side-loads {} by {}, which its records lack", row.name, side_load.key,
+                                       side_load.type, side_load.link_field));
+    }
+  }
+  return problems;
+}
+
 std::expected<std::int64_t, ListError> apply_limit(const Limits& limits, std::optional<std::int64_t> requested,
                                                    std::string_view param) {
   if (!requested || (limits.zero_is_default && *requested == 0)) return limits.default_size;

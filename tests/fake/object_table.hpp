@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <expected>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -155,6 +156,11 @@ struct ObjectType {
   Deletion deletion = Deletion::hard;
   int token_cost = 0;  // Pipedrive charges per request (FACTS Pipedrive §4): v2 10 (pipelines 5), v1 20
 };
+
+// What is wrong with a provider's rows, one line each: names not unique, a row without a path,
+// records key or generator, a filter, order, link or side-load naming a field its records lack
+// or a row that does not exist. Checked against record 1 of each row. Empty when all is well.
+std::vector<std::string> row_problems(std::span<const ObjectType> rows);
 
 // A list request, already taken apart by the provider (each has its own query syntax).
 struct ListQuery {

@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "tests/fake/activecampaign_types.hpp"
 #include "tests/fake/object_store.hpp"
 
 #include <fmt/format.h>
@@ -270,4 +271,28 @@ TEST_CASE("the store: add, modify and delete by the row's rules, side-loads and 
       table::write_list_answer(part_row, *store.list(part_row, at(0, 1)), {}, {}, "") ==
       R"({"widgets":[{"id":"1","rank":"1","colour":"red","updated":"2024-01-01T00:00:00Z","box":{"w":1},"owner":"2"}],)"
       R"("meta":{"total":"2","page_input":{"limit":1,"offset":0}}})");
+}
+
+TEST_CASE("row_problems names each mistake in a table, and ActiveCampaign's rows have none", "[fake-table]") {
+  CHECK(table::row_problems(activecampaign::object_types()) == std::vector<std::string>{});
+
+  std::vector<ObjectType> rows{widgets(PagingKind::offset_total), widgets(PagingKind::offset_total)};
+  CHECK(table::row_problems(rows) == std::vector<std::string>{"widgets: the name is used twice"});
+  rows[1].name = "parts";
+  rows[1].filters.push_back({"updated_after", "udate", table::Compare::at_or_after});
+  rows[1].sort_keys.push_back({"name", "title"});
+  rows[1].links = {{"owner", "people"}, {"maker", "widgets"}};
+  rows[1].envelope.side_loads = {{"extras", false, "extras", "part"}, {"kin", false, "widgets", "part"}};
+  rows.push_back(widgets(PagingKind::offset_total));
+  rows[2].name = "gadgets";
+  rows[2].generate = nullptr;
+  CHECK(table::row_problems(rows) ==
+        std::vector<std::string>{
+            "parts: updated_after names udate, which its records lack",
+            "parts: name names title, which its records lack", "parts: owner links to people, no such type",
+            "parts: a link names maker, which its records lack", "parts: extras side-loads extras, no such type",
+            "parts: kin side-loads widgets by part, which its records lack",
+            "gadgets: a path, a records key and a generator are required"});
+  // The store refuses such a table rather than serve it.
+  CHECK_THROWS_AS(table::Store(rows, 1, 1), std::invalid_argument);
 }
