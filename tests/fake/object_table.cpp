@@ -32,6 +32,15 @@ int compare_text(std::string_view a, std::string_view b) {
   return order < 0 ? -1 : order > 0;
 }
 
+// A field's value for comparing: its text (null as ""), or raw JSON that is a whole number
+// (Pipedrive's and HubSpot's numbers); objects and arrays have none, so they neither filter nor sort.
+std::optional<std::string> comparable(const Field* f) {
+  if (!f) return std::nullopt;
+  if (f->raw.empty()) return f->text.value_or("");
+  if (as_int(f->raw)) return f->raw;
+  return std::nullopt;
+}
+
 // The field an order names, or nothing when the row does not sort by it.
 std::optional<std::string> order_field(const ObjectType& row, const std::string& name) {
   if (row.any_field_order) return name;
@@ -45,10 +54,10 @@ int compare_records(const ObjectType& row, const ListQuery& query, const Record&
   for (const auto& [name, ascending] : query.orders) {
     const auto field = order_field(row, name);
     if (!field) continue;
-    const Field* fa = a.field(*field);
-    const Field* fb = b.field(*field);
-    if (!fa || !fb || !fa->raw.empty()) continue;
-    const int order = compare_text(fa->text.value_or(""), fb->text.value_or(""));
+    const auto va = comparable(a.field(*field));
+    const auto vb = comparable(b.field(*field));
+    if (!va || !vb) continue;
+    const int order = compare_text(*va, *vb);
     if (order != 0) return ascending ? order : -order;
   }
   return 0;
@@ -180,10 +189,11 @@ bool passes(const std::vector<AppliedFilter>& filters, const Record& record) {
     switch (filter.compare) {
       case Compare::equals:
         // A record without the field, or with an object there, is not narrowed by it.
-        if (f && f->raw.empty() && f->text.value_or("") != filter.text) return false;
+        if (auto value = comparable(f); value && *value != filter.text) return false;
         break;
       case Compare::greater: {
-        auto number = f && f->text ? as_int(*f->text) : std::nullopt;
+        auto value = comparable(f);
+        auto number = value ? as_int(*value) : std::nullopt;
         if (!number || *number <= filter.number) return false;
         break;
       }
@@ -209,12 +219,17 @@ void sort_records(const ObjectType& row, const ListQuery& query, std::vector<Rec
   });
 }
 
-std::string encode_cursor(std::string_view field, std::string_view value, std::int64_t id) {
+std::string encode_cursor(std::string_view field, std::string_view value, bool numeric, bool descending,
+                          std::int64_t id) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   write_string_field(w, "field", field);
-  write_string_field(w, "fieldValue", value);
+  if (numeric)
+    write_int_field(w, "fieldValue", as_int(value).value_or(0));
+  else
+    write_string_field(w, "fieldValue", value);
+  write_string_field(w, "sortDirection", descending ? "desc" : "asc");
   write_int_field(w, "id", id);
   w.EndObject();
   return base64url_encode(std::string_view(buffer.GetString(), buffer.GetSize()));
@@ -222,26 +237,38 @@ std::string encode_cursor(std::string_view field, std::string_view value, std::i
 
 namespace {
 
+// The order a keyset cursor follows: the first the row allows, else id ascending.
+std::pair<std::string, bool> cursor_order(const ObjectType& row, const ListQuery& query) {
+  for (const auto& [name, ascending] : query.orders)
+    if (auto field = order_field(row, name)) return {*field, !ascending};
+  return {"id", false};
+}
+
 // The record a keyset cursor names, as a stand-in for comparing: its sort field and id.
 std::optional<Record> decode_cursor(const ObjectType& row, const ListQuery& query, const std::string& cursor) {
   auto json = base64_decode(cursor);
   if (!json) return std::nullopt;
   rapidjson::Document doc;
   doc.Parse(json->data(), json->size());
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("field") || !doc["field"].IsString() ||
-      !doc.HasMember("fieldValue") || !doc["fieldValue"].IsString() || !doc.HasMember("id") || !doc["id"].IsInt64())
+  if (doc.HasParseError() || !doc.IsObject()) return std::nullopt;
+  const auto field = doc.FindMember("field");
+  const auto value = doc.FindMember("fieldValue");
+  const auto direction = doc.FindMember("sortDirection");
+  const auto id = doc.FindMember("id");
+  if (field == doc.MemberEnd() || !field->value.IsString() || value == doc.MemberEnd() ||
+      !(value->value.IsString() || value->value.IsInt64()) || direction == doc.MemberEnd() ||
+      !direction->value.IsString() || id == doc.MemberEnd() || !id->value.IsInt64())
     return std::nullopt;
   // A cursor made for another order would skip or repeat records: refused.
-  std::string expected_field = "id";
-  for (const auto& [name, ascending] : query.orders)
-    if (auto field = order_field(row, name)) {
-      expected_field = *field;
-      break;
-    }
-  if (expected_field != doc["field"].GetString()) return std::nullopt;
+  const auto [order_by, descending] = cursor_order(row, query);
+  if (order_by != field->value.GetString() ||
+      std::string_view(direction->value.GetString()) != (descending ? "desc" : "asc"))
+    return std::nullopt;
   Record position;
-  position.id = doc["id"].GetInt64();
-  position.fields.push_back(Field{expected_field, std::string(doc["fieldValue"].GetString()), ""});
+  position.id = id->value.GetInt64();
+  position.fields.push_back(Field{
+      order_by,
+      value->value.IsString() ? std::string(value->value.GetString()) : std::to_string(value->value.GetInt64()), ""});
   return position;
 }
 
@@ -276,14 +303,11 @@ std::expected<Page, ListError> cut_page(const ObjectType& row, const ListQuery& 
     page.next_offset = end;
     if (row.paging == PagingKind::keyset_cursor && !page.records.empty()) {
       const Record& last = page.records.back();
-      std::string field = "id";
-      for (const auto& [name, ascending] : query.orders)
-        if (auto f = order_field(row, name)) {
-          field = *f;
-          break;
-        }
+      const auto [field, descending] = cursor_order(row, query);
       const Field* value = last.field(field);
-      page.next_cursor = encode_cursor(field, value && value->text ? *value->text : std::to_string(last.id), last.id);
+      const bool numeric = value && !value->raw.empty();
+      page.next_cursor =
+          encode_cursor(field, comparable(value).value_or(std::to_string(last.id)), numeric, descending, last.id);
     }
   }
   return page;
@@ -354,14 +378,15 @@ void write_paging(JsonWriter& w, const ObjectType& row, const Page& page, std::s
       w.EndObject();
       return;
     case PagingKind::page_token:
-      write_string_field(w, "next_page_token", page.next_offset ? std::to_string(*page.next_offset) : "");
+      write_string_field(w, "next_page_token",
+                         page.next_offset ? base64url_encode(fmt::format("o:{}", *page.next_offset)) : "");
       return;
     case PagingKind::offset_count: {
+      // Both links always, as Keap's v1 sends them: next past the end, previous clamped at 0.
       write_int_field(w, "count", page.total);
       auto link = [&](std::int64_t offset) { return fmt::format("{}?limit={}&offset={}", path, page.limit, offset); };
-      write_string_field(w, "next", page.next_offset ? link(*page.next_offset) : "");
-      write_string_field(w, "previous",
-                         page.offset > 0 ? link(std::max<std::int64_t>(page.offset - page.limit, 0)) : "");
+      write_string_field(w, "next", link(std::min(page.total, page.offset + page.limit)));
+      write_string_field(w, "previous", link(std::max<std::int64_t>(page.offset - page.limit, 0)));
       return;
     }
   }

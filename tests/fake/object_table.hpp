@@ -51,13 +51,15 @@ enum class PagingKind {
   start_more,
   // Pipedrive v2: cursor naming the last record served (its sort value and id), so records
   // added or deleted meanwhile shift nothing; "additional_data": {"next_cursor": "..." | null}.
+  // The text is Pipedrive's: base64url of {"field","fieldValue","sortDirection","id"}.
   keyset_cursor,
   // HubSpot v3: after (an offset, as HubSpot's own cursors look); "paging": {"next": {"after",
   // "link"}} left out on the last page.
   after_offset,
-  // Keap v2: page_token (opaque, here the offset); "next_page_token": "" on the last page.
+  // Keap v2: page_token (opaque: base64url of "o:OFFSET"); "next_page_token": "" on the last page.
   page_token,
-  // Keap v1: offset + limit; "count" (all matching), "next" and "previous" URLs ("" when none).
+  // Keap v1: offset + limit; "count" (all matching), "next" and "previous" URLs, both always
+  // (next past the end on the last page, previous clamped at offset 0); the path given is absolute.
   offset_count,
 };
 
@@ -230,7 +232,9 @@ void write_paging(JsonWriter& w, const ObjectType& row, const Page& page, std::s
 std::string write_list_answer(const ObjectType& row, const Page& page, const std::vector<SideLoaded>& before,
                               const std::vector<SideLoaded>& after, std::string_view path);
 
-// keyset_cursor's text: base64url of {"field","fieldValue","id"}, like Pipedrive's own.
-std::string encode_cursor(std::string_view field, std::string_view value, std::int64_t id);
+// keyset_cursor's text: base64url of {"field","fieldValue","sortDirection","id"}, as Pipedrive's
+// fake writes it; fieldValue is a number when the field is (`numeric`), else a string.
+std::string encode_cursor(std::string_view field, std::string_view value, bool numeric, bool descending,
+                          std::int64_t id);
 
 }  // namespace crm_fake::table

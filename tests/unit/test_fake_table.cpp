@@ -17,14 +17,20 @@ using table::PagingKind;
 namespace {
 
 // Widget N: updated on 2024-01-0N (a given time replaces it), rank 10 for N = 7 else N % 3
-// (ties, and "10" after "2" only when compared as numbers), colour red for odd ids.
+// (ties, and "10" after "2" only when compared as numbers), colour red for odd ids, size 8 - N.
 table::Record widget(const table::Generation& generation, std::int64_t id) {
   table::Record record;
   record.id = id;
   const EpochSeconds updated = generation.updated_at.value_or(epoch_from_civil(2024, 1, static_cast<int>(id)));
-  record.fields = {{"id", std::to_string(id), ""},          {"rank", std::to_string(id == 7 ? 10 : id % 3), ""},
-                   {"colour", id % 2 ? "red" : "blue", ""}, {"updated", format_iso_utc(updated), ""},
-                   {"box", std::nullopt, R"({"w":1})"},     {"owner", std::to_string(id % 2 + 1), ""}};
+  // clang-format off
+  record.fields = {{"id", std::to_string(id), ""},
+                   {"rank", std::to_string(id == 7 ? 10 : id % 3), ""},
+                   {"colour", id % 2 ? "red" : "blue", ""},
+                   {"updated", format_iso_utc(updated), ""},
+                   {"box", std::nullopt, R"({"w":1})"},
+                   {"owner", std::to_string(id % 2 + 1), ""},
+                   {"size", std::nullopt, std::to_string(8 - id)}};  // a JSON number: 7 down to 1
+  // clang-format on
   return record;
 }
 
@@ -39,8 +45,9 @@ ObjectType widgets(PagingKind paging) {
   row.filters = {{"updated_since", "updated", table::Compare::at_or_after},
                  {"updated_until", "updated", table::Compare::before},
                  {"id_greater", "id", table::Compare::greater},
-                 {"hue", "colour", table::Compare::equals}};
-  row.sort_keys = {{"rank", "rank"}, {"update_time", "updated"}, {"id", "id"}};
+                 {"hue", "colour", table::Compare::equals},
+                 {"size_over", "size", table::Compare::greater}};
+  row.sort_keys = {{"rank", "rank"}, {"update_time", "updated"}, {"id", "id"}, {"size", "size"}};
   row.generate = widget;
   return row;
 }
@@ -137,16 +144,16 @@ TEST_CASE("after_offset, page_token and offset_count write their next position, 
   CHECK(paging(hubspot, list(hubspot, at(5, 3))) == "{}");
 
   const auto keap = widgets(PagingKind::page_token);
-  CHECK(paging(keap, list(keap, at(0, 3))) == R"({"next_page_token":"3"})");
+  CHECK(paging(keap, list(keap, at(0, 3))) == fmt::format(R"({{"next_page_token":"{}"}})", base64url_encode("o:3")));
   CHECK(paging(keap, list(keap, at(6, 3))) == R"({"next_page_token":""})");
 
   const auto keap_v1 = widgets(PagingKind::offset_count);
   CHECK(paging(keap_v1, list(keap_v1, at(0, 3))) ==
-        R"({"count":7,"next":"/v1/widgets?limit=3&offset=3","previous":""})");
+        R"({"count":7,"next":"/v1/widgets?limit=3&offset=3","previous":"/v1/widgets?limit=3&offset=0"})");
   CHECK(paging(keap_v1, list(keap_v1, at(3, 3))) ==
         R"({"count":7,"next":"/v1/widgets?limit=3&offset=6","previous":"/v1/widgets?limit=3&offset=0"})");
   CHECK(paging(keap_v1, list(keap_v1, at(6, 3))) ==
-        R"({"count":7,"next":"","previous":"/v1/widgets?limit=3&offset=3"})");
+        R"({"count":7,"next":"/v1/widgets?limit=3&offset=7","previous":"/v1/widgets?limit=3&offset=3"})");
 }
 
 TEST_CASE("keyset_cursor: pages in sort order, resuming after the last record even when it was deleted",
@@ -157,7 +164,8 @@ TEST_CASE("keyset_cursor: pages in sort order, resuming after the last record ev
   auto first = list(row, query);
   CHECK(ids(first) == Ids{7, 2, 5});
   REQUIRE(first.next_cursor);
-  CHECK(*first.next_cursor == table::encode_cursor("rank", "2", 5));
+  CHECK(*first.next_cursor == table::encode_cursor("rank", "2", false, true, 5));
+  CHECK(base64_decode(*first.next_cursor) == R"({"field":"rank","fieldValue":"2","sortDirection":"desc","id":5})");
 
   // Record 5, the last one served, is deleted before the next page is asked for.
   query.cursor = first.next_cursor;
@@ -177,8 +185,20 @@ TEST_CASE("keyset_cursor: pages in sort order, resuming after the last record ev
   auto other_order = table::list_page(row, query, seven());
   REQUIRE_FALSE(other_order.has_value());
   CHECK(other_order.error().kind == table::ListError::Kind::bad_cursor);
+  query.orders = {{"rank", true}};  // the same field the other way
+  CHECK_FALSE(table::list_page(row, query, seven()).has_value());
   query.cursor = "not a cursor";
   CHECK_FALSE(table::list_page(row, query, seven()).has_value());
+
+  // A number's cursor holds a number, as Pipedrive's ids and order_nr.
+  ListQuery by_size = at(0, 2);
+  by_size.orders = {{"size", true}};
+  auto smallest = list(row, by_size);
+  CHECK(ids(smallest) == Ids{7, 6});
+  REQUIRE(smallest.next_cursor);
+  CHECK(base64_decode(*smallest.next_cursor) == R"({"field":"size","fieldValue":2,"sortDirection":"asc","id":6})");
+  by_size.cursor = smallest.next_cursor;
+  CHECK(ids(list(row, by_size)) == Ids{5, 4});
 }
 
 TEST_CASE("filters compare their fields, unknown ones are ignored, bad values refused", "[fake-table]") {
@@ -188,6 +208,8 @@ TEST_CASE("filters compare their fields, unknown ones are ignored, bad values re
   CHECK(ids(list(row, query)) == Ids{3, 4, 5});  // >= since, < until
   query.filters = {{"hue", "red"}, {"id_greater", "2"}, {"nosuch", "x"}};
   CHECK(ids(list(row, query)) == Ids{3, 5, 7});
+  query.filters = {{"size_over", "5"}};  // a JSON number compares as one
+  CHECK(ids(list(row, query)) == Ids{1, 2});
 
   // Equality on any field by name, when the row allows it; a field the records lack, or one
   // holding an object, does not narrow the list.
@@ -267,10 +289,10 @@ TEST_CASE("the store: add, modify and delete by the row's rules, side-loads and 
   std::vector<std::int64_t> parts;
   for (const auto& part : after[0].records) parts.push_back(part.id);
   CHECK(parts == Ids{1, 3});  // owner 2 = widget 2; widgets 3 and 4 own none
-  CHECK(
-      table::write_list_answer(part_row, *store.list(part_row, at(0, 1)), {}, {}, "") ==
-      R"({"widgets":[{"id":"1","rank":"1","colour":"red","updated":"2024-01-01T00:00:00Z","box":{"w":1},"owner":"2"}],)"
-      R"("meta":{"total":"2","page_input":{"limit":1,"offset":0}}})");
+  CHECK(table::write_list_answer(part_row, *store.list(part_row, at(0, 1)), {}, {}, "") ==
+        R"({"widgets":[{"id":"1","rank":"1","colour":"red","updated":"2024-01-01T00:00:00Z","box":{"w":1},"owner":"2",)"
+        R"("size":7}],)"
+        R"("meta":{"total":"2","page_input":{"limit":1,"offset":0}}})");
 }
 
 TEST_CASE("row_problems names each mistake in a table, and ActiveCampaign's rows have none", "[fake-table]") {
