@@ -1,9 +1,11 @@
 #include "tests/fake/activecampaign_provider.hpp"
 
-#include "tests/fake/activecampaign_dataset.hpp"
 #include "tests/fake/activecampaign_custom_fields.hpp"
 #include "tests/fake/activecampaign_fields.hpp"
+#include "tests/fake/activecampaign_types.hpp"
 #include "tests/fake/json_util.hpp"
+#include "tests/fake/object_store.hpp"
+#include "tests/fake/table_admin_routes.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -18,14 +20,13 @@
 namespace crm_fake {
 namespace {
 
-using activecampaign::Dataset;
-using activecampaign::ListQuery;
-using activecampaign::Type;
+using table::ListQuery;
 
 // 5 requests a second per account, whatever the key (FACTS ActiveCampaign §4).
 constexpr int k_requests_per_second = 5;
 constexpr std::string_view k_json = "application/json";
 constexpr std::int64_t k_max_limit = 100;  // FACTS §3: larger limits are capped
+constexpr std::int64_t k_default_limit = 20;
 
 void send_body(httplib::Response& res, int status, const std::string& body) {
   res.status = status;
@@ -63,8 +64,10 @@ std::optional<std::int64_t> as_int(const std::string& text) {
 
 // filters[FIELD] and orders[FIELD] in the order they appear in the query string (httplib's
 // params are a multimap sorted by key, which would lose the order of several orders[...]).
+// limit, offset and id_greater must be whole numbers on every list, whether or not it uses them.
 ListQuery parse_list_query(const httplib::Request& req, std::string& error) {
   ListQuery query;
+  std::optional<std::string> id_greater;  // the last one given counts
   const auto q = req.target.find('?');
   const std::string raw = q == std::string::npos ? "" : req.target.substr(q + 1);
   std::size_t start = 0;
@@ -82,7 +85,7 @@ ListQuery parse_list_query(const httplib::Request& req, std::string& error) {
     auto filter = inner("filters[");
     auto order = inner("orders[");
     if (filter) {
-      query.filters.emplace_back(*filter, value);
+      query.filters.emplace_back(key, value);
     } else if (order) {
       std::string upper = value;
       for (auto& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -96,16 +99,25 @@ ListQuery parse_list_query(const httplib::Request& req, std::string& error) {
       }
       if (key == "limit") query.limit = *number;
       if (key == "offset") query.offset = *number;
-      if (key == "id_greater") query.id_greater = *number;
+      if (key == "id_greater") id_greater = value;
     }
   }
+  if (id_greater) query.filters.emplace_back("id_greater", *id_greater);
   return query;
+}
+
+// Limits are capped, never refused; id_greater was checked as it was parsed: what is left is a
+// filter's date.
+std::string refusal(const table::ListError& error) {
+  if (error.kind == table::ListError::Kind::bad_time)
+    return fmt::format("{} must be a date, not '{}'", error.param, error.value);
+  return fmt::format("{} must be a whole number", error.param);
 }
 
 class ActiveCampaignProvider final : public FakeProvider {
  public:
   explicit ActiveCampaignProvider(const FakeOptions& options)
-      : m_dataset(options.seed, options.records),
+      : m_store(activecampaign::object_types(), options.seed, options.records),
         m_custom_fields(options.seed),
         m_seed(options.seed),
         m_churn_every(options.churn_every),
@@ -126,25 +138,24 @@ class ActiveCampaignProvider final : public FakeProvider {
                  if (!error.empty()) return send_invalid(res, 422, error);
                  rapidjson::StringBuffer buffer;
                  JsonWriter w(buffer);
-                 activecampaign::write_fields_page(w, query.offset, std::clamp<std::int64_t>(query.limit, 0, k_max_limit),
-                                                   m_field_edits);
+                 activecampaign::write_fields_page(
+                     w, query.offset, std::clamp<std::int64_t>(limit_of(query), 0, k_max_limit), m_field_edits);
                  send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
                }));
     m_total_offset = state.options().activecampaign_total_offset;
     register_custom_fields(server, state, p);
-    m_field_edits.register_routes(server, "activecampaign",
-                                  [](const std::string& type, const std::string& key, const std::string* option) {
-                                    if (type == "contacts") return activecampaign::has_contact_field(key, option);
-                                    if (type != "deals" && type != "accounts") return false;
-                                    return activecampaign::CustomFields::has_field(
-                                        type == "deals" ? activecampaign::CustomObject::deal
-                                                        : activecampaign::CustomObject::account,
-                                        key, option);
-                                  });
+    m_field_edits.register_routes(
+        server, "activecampaign", [](const std::string& type, const std::string& key, const std::string* option) {
+          if (type == "contacts") return activecampaign::has_contact_field(key, option);
+          if (type != "deals" && type != "accounts") return false;
+          return activecampaign::CustomFields::has_field(
+              type == "deals" ? activecampaign::CustomObject::deal : activecampaign::CustomObject::account, key,
+              option);
+        });
     server.Get(p + "/([A-Za-z]+)", guarded(state, [this](const httplib::Request& req, httplib::Response& res) {
-                 const auto type = activecampaign::type_from_resource(req.matches[1].str());
-                 if (!type) return send_message(res, 404, "No Result found for route");
-                 serve_list(*type, req, res);
+                 const table::ObjectType* row = m_store.row_at("3", req.matches[1].str());
+                 if (!row) return send_message(res, 404, "No Result found for route");
+                 serve_list(*row, req, res);
                }));
     server.Get(prefix() + "/.*", [](const httplib::Request&, httplib::Response& res) {
       send_body(res, 404, R"({"errors":[{"status":404,"title":"Not Found"}]})");
@@ -152,7 +163,7 @@ class ActiveCampaignProvider final : public FakeProvider {
     // Admin (loopback tests only): change contacts now, read what changed, and the list requests
     // as they arrived (to check the query crmexport built).
     server.Post("/_activecampaign/churn", [this](const httplib::Request&, httplib::Response& res) {
-      m_dataset.churn_contacts();
+      churn_contacts();
       send_body(res, 200, R"({"success":true})");
     });
     server.Get("/_activecampaign/requests", [this](const httplib::Request&, httplib::Response& res) {
@@ -165,7 +176,7 @@ class ActiveCampaignProvider final : public FakeProvider {
       send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
     });
     server.Get("/_activecampaign/changes", [this](const httplib::Request&, httplib::Response& res) {
-      const auto changes = m_dataset.changes();
+      const auto changes = m_store.changes(contacts());
       rapidjson::StringBuffer buffer;
       JsonWriter w(buffer);
       w.StartObject();
@@ -174,6 +185,9 @@ class ActiveCampaignProvider final : public FakeProvider {
       w.EndObject();
       send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
     });
+    // Add, modify and delete any type's records, and dump the account as it is now.
+    table::register_admin_routes(server, table::Provider::activecampaign, m_store,
+                                 [this](const std::filesystem::path& dir) { dump(dir); });
   }
 
   // Deal and account custom fields: definitions and values, limit capped at 100 (FACTS §3).
@@ -185,7 +199,7 @@ class ActiveCampaignProvider final : public FakeProvider {
           std::string error;
           const ListQuery query = parse_list_query(req, error);
           if (!error.empty()) return send_invalid(res, 422, error);
-          const auto limit = std::clamp<std::int64_t>(query.limit, 0, k_max_limit);
+          const auto limit = std::clamp<std::int64_t>(limit_of(query), 0, k_max_limit);
           send_body(res, 200,
                     data ? m_custom_fields.data_page(object, records_of(object), query.offset, limit)
                          : m_custom_fields.meta_page(object, query.offset, limit, m_field_edits));
@@ -198,25 +212,32 @@ class ActiveCampaignProvider final : public FakeProvider {
 
   std::int64_t records_of(activecampaign::CustomObject object) const {
     return static_cast<std::int64_t>(
-        m_dataset.all(object == activecampaign::CustomObject::deal ? Type::deal : Type::account).size());
+        m_store.ids(*m_store.row(object == activecampaign::CustomObject::deal ? "deals" : "accounts")).size());
+  }
+
+  const table::ObjectType& contacts() const { return *m_store.row("contacts"); }
+
+  static std::int64_t limit_of(const ListQuery& query) { return query.limit.value_or(k_default_limit); }
+
+  // Deletes the lowest-id contact and one from the middle, and inserts two new ones (higher ids),
+  // at generated times: what other users do to the account while an export runs.
+  void churn_contacts() {
+    for (int deletion = 0; deletion < 2; ++deletion) {
+      const auto ids = m_store.ids(contacts());
+      if (ids.empty()) break;
+      m_store.remove(contacts(), ids[deletion == 0 ? 0 : ids.size() / 2]);
+    }
+    for (int insertion = 0; insertion < 2; ++insertion) m_store.add(contacts(), std::nullopt);
   }
 
   void dump(const std::filesystem::path& dir) const override {
     const auto root = dir / "activecampaign";
-    std::filesystem::create_directories(root);
-    for (Type type : activecampaign::k_all_types) {
-      const auto file = root / (activecampaign::dump_name(type) + ".ndjson");
-      std::ofstream out(file, std::ios::binary | std::ios::trunc);
-      if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
-      for (const auto& record : m_dataset.all(type)) out << activecampaign::record_json(record) << '\n';
-      if (!out.flush()) throw std::runtime_error(fmt::format("failed writing {}", file.string()));
-    }
+    m_store.dump(dir);
     // The contact fields (with their options) and each contact's side-loaded values, one line each.
     std::filesystem::create_directories(root / "fields");
     std::ofstream fields(root / "fields" / "contacts.ndjson", std::ios::binary);
     for (const auto& line : activecampaign::field_lines()) fields << line << '\n';
-    std::vector<std::int64_t> ids;
-    for (const auto& record : m_dataset.all(Type::contact)) ids.push_back(record.id);
+    const std::vector<std::int64_t> ids = m_store.ids(contacts());
     std::ofstream values(root / "fields" / "contact_values.ndjson", std::ios::binary);
     for (const auto& line : activecampaign::value_lines(m_seed, ids)) values << line << '\n';
     // Deals' and accounts' definitions and values, each line as the API serves it.
@@ -262,7 +283,7 @@ class ActiveCampaignProvider final : public FakeProvider {
     };
   }
 
-  void serve_list(Type type, const httplib::Request& req, httplib::Response& res) {
+  void serve_list(const table::ObjectType& row, const httplib::Request& req, httplib::Response& res) {
     {
       const std::lock_guard lock(m_log_mutex);
       m_list_targets.push_back(req.target);
@@ -270,63 +291,34 @@ class ActiveCampaignProvider final : public FakeProvider {
     std::string error;
     const ListQuery query = parse_list_query(req, error);
     if (!error.empty()) return send_invalid(res, 422, error);
-    auto result = m_dataset.list(type, query, error);
-    if (!result) return send_invalid(res, 422, error);
+    auto page = m_store.list(row, query);
+    if (!page) return send_invalid(res, 422, refusal(page.error()));
 
     rapidjson::StringBuffer buffer;
     JsonWriter w(buffer);
     w.StartObject();
-    // Side-loaded collections sit beside the records (they are not records of this type).
-    if (type == Type::contact) {
-      write_key(w, "scoreValues");
-      w.StartArray();
-      w.EndArray();
-    }
+    const auto [before, after] = m_store.side_loads(row, *page);
+    for (const auto& side_loaded : before) table::write_side_loaded(w, side_loaded);
+    const bool is_contacts = &row == &contacts();
     // Custom field values come along when asked (include=fieldValues), for this page's contacts.
-    if (type == Type::contact && req.get_param_value("include").find("fieldValues") != std::string::npos) {
+    if (is_contacts && req.get_param_value("include").find("fieldValues") != std::string::npos) {
       std::vector<std::int64_t> ids;
-      for (const auto& record : result->records) ids.push_back(record.id);
+      for (const auto& record : page->records) ids.push_back(record.id);
       activecampaign::write_field_values(w, m_seed, ids);
     }
-    write_key(w, activecampaign::resource_name(type));
-    w.StartArray();
-    for (const auto& record : result->records) {
-      const std::string json = activecampaign::record_json(record);
-      w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-    }
-    w.EndArray();
-    if (type == Type::deal_group) {
-      // A pipeline's stages come along, as the real list side-loads them.
-      write_key(w, "dealStages");
-      w.StartArray();
-      auto stages = m_dataset.all(Type::deal_stage);
-      for (const auto& group : result->records)
-        for (const auto& stage : stages)
-          if (stage.field("group")->text == std::to_string(group.id)) {
-            const std::string json = activecampaign::record_json(stage);
-            w.RawValue(json.data(), json.size(), rapidjson::kObjectType);
-          }
-      w.EndArray();
-    }
-    write_key(w, "meta");
-    w.StartObject();
-    // A string, as AC sends it; off by --activecampaign-total-offset to imitate records added meanwhile.
-    write_string_field(w, "total", std::to_string(result->total + m_total_offset));
-    write_key(w, "page_input");
-    w.StartObject();
-    write_int_field(w, "limit", query.limit);
-    write_int_field(w, "offset", query.offset);
-    w.EndObject();
-    w.EndObject();
+    table::write_records(w, row, *page);
+    for (const auto& side_loaded : after) table::write_side_loaded(w, side_loaded);
+    // Off by --activecampaign-total-offset to imitate records added meanwhile.
+    page->total += m_total_offset;
+    table::write_paging(w, row, *page, "");
     w.EndObject();
     send_body(res, 200, std::string(buffer.GetString(), buffer.GetSize()));
 
     // Contacts change between the pages of an export when asked to.
-    if (type == Type::contact && m_churn_every > 0 && ++m_contact_lists % m_churn_every == 0)
-      m_dataset.churn_contacts();
+    if (is_contacts && m_churn_every > 0 && ++m_contact_lists % m_churn_every == 0) churn_contacts();
   }
 
-  Dataset m_dataset;
+  table::Store m_store;
   activecampaign::CustomFields m_custom_fields;
   FieldEdits m_field_edits;
   std::uint64_t m_seed;

@@ -388,32 +388,36 @@ void Account::write_pipelines(JsonWriter& w) const {
   for (int p = 0; p < pipeline_count(); ++p) write_pipeline(w, p);
 }
 
-std::int64_t Account::owner_count() const { return std::min<std::int64_t>(std::max<std::int64_t>(m_records, 1), 130); }
+std::int64_t owner_count(std::int64_t records) {
+  return std::min<std::int64_t>(std::max<std::int64_t>(records, 1), 130);
+}
 
-void Account::write_owner(JsonWriter& w, std::int64_t index) const {
-  Rng rng(m_seed, 201, static_cast<std::uint64_t>(index));
+table::Record make_owner(const table::Generation& generation, std::int64_t id) {
+  const std::int64_t index = id - 1;
+  Rng rng(generation.seed, 201, static_cast<std::uint64_t>(index));
   auto person = person_name(rng);
-  w.StartObject();
-  write_string_field(w, "id", std::to_string(10001 + index));
-  write_string_field(w, "email", email_address(person.ascii_slug, rng));
-  write_string_field(w, "firstName", person.first);
-  write_string_field(w, "lastName", person.last);
-  write_int_field(w, "userId", 5000000 + index);
-  write_int_field(w, "userIdIncludingInactive", 5000000 + index);
-  write_string_field(w, "createdAt", iso_millis(k_epoch_2024 - 86400000LL * index));
-  write_string_field(w, "updatedAt", iso_millis(k_epoch_2024 + 3600000LL * index));
-  write_bool_field(w, "archived", false);
-  write_key(w, "teams");
-  w.StartArray();
-  if (index % 2 == 0) {
-    w.StartObject();
-    write_string_field(w, "id", "7");
-    write_string_field(w, "name", "Sales");
-    write_bool_field(w, "primary", true);
-    w.EndObject();
-  }
-  w.EndArray();
-  w.EndObject();
+  auto stamp = [](std::optional<EpochSeconds> given, std::int64_t generated_ms) {
+    return iso_millis(given ? *given * 1000 : generated_ms);
+  };
+  table::Record record;
+  record.id = id;
+  auto text = [&](std::string key, std::string value) {
+    record.fields.push_back({std::move(key), std::move(value), ""});
+  };
+  auto raw = [&](std::string key, std::string json) {
+    record.fields.push_back({std::move(key), std::nullopt, std::move(json)});
+  };
+  text("id", std::to_string(10001 + index));
+  text("email", email_address(person.ascii_slug, rng));
+  text("firstName", person.first);
+  text("lastName", person.last);
+  raw("userId", std::to_string(5000000 + index));
+  raw("userIdIncludingInactive", std::to_string(5000000 + index));
+  text("createdAt", stamp(generation.created_at, k_epoch_2024 - 86400000LL * index));
+  text("updatedAt", stamp(generation.updated_at, k_epoch_2024 + 3600000LL * index));
+  raw("archived", "false");
+  raw("teams", index % 2 == 0 ? R"([{"id":"7","name":"Sales","primary":true}])" : "[]");
+  return record;
 }
 
 namespace {

@@ -3,6 +3,7 @@
 // (seed, type, id), and their JSON in CRM v3 and legacy shapes.
 #include "tests/fake/field_edits.hpp"
 #include "tests/fake/json_util.hpp"
+#include "tests/fake/object_table.hpp"
 #include "tests/fake/options.hpp"
 
 #include <cstdint>
@@ -25,6 +26,11 @@ struct Property {
   std::string name;
   std::optional<std::string> value;  // null in JSON when absent
 };
+
+// Owners: at most 130, however many records (records' hubspot_owner_id points at them).
+std::int64_t owner_count(std::int64_t records);
+// Owner `id` (1..owner_count), the row hubspot_types.cpp serves: HubSpot id 10000 + id.
+table::Record make_owner(const table::Generation& generation, std::int64_t id);
 
 class Account {
  public:
@@ -55,8 +61,7 @@ class Account {
   int pipeline_count() const;
   int stage_count(int pipeline) const;
   void write_pipeline(JsonWriter& w, int pipeline) const;
-  std::int64_t owner_count() const;
-  void write_owner(JsonWriter& w, std::int64_t index) const;
+  std::int64_t owner_count() const { return hubspot::owner_count(m_records); }
 
   // Legacy shapes (FACTS HubSpot §3).
   void write_legacy_contact(JsonWriter& w, std::int64_t id) const;

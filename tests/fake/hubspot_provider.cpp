@@ -2,8 +2,11 @@
 #include "tests/fake/hubspot_provider.hpp"
 
 #include "tests/fake/hubspot_data.hpp"
+#include "tests/fake/hubspot_types.hpp"
 #include "tests/fake/oauth_fake.hpp"
+#include "tests/fake/object_store.hpp"
 #include "tests/fake/rate_limiter.hpp"
+#include "tests/fake/table_admin_routes.hpp"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -114,6 +117,7 @@ class HubSpotProvider : public FakeProvider {
   explicit HubSpotProvider(const FakeOptions& options)
       : m_options(options),
         m_account(options),
+        m_store(hubspot::object_types(), options.seed, options.records),
         m_limiter(options.hubspot_burst, std::chrono::milliseconds(options.hubspot_interval_ms)),
         m_search_limiter(options.hubspot_search_per_second, std::chrono::milliseconds(1000)),
         m_oauth(hubspot_oauth_config(), options) {}
@@ -127,6 +131,9 @@ class HubSpotProvider : public FakeProvider {
                                     auto parsed = hubspot::parse_type(type);
                                     return parsed && m_account.has_property(*parsed, key, option);
                                   });
+    // Add, modify and delete the table's types' records (owners), and dump the account as it is now.
+    table::register_admin_routes(server, table::Provider::hubspot, m_store,
+                                 [this](const std::filesystem::path& dir) { dump(dir); });
     auto route = [&](const std::string& pattern, bool post, bool search, auto handler) {
       auto guarded = [this, &state, search, handler](const httplib::Request& req, httplib::Response& res) {
         if (!admit(state, req, res, search)) return;
@@ -232,8 +239,7 @@ class HubSpotProvider : public FakeProvider {
     write_lines(folder / "stages.ndjson", static_cast<std::int64_t>(stages.size()), [&](JsonWriter& w, std::int64_t i) {
       m_account.write_stage(w, stages[i].first, stages[i].second, true);
     });
-    write_lines(folder / "owners.ndjson", m_account.owner_count(),
-                [&](JsonWriter& w, std::int64_t i) { m_account.write_owner(w, i); });
+    m_store.dump(dir);
     auto count = m_account.live_count();
     write_lines(folder / "legacy" / "contacts.ndjson", count,
                 [&](JsonWriter& w, std::int64_t i) { m_account.write_legacy_contact(w, i + 1); });
@@ -581,21 +587,15 @@ class HubSpotProvider : public FakeProvider {
   }
 
   void owners(const httplib::Request& req, httplib::Response& res) {
-    std::int64_t after;
+    table::ListQuery query;
     int limit;
-    if (!page_bounds(req, res, 500, 100, after, limit)) return;
-    auto count = m_account.owner_count();
-    rapidjson::StringBuffer buffer;
-    JsonWriter w(buffer);
-    w.StartObject();
-    write_key(w, "results");
-    w.StartArray();
-    std::int64_t end = std::min(count, after + limit);
-    for (std::int64_t i = after; i < end; ++i) m_account.write_owner(w, i);
-    w.EndArray();
-    if (end < count) write_paging(w, end, "/crm/v3/owners");
-    w.EndObject();
-    send_json(res, 200, buffer);
+    if (!page_bounds(req, res, 500, 100, query.offset, limit)) return;
+    query.limit = limit;
+    const table::ObjectType& row = *m_store.row("owners");
+    // Cannot be refused: page_bounds checked the limit, and owners have no filters.
+    auto page = m_store.list(row, query);
+    res.status = 200;
+    res.set_content(table::write_list_answer(row, *page, {}, {}, "/crm/v3/owners"), "application/json;charset=utf-8");
   }
 
   // Legacy lists: the offset is the last id served (opaque to clients), FACTS §3.
@@ -657,6 +657,7 @@ class HubSpotProvider : public FakeProvider {
 
   FakeOptions m_options;
   Account m_account;
+  table::Store m_store;  // the types that are rows of the object table: owners
   FieldEdits m_field_edits;
   RateLimiter m_limiter;
   RateLimiter m_search_limiter;  // search's 5 a second, outside the ten-second bucket (FACTS §4)

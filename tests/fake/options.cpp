@@ -70,7 +70,9 @@ one line "account K listening on URL" follows for each further account, and --du
 DIR/accounts.txt, account K's URL on line K + 1.
 Admin: GET /_stats (request counts), POST /_shutdown; ActiveCampaign: POST /_activecampaign/churn
 (change contacts once now), GET /_activecampaign/changes (ids inserted and deleted),
-GET /_activecampaign/requests (every list request's path and query, in order).
+GET /_activecampaign/requests (every list request's path and query, in order). Types that are
+rows of the object table (ActiveCampaign's, HubSpot's owners): POST /_admin/PROVIDER/TYPE/add,
+/_admin/PROVIDER/TYPE/ID/modify, /_admin/PROVIDER/TYPE/ID/delete, /_admin/PROVIDER/dump (body: DIR).
 )";
 }
 
