@@ -382,6 +382,21 @@ TEST_CASE("hostile: field labels with NUL, C1, quotes, shared key prefixes and t
     expected += fmt::format("{}{}:\"{}\"", i ? "," : "", buffer.GetString(), value(i));
   }
   CHECK(exported.out == expected + "}}\n");
+
+  // crmexport fields: each cell printable (C1 escaped, no tab or newline inside a cell), so the
+  // columns stay where they are and nothing reaches the terminal raw.
+  auto listed = run_crmexport(home, {"fields", "pipedrive", "persons"});
+  INFO(listed.err);
+  REQUIRE(listed.exit_code == 0);
+  CHECK_THAT(listed.out, Catch::Contains("\naaaa0001csi\tTier [31m\tTier\\u009b[31m\tenum\tcustom\t1=" + gold +
+                                         "; 2=x\n"));
+  for (const auto& line : lines_of(listed.out)) CHECK(std::ranges::count(line, '\t') == 5);
+  for (std::size_t i = 0; i < listed.out.size(); ++i) {
+    const auto c = static_cast<unsigned char>(listed.out[i]);
+    CHECK((c >= 0x20 || c == '\t' || c == '\n'));
+    CHECK(c != 0x7f);
+    CHECK_FALSE((c == 0xC2 && i + 1 < listed.out.size() && static_cast<unsigned char>(listed.out[i + 1]) <= 0x9F));
+  }
 }
 
 TEST_CASE("hostile: more custom fields than the database allows columns still give a view every query reads, and a warning", "[hostile][postgres]") {
