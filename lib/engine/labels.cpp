@@ -154,7 +154,7 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
                                    *type.fields, seen);
   if (!saved) return std::unexpected(saved.error());
   if (saved->left_out > 0)
-    log::warn("{}: {} custom fields did not fit in {} (the database allows {} columns in a view): read them by name "
+    log::warn("{}: {} fields did not fit in {} (the database allows {} columns in a view): read them by name "
               "from its more_fields column (see \"Views wider than the database allows\" in docs/USAGE.md)",
               type.name, saved->left_out, mirror::labeled_view_name(session.provider().name, type.name),
               saved->max_columns);

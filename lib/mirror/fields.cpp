@@ -67,13 +67,14 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     names[at->second].by_connection.emplace_back(connection, dialect.labeled(spec, field, type));
   }
 
-  // Built-in fields always have a column; custom ones while columns are left (3 of the view's own,
-  // and `more_fields` once any is left out).
+  // Columns left beside the view's own 3 (and `more_fields`, once anything is left out): built-in
+  // fields take them first, then custom ones in first-seen order.
   const size_t own = 3;
-  size_t builtins = static_cast<size_t>(std::ranges::count_if(names, [](const Name& n) { return !n.custom; }));
-  size_t room = dialect.max_columns > own + builtins ? dialect.max_columns - own - builtins : 0;
-  size_t customs = names.size() - builtins;
-  if (customs > room) room = room > 0 ? room - 1 : 0;
+  const size_t available = dialect.max_columns > own ? dialect.max_columns - own : 0;
+  const size_t room = names.size() <= available ? names.size() : (available > 0 ? available - 1 : 0);
+  const size_t builtins = static_cast<size_t>(std::ranges::count_if(names, [](const Name& n) { return !n.custom; }));
+  size_t builtin_room = std::min(builtins, room);
+  size_t custom_room = room - builtin_room;
 
   std::unordered_set<std::string> taken;
   for (const auto& reserved : fields::reserved_names()) taken.insert(reserved);
@@ -85,11 +86,12 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     for (const auto& [connection, value] : n.by_connection)
       expr += fmt::format(" WHEN {} THEN {}", quoted_text(connection), value);
     expr += " END";
-    if (n.custom && room == 0) {
+    size_t& left = n.custom ? custom_room : builtin_room;
+    if (left == 0) {
       more.emplace_back(quoted_text(n.name), std::move(expr));
       continue;
     }
-    if (n.custom) --room;
+    --left;
     ++view.fields;
     auto fit = fields::fit_name(n.name);
     const auto column = fields::unique_name(fit.empty() ? "field" : fit, n.key, taken);

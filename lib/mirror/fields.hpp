@@ -65,8 +65,8 @@ struct LabeledView {
 // first-seen order), `multiple` telling which keys hold several options. Each readable name is
 // one column (one per name across connections), made unique by fields::unique_name against the
 // view's own columns and earlier ones; a built-in `id` is the view's `id`. When the columns would
-// pass `dialect.max_columns`, the built-in fields and the first custom fields that fit are
-// columns and the rest are members of one JSON column, `more_fields`, by readable name.
+// pass `dialect.max_columns`, the built-in fields, then the first custom fields, are columns while
+// they fit, and the rest are members of one JSON column, `more_fields`, by readable name.
 LabeledView labeled_view_sql(const std::string& provider, const std::string& type, const fields::FieldsSpec& spec,
                              std::vector<std::pair<std::string, fields::Field>> saved,
                              const std::map<std::string, bool>& multiple, const ViewDialect& dialect);

@@ -66,7 +66,7 @@ struct PageCounts {
 struct FieldsSaved {
   bool rebuilt = false;   // the view was created again (a field, name, label or option changed)
   std::size_t fields = 0;      // readable names in the view's columns (when rebuilt)
-  std::size_t left_out = 0;    // custom fields beyond the database's column limit, in `more_fields` only
+  std::size_t left_out = 0;    // fields beyond the database's column limit, in `more_fields` only
   std::size_t max_columns = 0; // that limit
 };
 

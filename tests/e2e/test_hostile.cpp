@@ -416,7 +416,7 @@ TEST_CASE("hostile: more custom fields than the database allows columns still gi
   }
   const std::size_t left_out = 2100 - (limit - 5);  // 3 own columns, name, more_fields
   // Past the timestamp a log that is not a terminal gets.
-  CHECK(synced.err.substr(synced.err.find("crmexport: ")) == fmt::format("crmexport: warning: persons: {} custom fields did not fit in pipedrive_persons_labeled "
+  CHECK(synced.err.substr(synced.err.find("crmexport: ")) == fmt::format("crmexport: warning: persons: {} fields did not fit in pipedrive_persons_labeled "
                                   "(the database allows {} columns in a view): read them by name from its more_fields "
                                   "column (see \"Views wider than the database allows\" in docs/USAGE.md)\n",
                                   left_out, limit));

@@ -316,6 +316,34 @@ TEST_CASE("a type with more fields than SQLite allows columns still gets a view 
     REQUIRE(saved);
     check_wide_view(db, 40, 30, *saved);
   }
+  SECTION("built-in fields past the limit go to more_fields too, after every column they fit") {
+    sqlite3_limit((*m)->database().getHandle(), SQLITE_LIMIT_COLUMN, 10);
+    std::vector<fields::Field> all{field("id", "ID", false)};
+    for (int i = 0; i < 12; ++i) all.push_back(field(fmt::format("b{:02}", i), "", false));
+    for (int i = 0; i < 3; ++i) all.push_back(field(fmt::format("c{}", i), "", true));
+    for (auto& f : all) f.name = f.key;
+    // Built-in values sit on the record itself: b00 = "B0"...; custom ones under custom_fields.
+    std::string builtins;
+    for (int i = 0; i < 12; ++i) builtins += fmt::format(R"(,"b{:02}":"B{}")", i, i);
+    auto state = (*m)->load("c1", "pipedrive", "persons", "v2");
+    REQUIRE(state);
+    REQUIRE((*m)->start_run(*state, mirror::RunMode::full, std::nullopt));
+    std::vector<mirror::Record> records{mirror::Record{
+        std::int64_t{1}, std::nullopt, R"({"id":1)" + builtins + R"(,"custom_fields":{"c0":"C0","c1":"C1","c2":"C2"}})"}};
+    REQUIRE((*m)->save_page(*state, records, "", std::nullopt));
+    auto saved = (*m)->save_fields("c1", "pipedrive", "persons", pipedrive_v2_spec(), all);
+    INFO((saved ? "" : saved.error().message));
+    REQUIRE(saved);
+    CHECK(saved->fields == 6);
+    CHECK(saved->left_out == 9);
+    auto row = read_view(db, "pipedrive_persons_labeled");
+    CHECK(row.columns == std::vector<std::string>{"connection", "id", "deleted_at", "b00", "b01", "b02", "b03", "b04",
+                                                  "b05", "more_fields"});
+    CHECK(row.values["b05"] == std::optional<std::string>("B5"));
+    CHECK(row.values["more_fields"] ==
+          std::optional<std::string>(
+              R"({"b06":"B6","b07":"B7","b08":"B8","b09":"B9","b10":"B10","b11":"B11","c0":"C0","c1":"C1","c2":"C2"})"));
+  }
 }
 
 TEST_CASE("a type with more fields than PostgreSQL allows in a view still gets a view every query can read", "[mirror][postgres][fields]") {
