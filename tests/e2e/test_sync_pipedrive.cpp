@@ -451,7 +451,9 @@ bool advisory_locks_become(const MirrorDb& db, int count) {
 
 TEST_CASE("PostgreSQL: a second sync of one connection is refused, another connection syncs beside it",
           "[e2e][sync][pipedrive][postgres]") {
-  Setup s({"--records", "300", "--latency-ms", "40", "--burst", "100000"}, Backend::postgres);
+  // 15 pages at 150 ms: the first sync holds its claim for over 2 s, so a second process started
+  // on a loaded machine (CI runs two tests at once) still finds it held.
+  Setup s({"--records", "300", "--latency-ms", "150", "--burst", "100000"}, Backend::postgres);
   REQUIRE(add_connection(s.home, s.server, "pipedrive", "pd2").exit_code == 0);
   auto slow_sync = [&](const std::string& connection) {
     return spawn_crmexport(s.home, {"sync", connection, "persons", "--db", s.db(), "--page-size", "20"});
