@@ -1,10 +1,14 @@
-// `crmexport auth add|login|list|test|remove|keygen|rekey`: the connections in the credential store.
+// `crmexport auth add|login|list|status|test|remove|keygen|rekey`: the connections in the credential store.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <fmt/chrono.h>
+
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
+#include <functional>
 
 #include "cmd/commands.hpp"
 #include "cmd/oauth_login.hpp"
@@ -14,6 +18,8 @@
 #include "lib/core/suggest.hpp"
 #include "lib/http/url_policy.hpp"
 #include "lib/core/escape.hpp"
+#include "lib/engine/fleet.hpp"
+#include "providers/registry.hpp"
 #include "lib/store/connection_name.hpp"
 #include "lib/store/secret_box.hpp"
 
@@ -89,8 +95,18 @@ void check_one_per_account(const providers::Provider& provider, store::Store& st
   }
 }
 
+// A person waits on `auth add` and `auth test`: a host that refuses or has no address is said
+// after one more try, not after the minute of backoff an export spends riding out a network.
+http::RetryPolicy checking_retries(const Context& context) {
+  auto policy = context.retry_policy();
+  policy.max_retries_unreached = std::min(policy.max_retries, 1);
+  return policy;
+}
+
 // What `auth add` says when the check failed (nothing is stored then).
 std::string refused_message(const providers::Provider& provider, bool oauth, const Error& error) {
+  // Nothing answered: the credential was neither accepted nor refused.
+  if (error.kind == ErrorKind::network) return fmt::format("{}; nothing stored; the credential was not checked", error.message);
   // A 2xx that was not the provider's answer (http::unlike_answer) judged no credential.
   if (error.http_status >= 200 && error.http_status <= 299) return fmt::format("nothing stored: {}", error.message);
   if (oauth) return fmt::format("the OAuth credentials were not accepted, nothing stored: {}", error.message);
@@ -138,7 +154,7 @@ void add(const Context& context, const AddOptions& options) {
   value_or_throw(store::check_connection_name(name));
   check_base_url(provider, options.base_url);
   api_version(provider, "", options.api_version);
-  auto store = context.open_store();
+  auto store = context.open_or_create_store();
   value_or_throw(store.check_secrets_writable());
   if (!options.force && value_or_throw(store.find(name)))
     throw Fatal(ErrorKind::usage, fmt::format("a connection named '{}' exists; pass --force to replace it, or choose "
@@ -168,7 +184,7 @@ void add(const Context& context, const AddOptions& options) {
   const auto replaced = options.oauth ? value_or_throw(store.find(name)) : std::nullopt;
   if (options.oauth) value_or_throw(store.add(connection, options.force));
   if (!options.no_verify) {
-    auto session = open_session(context, connection);
+    auto session = open_session(context, connection, checking_retries(context));
     if (auto verified = session->verify(); !verified) {
       auto error = verified.error();
       error.message = refused_message(provider, options.oauth, error);
@@ -181,27 +197,38 @@ void add(const Context& context, const AddOptions& options) {
             options.base_url.empty() ? "" : ", " + options.base_url, store.location());
 }
 
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+// Connections as a JSON array on stdout: what the store says of each, and what `more` adds
+// (`auth list` a masked secret, `auth status` the token's expiry).
+void print_json(const std::vector<store::Connection>& connections,
+                const std::function<void(JsonWriter&, const store::Connection&)>& more) {
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartArray();
+  for (const auto& c : connections) {
+    w.StartObject();
+    w.Key("name"), w.String(c.name);
+    w.Key("provider"), w.String(c.provider);
+    w.Key("base_url"), w.String(c.base_url);
+    w.Key("api_version"), w.String(c.api_version);
+    w.Key("auth_kind"), w.String(c.auth_kind);
+    more(w, c);
+    w.Key("created_at"), w.String(c.created_at);
+    w.Key("updated_at"), w.String(c.updated_at);
+    w.EndObject();
+  }
+  w.EndArray();
+  std::puts(buffer.GetString());
+}
+
 void list(const Context& context, bool as_json) {
   auto store = context.open_store();
   auto connections = value_or_throw(store.list());
   if (as_json) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> w(buffer);
-    w.StartArray();
-    for (const auto& c : connections) {
-      w.StartObject();
-      w.Key("name"), w.String(c.name);
-      w.Key("provider"), w.String(c.provider);
-      w.Key("base_url"), w.String(c.base_url);
-      w.Key("api_version"), w.String(c.api_version);
-      w.Key("auth_kind"), w.String(c.auth_kind);
+    print_json(connections, [](JsonWriter& w, const store::Connection& c) {
       w.Key("secret"), w.String(store::mask_secret(secret_token_of(c)));
-      w.Key("created_at"), w.String(c.created_at);
-      w.Key("updated_at"), w.String(c.updated_at);
-      w.EndObject();
-    }
-    w.EndArray();
-    std::puts(buffer.GetString());
+    });
     return;
   }
   if (connections.empty()) {
@@ -214,12 +241,108 @@ void list(const Context& context, bool as_json) {
                store::mask_secret(secret_token_of(c)), c.base_url.empty() ? "(default)" : c.base_url);
 }
 
-void test(const Context& context, const std::string& name) {
+// One connection checked with the provider, as auth add checks it; an error for what failed.
+std::optional<Error> check_with_provider(const Context& context, const store::Connection& connection) {
+  try {
+    if (auto allowed = store::check_stored_name(connection.name); !allowed) return allowed.error();
+    auto session = open_session(context, connection, checking_retries(context));
+    if (auto verified = session->verify(); !verified) {
+      auto error = with_auth_hint(verified.error(), connection);
+      if (error.kind == ErrorKind::network) error.message += "; the credential was not checked";
+      return error;
+    }
+    log::info("connection '{}' works ({})", connection.name, session->provider().title);
+    return std::nullopt;
+  } catch (const Fatal& e) {
+    return e.error();
+  }
+}
+
+// `auth test NAME`: that connection, its failure the run's. `auth test --all`: each connection
+// in turn, a line for each that fails, and the end of a run over many connections (exit 7 when
+// some work and others do not, as export and sync --all).
+void test(const Context& context, const std::string& name, bool all) {
+  if (all == !name.empty())
+    throw Fatal(ErrorKind::usage, all ? "auth test takes a connection name or --all, not both"
+                                      : "auth test needs a connection name, or --all for every connection");
   auto store = context.open_store();
-  auto connection = resolve_connection(store, name);
-  auto session = open_session(context, connection);
-  value_or_throw(session->verify());
-  log::info("connection '{}' works ({})", connection.name, session->provider().title);
+  if (!all) {
+    auto connection = resolve_connection(store, name);
+    if (auto failure = check_with_provider(context, connection)) throw Fatal(std::move(*failure));
+    return;
+  }
+  auto connections = value_or_throw(store.list());
+  if (connections.empty())
+    throw Fatal(ErrorKind::auth, fmt::format("no connections in {}; add one with `crmexport auth add PROVIDER "
+                                             "--token-stdin`",
+                                             store.location()));
+  std::vector<engine::ConnectionOutcome> outcomes;
+  for (const auto& connection : connections) {
+    engine::ConnectionOutcome outcome;
+    outcome.connection = connection.name;
+    outcome.provider = connection.provider;
+    outcome.error = check_with_provider(context, connection);
+    if (outcome.error)
+      log::write("error: ", fmt::format("{}: {} (exit {})", escaped(connection.name), outcome.error->message,
+                                        exit_code(outcome.error->kind)));
+    outcomes.push_back(std::move(outcome));
+  }
+  if (auto failure = engine::fleet_failure(outcomes, "work")) throw Fatal(std::move(*failure));
+}
+
+// When an OAuth connection's access token stops working, as the store holds it; nullopt for a
+// token connection, or before a first access token.
+std::optional<std::chrono::sys_seconds> access_token_expiry(const store::Connection& c) {
+  if (c.auth_kind != "oauth2") return std::nullopt;
+  auto oauth = auth::OAuthSecret::from_json(c.secret);
+  if (!oauth || oauth->expires_at == 0) return std::nullopt;
+  return std::chrono::sys_seconds(std::chrono::seconds(oauth->expires_at));
+}
+
+std::string token_expiry(const store::Connection& c) {
+  const auto at = access_token_expiry(c);
+  if (!at) return "access token: none held yet, obtained at the next use";
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  if (*at <= now) return fmt::format("access token expired at {:%FT%TZ}; renewed at the next use", *at);
+  return fmt::format("access token valid until {:%FT%TZ}", *at);
+}
+
+// `auth status`: what the store knows of each connection, from the store alone (no request,
+// no secret, not even masked); `auth test` asks the provider.
+void status(const Context& context, bool as_json) {
+  auto store = context.open_store();
+  auto connections = value_or_throw(store.list());
+  auto title_of = [](const store::Connection& c) {
+    const auto* provider = providers::find(c.provider);
+    return provider ? provider->title : escaped(c.provider);
+  };
+  auto base_url_of = [](const store::Connection& c) {
+    const auto* provider = providers::find(c.provider);
+    if (!c.base_url.empty() || !provider) return c.base_url;
+    return provider->default_base_url + " (default)";
+  };
+  if (as_json) {
+    print_json(connections, [](JsonWriter& w, const store::Connection& c) {
+      w.Key("access_token_expires_at");
+      if (auto at = access_token_expiry(c))
+        w.String(fmt::format("{:%FT%TZ}", *at));
+      else
+        w.Null();
+    });
+    return;
+  }
+  if (connections.empty()) {
+    log::info("no connections in {}; add one with `crmexport auth add PROVIDER --token-stdin`", store.location());
+    return;
+  }
+  fmt::print("{}\n", store.location());
+  for (const auto& c : connections) {
+    fmt::print("  {}: {}, {}, {}{}\n", escaped(c.name), title_of(c), c.auth_kind == "oauth2" ? "OAuth2" : "token",
+               base_url_of(c), c.api_version.empty() ? "" : ", API " + c.api_version);
+    fmt::print("    added {}, credentials last changed {}\n", c.created_at, c.updated_at);
+    if (c.auth_kind == "oauth2") fmt::print("    {}\n", token_expiry(c));
+  }
+  log::info("from the store alone; `crmexport auth test --all` asks each provider");
 }
 
 void remove(const Context& context, const std::string& name) {
@@ -275,7 +398,7 @@ void rekey(const Context& context, const RekeyOptions& options) {
 
 void register_auth_command(CLI::App& app, Context& context) {
   auto* auth = app.add_subcommand("auth", "manage connections (credentials) in the local store");
-  auth->require_subcommand(1);
+  help_when_bare(*auth);
 
   auto add_options = std::make_shared<AddOptions>();
   auto* add_command = auth->add_subcommand("add", "add a connection; the token comes from stdin or $CRMEXPORT_TOKEN");
@@ -316,10 +439,19 @@ void register_auth_command(CLI::App& app, Context& context) {
   list_command->add_flag("--json", *json, "as JSON");
   list_command->callback([&context, json] { list(context, *json); });
 
+  auto status_json = std::make_shared<bool>(false);
+  auto* status_command = auth->add_subcommand(
+      "status", "show each connection's provider, kind, URL and token expiry, from the store alone (no request)");
+  status_command->add_flag("--json", *status_json, "as JSON");
+  status_command->callback([&context, status_json] { status(context, *status_json); });
+
   auto name = std::make_shared<std::string>();
-  auto* test_command = auth->add_subcommand("test", "check a connection with one cheap authenticated request");
-  test_command->add_option("name", *name, "connection name (or provider, when it has one connection)")->required();
-  test_command->callback([&context, name] { test(context, *name); });
+  auto test_all = std::make_shared<bool>(false);
+  auto* test_command =
+      auth->add_subcommand("test", "check connections with one cheap authenticated request each, as auth add does");
+  test_command->add_option("name", *name, "connection name (or provider, when it has one connection)");
+  test_command->add_flag("--all", *test_all, "every connection in the store; exit 7 when some fail");
+  test_command->callback([&context, name, test_all] { test(context, *name, *test_all); });
 
   auto* remove_command = auth->add_subcommand("remove", "delete a connection and its secret");
   remove_command->add_option("name", *name, "connection name")->required();

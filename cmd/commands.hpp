@@ -16,9 +16,13 @@ void register_sync_command(CLI::App& app, Context& context);
 void register_fields_command(CLI::App& app, Context& context);
 void register_completion_command(CLI::App& app, Context& context);
 void register_man_command(CLI::App& app, Context& context);
+void register_help_command(CLI::App& app, Context& context);
 
 // --store, -v, -q, --max-retries, --log-format, -V: before the subcommands are registered.
 void register_global_options(CLI::App& app, Context& context);
+// A command that only groups others (`crmexport`, `crmexport auth`) prints its help when given
+// none of them, on stdout with exit 0, as gh does.
+void help_when_bare(CLI::App& command);
 // The examples at the end of each subcommand's --help; after every subcommand is registered.
 void add_examples(CLI::App& root);
 

@@ -79,7 +79,7 @@ std::string_view completion_script(std::string_view shell) {
 void register_completion_command(CLI::App& app, Context&) {
   auto shell = std::make_shared<std::string>();
   auto* command = app.add_subcommand("completion", "print the shell completion script for bash, zsh or fish");
-  command->add_option("shell", *shell, "bash, zsh or fish")->required()->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  command->add_option("shell", *shell, "bash, zsh or fish")->required()->transform(CLI::IsMember({"bash", "zsh", "fish"}, CLI::ignore_case));
   command->callback([shell] {
     auto script = completion_script(*shell);
     std::fwrite(script.data(), 1, script.size(), stdout);

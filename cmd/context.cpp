@@ -35,9 +35,21 @@ std::vector<std::string> provider_names() {
   return names;
 }
 
-store::Store Context::open_store() const {
+store::Store Context::open_or_create_store() const {
   auto path = store_path.empty() ? store::Store::default_path() : Result<std::filesystem::path>(store_path);
   return value_or_throw(store::Store::open(value_or_throw(std::move(path))));
+}
+
+store::Store Context::open_store() const {
+  const auto path = value_or_throw(store_path.empty() ? store::Store::default_path()
+                                                      : Result<std::filesystem::path>(store_path));
+  std::error_code ignored;
+  if (store::Store::is_file_location(path.string()) && !std::filesystem::exists(path, ignored))
+    throw Fatal(ErrorKind::usage,
+                fmt::format("no credential store at {}: add a connection first with `crmexport auth add PROVIDER "
+                            "--token-stdin`, or give the right --store",
+                            escaped(path.string())));
+  return open_or_create_store();
 }
 
 http::RetryPolicy Context::retry_policy() const {
@@ -113,6 +125,11 @@ store::Connection resolve_connection(const store::Store& store, std::string_view
 }
 
 std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection) {
+  return open_session(context, connection, context.retry_policy());
+}
+
+std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection,
+                                              const http::RetryPolicy& retry) {
   const auto& provider = provider_named(connection.provider);
   auto store_path = context.store_path.empty() ? value_or_throw(store::Store::default_path())
                                                : std::filesystem::path(context.store_path);
@@ -120,7 +137,7 @@ std::unique_ptr<engine::Session> open_session(const Context& context, const stor
   auto transport = std::make_unique<http::TransportPool>(
       [limits = context.transport_limits()] { return std::make_unique<http::CurlTransport>(limits); });
   return value_or_throw(
-      engine::Session::open(connection, provider, context.retry_policy(), std::move(transport), nullptr, store_path));
+      engine::Session::open(connection, provider, retry, std::move(transport), nullptr, store_path));
 }
 
 const providers::ApiVersion& api_version(const providers::Provider& provider, const std::string& stored,

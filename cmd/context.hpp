@@ -19,7 +19,12 @@ struct Context {
   int max_retries = 6;
   int request_timeout_seconds = 600;
 
+  // The store --store (or the default) names; a usage error naming it when no file is there,
+  // so a mistyped --store is not a new, empty store.
   store::Store open_store() const;
+  // The same, created when missing: for `auth add` and `auth login`, which put the first
+  // connection in.
+  store::Store open_or_create_store() const;
   http::RetryPolicy retry_policy() const;
   http::TransportLimits transport_limits() const;
 };
@@ -35,6 +40,9 @@ const providers::Provider& provider_named(std::string_view name);
 // error when its stored name breaks the rule (store::check_stored_name).
 store::Connection resolve_connection(const store::Store& store, std::string_view name_or_provider);
 std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection);
+// With the caller's retries, e.g. fewer for a host that cannot be reached when a person waits.
+std::unique_ptr<engine::Session> open_session(const Context& context, const store::Connection& connection,
+                                              const http::RetryPolicy& retry);
 // An auth failure with what to do about it for this connection: for OAuth, `auth login` (a
 // refused refresh names it already), never a static token; for a token, `auth add --force`.
 Error with_auth_hint(Error error, const store::Connection& connection);

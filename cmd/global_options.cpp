@@ -24,7 +24,7 @@ void register_global_options(CLI::App& app, Context& context) {
   auto log_format = std::make_shared<std::string>("text");
   app.add_option("--log-format", *log_format,
                  "text (timestamped when stderr is not a terminal) or json (one object per message line)")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->transform(CLI::IsMember({"text", "json"}, CLI::ignore_case));  // JSON is json
   app.parse_complete_callback([&context, log_format] {
     log::set_level(context.quiet ? log::Level::quiet : context.verbose ? log::Level::verbose : log::Level::normal);
     log::set_format(log::parse_format(*log_format).value_or(log::Format::text));

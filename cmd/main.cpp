@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
   mallopt(M_TRIM_THRESHOLD, 128 << 20);
 
   CLI::App app{"crmexport: export every record of a CRM account as NDJSON, JSON or CSV"};
-  app.require_subcommand(1);
+  cmd::help_when_bare(app);
   cmd::Context context;
   cmd::register_global_options(app, context);  // first: subcommands inherit their fallthrough
 
@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cmd::register_fields_command(app, context);
   cmd::register_completion_command(app, context);
   cmd::register_man_command(app, context);
+  cmd::register_help_command(app, context);
   cmd::add_examples(app);
 
   // The shell's completion scripts ask before anything is parsed: the words may be incomplete.
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app.exit(e);  // --help and --version, on stdout
     std::vector<std::string> args(argv + 1, argv + argc);
+    cmd::honour_log_format(app, args);
     log::write_exit(cmd::explain_parse_error(app, args, e), 2);
     return 2;
   } catch (const Fatal& e) {

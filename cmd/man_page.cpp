@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ranges>
 
 #include "cmd/command_line.hpp"
+#include "cmd/reference.hpp"
 
 namespace crmexport::cmd {
 namespace {
@@ -105,55 +107,18 @@ or not at all: an export that stops early keeps \fIFILE.partial\fR and its state
 command with \fB\-\-resume\fR finishes it.
 )";
 
-constexpr std::string_view k_exit_status = R"(.TP
-\fB0\fR
-Done (also when the reader of standard output closed the pipe early).
-.TP
-\fB1\fR
-Runtime error: disk, store, mirror database, network unreachable after retries.
-.TP
-\fB2\fR
-Usage error: unknown command, flag, provider, connection, type, version or format; a bad value.
-The message lists what is allowed and the closest names.
-.TP
-\fB3\fR
-Authentication: no connection for a provider, credentials rejected, or an OAuth refresh refused.
-.TP
-\fB4\fR
-Rate limit not recovered within the retry budget.
-.TP
-\fB5\fR
-The provider failed: 5xx after retries, another 4xx, or a malformed answer.
-.TP
-\fB6\fR
-With \fB\-\-strict\fR: a type's record count differs from the total the provider reported.
-.TP
-\fB130\fR, \fB143\fR
-Interrupted by SIGINT or SIGTERM.
-)";
-
-constexpr std::string_view k_environment = R"(.TP
-\fBCRMEXPORT_STORE\fR
-The credential store, when \fB\-\-store\fR is not given.
-.TP
-\fBXDG_CONFIG_HOME\fR
-The store is \fI$XDG_CONFIG_HOME/crmexport/store.db\fR when neither of the above is set.
-.TP
-\fBCRMEXPORT_TOKEN\fR
-The token for \fBauth add\fR when \fB\-\-token\-stdin\fR is not given. Secrets are never taken
-from arguments.
-.TP
-\fBCRMEXPORT_CLIENT_SECRET\fR
-The OAuth client secret for \fBauth login\fR.
-.TP
-\fBBROWSER\fR
-The browser \fBauth login\fR opens (else xdg\-open).
-.TP
-\fBTERM\fR, \fBNO_COLOR\fR
-crmexport prints no colour. Status lines (one per type being read) are drawn with cursor
-controls only on a terminal whose TERM is not "dumb"; with TERM=dumb, and in a file or a pipe,
-only plain message lines are written.
-)";
+// A table's entries as tagged paragraphs: the names in bold, the meaning as plain text.
+template <typename Entry>
+std::string tagged_list(std::span<const Entry> entries, std::string_view Entry::* tag) {
+  std::string out;
+  for (const auto& entry : entries) {
+    std::string names;
+    for (auto part : std::views::split(entry.*tag, std::string_view(", ")))
+      names += (names.empty() ? "" : ", ") + fmt::format("\\fB{}\\fR", roff(std::string_view(part.begin(), part.end())));
+    out += fmt::format(".TP\n{}\n{}\n", names, roff(entry.meaning));
+  }
+  return out;
+}
 
 constexpr std::string_view k_files = R"(.TP
 \fI~/.config/crmexport/store.db\fR
@@ -187,8 +152,8 @@ std::string man_page(const CLI::App& root) {
   for (const auto* command : visible_subcommands(root)) write_command(*command, out);
   out += ".SH FORMATS\n" + std::string(k_formats);
   out += ".SH MESSAGES\n" + std::string(k_messages);
-  out += ".SH EXIT STATUS\n" + std::string(k_exit_status);
-  out += ".SH ENVIRONMENT\n" + std::string(k_environment);
+  out += ".SH EXIT STATUS\n" + tagged_list(exit_codes(), &ExitCodeEntry::codes);
+  out += ".SH ENVIRONMENT\n" + tagged_list(environment_variables(), &EnvironmentEntry::name);
   out += ".SH FILES\n" + std::string(k_files);
   out += ".SH SEE ALSO\n\\fBjq\\fR(1), \\fBsqlite3\\fR(1). The providers' types and quirks: "
          "\\fIshare/doc/crmexport/docs/providers/\\fR under the installation prefix.\n";

@@ -129,7 +129,7 @@ void login(const Context& context, const LoginOptions& options) {
   check_oauth_url("--authorize-url", options.urls.authorize_url);
   check_oauth_url("--token-url", options.urls.token_url);
   check_oauth_url("--base-url", options.base_url);
-  auto store = context.open_store();
+  auto store = context.open_or_create_store();
   value_or_throw(store.check_secrets_writable());  // before the browser: a grant we could not keep is lost
   if (auto existing = value_or_throw(store.find(name)); existing && existing->provider != provider.name)
     throw Fatal(ErrorKind::usage,

@@ -57,6 +57,13 @@ engine::OutputPlan plan_output(const std::vector<std::string>& types, const std:
     throw Fatal(ErrorKind::usage, fmt::format("cannot tell the format of '{}': name it .ndjson, .jsonl, .json or .csv, "
                                               "or pass -f",
                                               output));
+  // Named as the folder, before any request: the file written first is FILE.partial, whose name
+  // in an error would send one looking for the wrong thing.
+  const auto folder = fs::path(output).parent_path();
+  std::error_code ignored;
+  if (!folder.empty() && !fs::is_directory(folder, ignored))
+    throw Fatal(ErrorKind::usage, fmt::format("the folder {}/ does not exist: create it, or give -o another path",
+                                              folder.string()));
   plan.format = *chosen;
   plan.destinations.push_back({types.front(), output});
   return plan;

@@ -3,9 +3,17 @@
 #include <fmt/format.h>
 
 #include "cmd/command_line.hpp"
+#include "lib/core/log.hpp"
 #include "lib/core/suggest.hpp"
 
 namespace crmexport::cmd {
+
+void honour_log_format(const CLI::App& root, std::span<const std::string> args) {
+  auto line = read_command_line(root, args);
+  auto given = line.values.find("--log-format");
+  if (given == line.values.end()) return;
+  if (auto format = log::parse_format(given->second)) log::set_format(*format);
+}
 
 std::string explain_parse_error(const CLI::App& root, std::span<const std::string> args,
                                 const CLI::ParseError& error) {

@@ -51,6 +51,10 @@ std::string read_token(bool from_stdin) {
           "--token-stdin read an empty token; pipe the token in, e.g. `printf %s \"$TOKEN\" | crmexport auth add ...`");
   } else if (const char* env = std::getenv("CRMEXPORT_TOKEN")) {
     token = trimmed(env);
+  } else if (isatty(STDIN_FILENO)) {
+    // A person at a terminal is asked, as `gh auth login` asks: typed without echo, the token
+    // stays off the screen, the shell's history and argv.
+    token = trimmed(read_hidden_line("Token (input hidden): "));
   }
   if (token.empty())
     throw Fatal(ErrorKind::usage,

@@ -12,7 +12,7 @@ set -euo pipefail
 packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
           libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time
           ca-certificates dpkg-dev man-db zsh fish libpq-dev postgresql libdeflate-dev zlib1g-dev
-          libsimdjson-dev)
+          libsimdjson-dev lintian)
 
 missing=()
 for p in "${packages[@]}"; do

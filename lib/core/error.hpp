@@ -26,6 +26,7 @@ struct Error {
   std::string message;                                   // what went wrong and what to do, one line, never a secret
   int http_status = 0;                                   // 0 when no HTTP answer was involved
   std::optional<std::chrono::milliseconds> retry_after;  // set when the provider said how long to wait
+  bool unreached = false;  // network: no connection was made (refused, unknown host), nothing was sent
 };
 
 template <typename T>

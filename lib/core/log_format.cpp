@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "lib/core/utf8.hpp"
 
 namespace crmexport::log {
@@ -78,8 +81,11 @@ std::string printable(std::string_view text) {
 }
 
 std::optional<Format> parse_format(std::string_view name) {
-  if (name == "text") return Format::text;
-  if (name == "json") return Format::json;
+  auto is = [name](std::string_view word) {
+    return std::ranges::equal(name, word, [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+  };
+  if (is("text")) return Format::text;
+  if (is("json")) return Format::json;
   return std::nullopt;
 }
 

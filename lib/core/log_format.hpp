@@ -40,7 +40,7 @@ std::string format_json(const Line& line);
 // message read back from a log (jq -r) is as inert as on the terminal.
 std::string printable(std::string_view text);
 
-// "text" or "json"; nullopt for anything else.
+// "text" or "json" in any case; nullopt for anything else.
 std::optional<Format> parse_format(std::string_view name);
 
 }  // namespace crmexport::log

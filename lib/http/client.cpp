@@ -95,6 +95,8 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
     bool retries_left = retry < m_retry.max_retries;
 
     if (!response) {
+      const bool unreached = response.error().unreached && m_retry.max_retries_unreached;
+      if (unreached && retry >= *m_retry.max_retries_unreached) return response;
       if (response.error().kind != ErrorKind::network || !retries_left) return response;
       auto wait = backoff(retry);
       log::debug("retrying in {} after: {}", seconds(wait), response.error().message);

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,6 +70,30 @@ std::string host_of(std::string_view url) {
 
 // libcurl failures that asking again cannot cure: the certificate, the TLS setup, the URL.
 // Everything else (connect, DNS, timeouts, resets, a cut transfer) is a network failure, retried.
+// No connection was made at all: said in a few words a person recognises, and marked, so a
+// caller can decide how often to try such a host again (RetryPolicy::max_retries_unreached).
+std::optional<Error> unreached_failure(CURL* curl, CURLcode code, const std::string& host) {
+  std::string why;
+  if (code == CURLE_COULDNT_RESOLVE_HOST || code == CURLE_COULDNT_RESOLVE_PROXY) {
+    why = "unknown host: no address found for its name";
+  } else if (code == CURLE_COULDNT_CONNECT) {
+    long os_error = 0;
+    curl_easy_getinfo(curl, CURLINFO_OS_ERRNO, &os_error);
+    if (os_error == ECONNREFUSED)
+      why = "connection refused";
+    else if (os_error != 0)
+      why = std::strerror(static_cast<int>(os_error));
+    else
+      why = "no connection could be made";
+    why[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(why[0])));  // "No route to host" mid-sentence
+  } else {
+    return std::nullopt;
+  }
+  Error error{ErrorKind::network, fmt::format("cannot reach {} ({})", host, why), 0, std::nullopt};
+  error.unreached = true;
+  return error;
+}
+
 std::optional<Error> permanent_failure(CURLcode code, const std::string& host, const std::string& detail) {
   // A connection cut during the handshake is reported as a TLS error too, but it is the network.
   const bool cut = detail.find("SSL_ERROR_SYSCALL") != std::string::npos ||
@@ -215,6 +241,7 @@ Result<Response> CurlTransport::send(const Request& request) {
     if (code == CURLE_OPERATION_TIMEDOUT && detail.starts_with("Operation timed out"))
       detail = fmt::format("no complete answer within {} s (see --request-timeout)", m_limits.request_timeout.count());
     if (auto permanent = permanent_failure(code, host, detail)) return std::unexpected(std::move(*permanent));
+    if (auto unreached = unreached_failure(curl, code, host)) return std::unexpected(std::move(*unreached));
     return fail(ErrorKind::network, fmt::format("cannot reach {}: {}", host, detail));
   }
   long status = 0;

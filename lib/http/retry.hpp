@@ -11,6 +11,10 @@ namespace crmexport::http {
 
 struct RetryPolicy {
   int max_retries = 6;                         // per request, after the first attempt
+  // Fewer for a host that could not be reached at all (refused, unknown name): a caller that
+  // checks something for a person waiting (auth add, auth test) says so at once, while a long
+  // export rides out a network that comes back. Unset: max_retries.
+  std::optional<int> max_retries_unreached;
   Duration base_delay{500};                    // first backoff; doubles each retry
   Duration max_delay{30'000};                  // one backoff is never longer
   Duration max_wait{std::chrono::minutes(5)};  // a provider asking for longer is not waited out

@@ -52,7 +52,8 @@ std::string to_lower(std::string text) {
 }  // namespace
 
 std::optional<Format> parse_format(std::string_view name) {
-  const auto found = std::ranges::find(k_formats, name, &FormatEntry::name);
+  // `-f CSV` is csv, as the extension .CSV is.
+  const auto found = std::ranges::find(k_formats, to_lower(std::string(name)), &FormatEntry::name);
   if (found == k_formats.end()) return std::nullopt;
   return found->format;
 }

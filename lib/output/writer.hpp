@@ -14,7 +14,7 @@ namespace crmexport::output {
 enum class Format { ndjson, json, csv };
 
 // "ndjson"/"json"/"csv"; nullopt for anything else.
-std::optional<Format> parse_format(std::string_view name);
+std::optional<Format> parse_format(std::string_view name);  // in any case: CSV is csv
 // From a file name's extension: .json, .ndjson, .jsonl, .csv; nullopt when none of these.
 std::optional<Format> format_from_path(std::string_view path);
 std::string_view extension(Format format);  // "ndjson", "json", "csv"

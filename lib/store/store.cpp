@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 
 #include "lib/store/backend.hpp"
@@ -26,6 +27,10 @@ Result<std::unique_ptr<Backend>> open_backend(const std::string& location) {
 }
 
 }  // namespace
+
+bool Store::is_file_location(std::string_view location) {
+  return std::ranges::none_of(k_schemes, [&](const Scheme& scheme) { return location.starts_with(scheme.prefix); });
+}
 
 Store::Store(std::unique_ptr<Backend> backend, std::optional<StoreKey> key)
     : m_backend(std::move(backend)), m_key(std::move(key)) {}

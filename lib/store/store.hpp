@@ -33,6 +33,8 @@ class Store {
   // $CRMEXPORT_STORE, else $XDG_CONFIG_HOME/crmexport/store.db, else $HOME/.config/crmexport/store.db
   // (--store is the caller's business); runtime error when none of these is set.
   static Result<std::filesystem::path> default_path();
+  // Whether `location` names a file (a SQLite store), not a server's URI.
+  static bool is_file_location(std::string_view location);
 
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;

@@ -128,7 +128,7 @@ Provider make() {
   // The seed's endpoints, still answering until September 2027 (FACTS §1).
   p.versions.push_back(ApiVersion{
       "legacy",
-      "the seed's legacy endpoints (contacts v1, companies v2, deals v1, engagements v1), paged to the end",
+      "HubSpot's legacy endpoints (contacts v1, companies v2, deals v1, engagements v1, answering until September 2027), paged to the end",
       {
           legacy("contacts", "contacts (v1 all contacts)", "/contacts/v1/lists/all/contacts/all", "contacts",
                  {"vidOffset", "count", "/has-more", "/vid-offset"}, 100),
@@ -136,7 +136,7 @@ Provider make() {
                  {"offset", "limit", "/has-more", "/offset"}, 250),
           legacy("deals", "deals (v1 paged, with associations)", "/deals/v1/deal/paged", "deals",
                  {"offset", "limit", "/hasMore", "/offset"}, 250, {{"includeAssociations", "true"}}),
-          legacy("notes", "engagements (v1 paged), as the seed read notes", "/engagements/v1/engagements/paged",
+          legacy("notes", "engagements (v1 paged): notes with the other engagements", "/engagements/v1/engagements/paged",
                  "results", {"offset", "limit", "/hasMore", "/offset"}, 250),
       }});
   return p;

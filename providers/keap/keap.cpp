@@ -203,7 +203,7 @@ Provider make() {
                  }});
   p.versions.push_back(
       ApiVersion{"v1",
-                 "the seed's REST v1 (limit/offset, up to 200 records a page)",
+                 "Keap's REST v1 (limit/offset, up to 200 records a page)",
                  {
                      v1("contacts", "people", "last_updated", SinceFilter{"since", TimeFormat::rfc3339_millis}),
                      v1("companies", "companies", "last_updated"),

@@ -62,11 +62,11 @@ TEST_CASE("a mistyped subcommand or flag exits 2 with the closest names", "[e2e]
   CHECK(command.exit_code == 2);
   CHECK(message_of(command.err) ==
         "crmexport: error: unknown command 'exprot': did you mean 'export'?; `crmexport` has: providers, auth, "
-        "export, sync, fields, completion\n");
+        "export, sync, fields, completion, help\n");
   auto sub = crmexport_cli({"auth", "lsit"});
   CHECK(sub.exit_code == 2);
   CHECK_THAT(sub.err, Catch::Contains("unknown command 'lsit': did you mean 'list'?; `crmexport auth` has: add, login, "
-                                      "list, test, remove"));
+                                      "list, status, test, remove"));
   auto flag = crmexport_cli({"export", "work", "deals", "--fromat", "csv"});
   CHECK(flag.exit_code == 2);
   CHECK_THAT(flag.err, Catch::Contains("unknown flag '--fromat' for `crmexport export`: did you mean '--format'?; "

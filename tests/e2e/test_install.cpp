@@ -126,7 +126,7 @@ TEST_CASE("cmake --install puts the binary, man page, completions and docs under
           "[install]") {
   const auto& prefix = installed_prefix();
   auto files = files_under(prefix);
-  for (const auto* expected : {"bin/crmexport", "share/man/man1/crmexport.1",
+  for (const auto* expected : {"bin/crmexport", "share/man/man1/crmexport.1.gz",
                                "share/bash-completion/completions/crmexport", "share/zsh/vendor-completions/_crmexport",
                                "share/fish/vendor_completions.d/crmexport.fish", "share/doc/crmexport/README.md",
                                "share/doc/crmexport/LICENSE", "share/doc/crmexport/docs/USAGE.md",
@@ -158,7 +158,7 @@ TEST_CASE("cmake --install puts the binary, man page, completions and docs under
 }
 
 TEST_CASE("the man page renders without warnings and names every command and flag --help lists", "[install]") {
-  auto page = installed_prefix() + "/share/man/man1/crmexport.1";
+  auto page = installed_prefix() + "/share/man/man1/crmexport.1.gz";
   auto rendered = run({required_program("man"), "--warnings", "-l", page},
                       RunOptions{{{"MANWIDTH", "100"}, {"LC_ALL", "C"}, {"MANPAGER", "cat"}, {"PAGER", "cat"}},
                                  "", std::chrono::seconds(60)});
@@ -187,6 +187,30 @@ TEST_CASE("the man page renders without warnings and names every command and fla
     CHECK(std::regex_search(rendered.out, std::regex("(^|[\\s,])" + flag + "([\\s,]|$)")));
   }
   CHECK(rendered.out.find("__man") == std::string::npos);  // hidden commands stay hidden
+  CHECK(listing.commands.count("help") == 1);
+  CHECK(listing.commands.count("auth status") == 1);
+
+  // Every exit code and variable of the one table (cmd/reference.cpp), in the page as rendered
+  // and in docs/USAGE.md, whose tables are written by hand.
+  const auto section = [&](const std::string& name, const std::string& next) {
+    auto start = rendered.out.find("\n" + name + "\n");
+    REQUIRE(start != std::string::npos);
+    return rendered.out.substr(start, rendered.out.find("\n" + next + "\n") - start);
+  };
+  const auto exit_status = section("EXIT STATUS", "ENVIRONMENT");
+  const auto environment = section("ENVIRONMENT", "FILES");
+  const auto usage = read_file(std::string(CRMEXPORT_SOURCE_DIR) + "/docs/USAGE.md");
+  for (const auto* code : {"0", "1", "2", "3", "4", "5", "6", "7", "130", "143"}) {
+    INFO("exit code " << code);
+    CHECK(std::regex_search(exit_status, std::regex(std::string("\n {7}(\\S+, )*") + code + "[, \n]")));
+    CHECK(usage.find(std::string("\n| ") + code + " |") != std::string::npos);
+  }
+  for (const auto* variable : {"CRMEXPORT_STORE", "XDG_CONFIG_HOME", "CRMEXPORT_STORE_KEY", "CRMEXPORT_STORE_KEY_FILE",
+                               "CRMEXPORT_TOKEN", "CRMEXPORT_CLIENT_SECRET", "BROWSER", "TERM", "NO_COLOR"}) {
+    INFO("variable " << variable);
+    CHECK(std::regex_search(environment, std::regex(std::string("\n {7}(\\S+, )*") + variable + "[, \n]")));
+    CHECK(usage.find(std::string("\n| `") + variable + "` |") != std::string::npos);
+  }
 }
 
 TEST_CASE("the bash completion loads and completes commands, flags, connections and types", "[install]") {
@@ -307,7 +331,8 @@ TEST_CASE("CPack builds a .deb with Debian dependencies that runs from an extrac
   CHECK(version.exit_code == 0);
   CHECK(version.out.starts_with("crmexport 0.1.0\n"));
   auto files = files_under(root);
-  for (const auto* expected : {"usr/bin/crmexport", "usr/share/man/man1/crmexport.1",
+  for (const auto* expected : {"usr/bin/crmexport", "usr/share/man/man1/crmexport.1.gz",
+                               "usr/share/doc/crmexport/copyright", "usr/share/doc/crmexport/changelog.gz",
                                "usr/share/bash-completion/completions/crmexport",
                                "usr/share/zsh/vendor-completions/_crmexport",
                                "usr/share/fish/vendor_completions.d/crmexport.fish",
@@ -316,4 +341,14 @@ TEST_CASE("CPack builds a .deb with Debian dependencies that runs from an extrac
     CHECK(std::count(files.begin(), files.end(), expected) == 1);
   }
   for (const auto& file : files) CHECK(file.find("crm-fake") == std::string::npos);
+
+  // Debian's own checks: no error (warnings are printed for whoever reads the log).
+  auto checked = run({required_program("lintian"), "--tag-display-limit", "0", deb},
+                     RunOptions{{}, "", std::chrono::seconds(240)});
+  std::string errors;
+  for (const auto& line : lines_of(checked.out))
+    if (line.starts_with("E: ")) errors += line + "\n";
+  INFO("lintian:\n" << checked.out << checked.err);
+  CHECK(errors.empty());
+  CHECK(checked.out.find("W: ") == std::string::npos);
 }

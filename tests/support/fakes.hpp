@@ -18,6 +18,12 @@ class ScriptedTransport : public http::Transport {
     m_script.push_back(http::Response{status, std::move(headers), std::move(body)});
   }
   void fail_network() { m_script.push_back(std::unexpected(Error{ErrorKind::network, "connection refused", 0, {}})); }
+  // No connection made at all (refused, unknown host), as the libcurl transport marks it.
+  void fail_unreached() {
+    Error error{ErrorKind::network, "cannot reach 127.0.0.1:1 (connection refused)", 0, {}};
+    error.unreached = true;
+    m_script.push_back(std::unexpected(std::move(error)));
+  }
 
   Result<http::Response> send(const http::Request& request) override {
     m_sent.push_back(request);

@@ -41,6 +41,7 @@ TerminalRun run_in_terminal(const std::vector<std::string>& argv, const Terminal
   close(slave);
 
   TerminalRun result;
+  bool answered = !options.answer;
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   // Read until the terminal's last writer is gone (EIO on Linux), so nothing drawn is lost.
   for (;;) {
@@ -57,6 +58,12 @@ TerminalRun run_in_terminal(const std::vector<std::string>& argv, const Terminal
       break;
     }
     result.screen.append(buffer, static_cast<size_t>(got));
+    if (!answered && result.screen.find(options.answer->first) != std::string::npos) {
+      answered = true;
+      const auto& text = options.answer->second;
+      if (write(master, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+        throw std::runtime_error("could not type at the terminal");
+    }
   }
   close(master);
   int status = 0;

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace crmexport::testing {
@@ -21,6 +22,9 @@ struct TerminalOptions {
   // Set: stdout goes to this file, so only stderr (and stdin) are on the terminal.
   std::optional<std::string> stdout_path;
   std::chrono::seconds timeout{60};
+  // Typed at the terminal once the screen shows `prompt` (so after a program turned echo off
+  // for it), as a person answering a question would: {prompt, text}.
+  std::optional<std::pair<std::string, std::string>> answer;
 };
 
 TerminalRun run_in_terminal(const std::vector<std::string>& argv, const TerminalOptions& options = {});

@@ -38,8 +38,11 @@ TEST_CASE("an output FILE takes its format from the extension, -f overrides it",
   CHECK(cmd::plan_output({"deals"}, "out.JSONL", "").format == output::Format::ndjson);
   CHECK(cmd::plan_output({"deals"}, "out.json", "").format == output::Format::json);
   CHECK(cmd::plan_output({"deals"}, "out.txt", "csv").format == output::Format::csv);
-  auto plan = cmd::plan_output({"deals"}, "a/b.ndjson", "");
-  CHECK(plan.destinations[0].path == "a/b.ndjson");
+  CHECK(cmd::plan_output({"deals"}, "out.txt", "CSV").format == output::Format::csv);  // in any case
+  const auto folder = std::filesystem::temp_directory_path().string();
+  auto plan = cmd::plan_output({"deals"}, folder + "/b.ndjson", "");
+  CHECK(plan.destinations[0].path == folder + "/b.ndjson");
+  CHECK(kind_of_failure({"deals"}, "no-such-folder/b.ndjson", "") == ErrorKind::usage);
   CHECK(kind_of_failure({"deals"}, "out.txt", "") == ErrorKind::usage);
   CHECK(kind_of_failure({"deals", "persons"}, "out.json", "") == ErrorKind::usage);
 }

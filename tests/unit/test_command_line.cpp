@@ -70,7 +70,7 @@ TEST_CASE("completion offers what may come next, starting with the word being ty
   auto complete = [&](std::vector<std::string> words) { return cmd::completion_candidates(cli.app, words, sources); };
   using Names = std::vector<std::string>;
   CHECK(complete({""}) == Names{"auth", "export"});
-  CHECK(complete({"auth", ""}) == Names{"add", "login", "list", "test", "remove", "keygen", "rekey"});
+  CHECK(complete({"auth", ""}) == Names{"add", "login", "list", "status", "test", "remove", "keygen", "rekey"});
   CHECK(complete({"export", "wo"}) == Names{"work", "workshop"});
   CHECK(stores == Names{""});
   CHECK(complete({"--store", "other.db", "export", "h"}) == Names{"home"});

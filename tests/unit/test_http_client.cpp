@@ -214,3 +214,33 @@ TEST_CASE("a provider's own waitable statuses are retried: 423 after at least 2 
   CHECK_THAT(waited.error().message, Catch::Contains("asks to wait 24h 0m"));
   CHECK(moving.clock.sleeps().empty());
 }
+
+TEST_CASE("a host that cannot be reached is tried again as often as the caller declared", "[http]") {
+  Rig rig;
+  rig.retry.max_retries = 6;
+  SECTION("by default, as any network failure: every retry, then the error") {
+    for (int i = 0; i < 7; ++i) rig.transport.fail_unreached();
+    auto response = rig.get();
+    REQUIRE_FALSE(response);
+    CHECK(response.error().message == "cannot reach 127.0.0.1:1 (connection refused)");
+    CHECK(rig.transport.sent().size() == 7);
+  }
+  SECTION("with max_retries_unreached 1 (auth add, auth test): one retry, then the error") {
+    rig.retry.max_retries_unreached = 1;
+    for (int i = 0; i < 7; ++i) rig.transport.fail_unreached();
+    auto response = rig.get();
+    REQUIRE_FALSE(response);
+    CHECK(response.error().kind == ErrorKind::network);
+    CHECK(response.error().message == "cannot reach 127.0.0.1:1 (connection refused)");
+    CHECK(rig.transport.sent().size() == 2);
+    CHECK(rig.clock.sleeps().size() == 1);
+  }
+  SECTION("with max_retries_unreached 1, other network failures keep every retry") {
+    rig.retry.max_retries_unreached = 1;
+    for (int i = 0; i < 3; ++i) rig.transport.fail_network();
+    rig.transport.answer(200, "{}");
+    auto response = rig.get();
+    REQUIRE(response);
+    CHECK(rig.transport.sent().size() == 4);
+  }
+}
