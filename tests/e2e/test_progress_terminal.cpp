@@ -4,6 +4,7 @@
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <regex>
 
 #include "support/fake_server.hpp"
@@ -26,6 +27,21 @@ struct Setup {
 };
 
 bool contains(const std::string& screen, const std::string& text) { return screen.find(text) != std::string::npos; }
+
+// Every CSI sequence (ESC [ parameters final-byte) written, with how often.
+std::map<std::string, int> control_sequences(const std::string& screen) {
+  std::map<std::string, int> found;
+  static const std::regex csi("\033\\[[0-9;?]*[@-~]");
+  for (auto it = std::sregex_iterator(screen.begin(), screen.end(), csi); it != std::sregex_iterator(); ++it)
+    ++found[it->str()];
+  return found;
+}
+
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '\033' ? std::string("\\e") : std::string(1, c);
+  return out;
+}
 
 // A type's summary line. The request count is left out: `auth add` has just spent one of
 // ActiveCampaign's five requests a second, so a 429 and its retry can add one.
@@ -60,10 +76,18 @@ TEST_CASE("on a terminal, each type read at once has its own status line with th
   CHECK(shows_total(run.screen, "contacts"));
   CHECK(shows_total(run.screen, "deals"));
   CHECK(contains(run.screen, "records/s, ETA "));
-  // Two lines, redrawn in place: back up two lines and erase down.
-  CHECK(contains(run.screen, "\r\033[2A\033[J"));
+  // Two lines, redrawn in place: up one line and erase it, twice.
+  CHECK(contains(run.screen, "\r\033[A\033[2K\033[A\033[2K"));
+  // Only the block's own lines are touched: every control sequence drawn is "up one line" or
+  // "erase this line", never an erase of the screen (or of all below) nor a move to its home.
+  auto controls = control_sequences(run.screen);
+  CHECK_FALSE(controls.empty());
+  for (const auto& [sequence, count] : controls) {
+    INFO(escaped(sequence) << " written " << count << " times");
+    CHECK((sequence == "\033[A" || sequence == "\033[2K"));
+  }
   // Messages go above the block, which is gone at the end: the summaries are the last lines.
-  auto last_erase = run.screen.rfind("\033[J");
+  auto last_erase = run.screen.rfind("\033[2K");
   REQUIRE(last_erase != std::string::npos);
   auto after = lines_of(run.screen.substr(last_erase + 3));
   REQUIRE(after.size() >= 1);
