@@ -194,3 +194,27 @@ TEST_CASE("a type's status line says when it retries, and why", "[e2e][progress]
   CHECK(contains(run.screen, " s after HTTP 500"));
   CHECK(std::regex_search(run.screen, std::regex(R"(deals: (connecting…|\d+/60 records \(\d+%\).*;) retrying in \d+ s after HTTP 500)")));
 }
+
+TEST_CASE("a resumed export's status line keeps the provider's total and counts the records already kept",
+          "[e2e][progress][resume]") {
+  // The connection's check and the first page pass; then every request fails until healed.
+  FakeServer server{{"--records", "60", "--latency-ms", "100", "--fail-after-requests", "2"}};
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  const std::string target = home / "deals.ndjson";
+  std::vector<std::string> args = {CRMEXPORT_BIN, "--store", home / "store.db", "--max-retries", "1", "export", "ac",
+                                   "deals", "-o", target, "--page-size", "20"};
+  auto failed = run_crmexport(home, std::vector<std::string>(args.begin() + 3, args.end()));
+  REQUIRE(failed.exit_code == 5);
+  server.post("/_admin/heal");
+  args.push_back("--resume");
+  TerminalOptions options;
+  options.env.emplace("TERM", "xterm");
+  auto run = run_in_terminal(args, options);
+  INFO(run.screen);
+  REQUIRE(run.exit_code == 0);
+  CHECK(lines_of(read_file(target)) == server.dataset("activecampaign", "deals"));
+  // The first page of this run is the file's second: 40 of the 60 the first run's first page reported.
+  CHECK(contains(run.screen, "deals: 40/60 records (66%), 2 pages, "));
+  CHECK(contains(run.screen, "crmexport: deals: 60 records (40 this run) in 3 pages, "));
+}
