@@ -111,7 +111,7 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
   ReadablePlan readable =
       plan_readable(request.session, request.store, request.store_lock, type, request.labels, request.labels_asked,
                     request.version.fields_name_properties ? std::vector<std::string>{} : request.writer_options.fields,
-                    request.refresh_names);
+                    request.refresh_names, progress_wanted(!destination.path));
   auto writer_options = request.writer_options;
   if (!request.version.fields_name_properties) writer_options.fields = readable.columns;
   auto options = request.options;

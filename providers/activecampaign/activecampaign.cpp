@@ -81,7 +81,7 @@ std::shared_ptr<const fields::FieldsSpec> custom_object_fields(const std::string
   f.read = read_custom_field_meta;
   f.placement = fields::Placement::joined;
   f.joined = fields::JoinedValues{
-      {"/api/3/" + object + "CustomFieldData", {object + "CustomFieldData"}, offset, k_max_limit, {}},
+      {"/api/3/" + object + "CustomFieldData", {object + "CustomFieldData"}, offset, k_max_limit, {}, {}, "/meta/total"},
       record, "customFieldId", "fieldValue", "fieldCurrency"};
   f.multiple = fields::Multiple::double_pipe;
   f.builtins = std::move(builtins);

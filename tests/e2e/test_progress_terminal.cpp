@@ -1,6 +1,7 @@
 // What a person at a terminal sees while crmexport reads: the real binary on a pseudo-terminal
 // against crm-fake's ActiveCampaign (which reports meta.total), slowed by --latency-ms so pages
 // take long enough for status lines to be drawn. Records are compared with the dumped dataset.
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
@@ -217,4 +218,25 @@ TEST_CASE("a resumed export's status line keeps the provider's total and counts 
   // The first page of this run is the file's second: 40 of the 60 the first run's first page reported.
   CHECK(contains(run.screen, "deals: 40/60 records (66%), 2 pages, "));
   CHECK(contains(run.screen, "crmexport: deals: 60 records (40 this run) in 3 pages, "));
+}
+
+TEST_CASE("the phases before the records have their own status lines: field metadata, then custom values with the total",
+          "[e2e][progress]") {
+  Setup s;
+  auto out = s.home / "deals.csv";
+  auto run = s.run({"export", "ac", "deals", "-o", out});
+  INFO(run.screen);
+  REQUIRE(run.exit_code == 0);
+  // Counts from the fake's dump: the deals' field definitions, and their values collection read
+  // in pages of 100 (ActiveCampaign's largest) with its meta.total.
+  const auto definitions = s.server.dataset("activecampaign", "fields/deals").size();
+  const auto values = s.server.dataset("activecampaign", "fields/deal_values").size();
+  REQUIRE(values > 100);
+  CHECK(contains(run.screen, "deals field metadata: connecting…"));
+  CHECK(contains(run.screen, fmt::format("deals field metadata: {} records, 1 page, ", definitions)));
+  CHECK(contains(run.screen, "deals custom values: connecting…"));
+  CHECK(contains(run.screen, fmt::format("deals custom values: 100/{} records ({}%), 1 page, ", values, 100 * 100 / values)));
+  CHECK(contains(run.screen, "deals: connecting…"));
+  CHECK(run.screen.find("deals custom values: connecting…") > run.screen.find("deals field metadata: connecting…"));
+  CHECK(run.screen.find("deals: connecting…") > run.screen.find("deals custom values: connecting…"));
 }
