@@ -55,9 +55,13 @@ std::string format_line(std::string_view level, std::string_view message, std::o
 std::mutex g_output_mutex;
 std::vector<std::string> g_status;
 
-// Back to the block's first line, and everything from there down erased.
+// Back to the block's first line, erasing only the block's own lines on the way up: the screen
+// below or above it (another program's output in a shared terminal, a pager's line) is not ours
+// to clear, so no erase-below, erase-screen or cursor-home.
 std::string erase_status() {
-  return g_status.empty() ? std::string() : fmt::format("\r\033[{}A\033[J", g_status.size());
+  std::string out = g_status.empty() ? std::string() : std::string("\r");
+  for (size_t i = 0; i < g_status.size(); ++i) out += "\033[A\033[2K";
+  return out;
 }
 
 std::string draw_status() {

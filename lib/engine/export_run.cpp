@@ -111,7 +111,7 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
   ReadablePlan readable =
       plan_readable(request.session, request.store, request.store_lock, type, request.labels, request.labels_asked,
                     request.version.fields_name_properties ? std::vector<std::string>{} : request.writer_options.fields,
-                    request.refresh_names);
+                    request.refresh_names, progress_wanted(!destination.path));
   auto writer_options = request.writer_options;
   if (!request.version.fields_name_properties) writer_options.fields = readable.columns;
   auto options = request.options;
@@ -158,6 +158,7 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
     std::FILE* stream = file ? file->document() : stdout;
     auto writer = output::make_writer(request.plan.format, stream, writer_options);
     Progress progress(type.name, progress_wanted(!destination.path));
+    if (file && file->resumed()) progress.continue_from(earlier.records, earlier.pages, earlier.provider_total);
 
     // A partial whose last page was written (the disk filled while the CSV was written) only lacks its end.
     auto result = file && file->resumed() && earlier.last
@@ -186,8 +187,11 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
     if (file) file->commit();
     summary.status = TypeStatus::complete;
     if (file && sha256_shown) summary.sha256 = file->sha256() ? *file->sha256() : sha256_of_file(*destination.path);
-    log::info("{}: {} record{} in {} page{}{}{}{}", type.name, result->records, result->records == 1 ? "" : "s",
-              result->pages, result->pages == 1 ? "" : "s",
+    // The file's records, as its reader will count them (and the manifest does); this run's share
+    // beside them when it continued an earlier one.
+    log::info("{}: {} record{}{} in {} page{}{}{}{}", type.name, summary.records, summary.records == 1 ? "" : "s",
+              file && file->resumed() ? fmt::format(" ({} this run)", result->records) : "", summary.pages,
+              summary.pages == 1 ? "" : "s",
               spent_text(request.session.provider(), result->requests, result->tokens),
               readable.requests
                   ? fmt::format(", {} field metadata request{}", readable.requests, readable.requests == 1 ? "" : "s")

@@ -9,6 +9,7 @@
 
 #include "lib/core/log.hpp"
 #include "lib/engine/page_loop.hpp"
+#include "lib/engine/progress.hpp"
 #include "lib/fields/columns.hpp"
 #include "lib/fields/naming.hpp"
 #include "lib/mirror/fields.hpp"
@@ -26,11 +27,26 @@ providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::Meta
   t.paging = source.paging;
   t.max_page_size = source.max_page_size;
   t.fixed_params = source.fixed_params;
+  t.total_at = source.total_at;
   return t;
 }
 
+// A phase before the records (definitions, a values collection) has its own status line: a large
+// account's values take minutes, which a blank screen would not explain.
+std::string phase_label(const providers::TypeSpec& type, std::string_view phase) {
+  const std::string& scoped = log::scoped_type();
+  return fmt::format("{} {}", scoped.empty() ? type.name : scoped, phase);
+}
+
+// Counts a page of a phase on its line: items, pages and the provider's total when it says one.
+void count_page(Progress& progress, const providers::TypeSpec& read_as, const PageRead& page, long& items) {
+  if (auto total = reported_total(read_as, page)) progress.set_total(*total);
+  items += static_cast<long>(page.page.records.size());
+  progress.update(items, page.number);
+}
+
 Result<std::vector<fields::Field>> read_metadata(Session& session, const providers::TypeSpec& type,
-                                                 const fields::FieldsSpec& spec, long& requests) {
+                                                 const fields::FieldsSpec& spec, long& requests, bool shown) {
   std::vector<fields::Field> read;
   for (const auto& declared : spec.builtins) {
     fields::Field builtin;
@@ -39,10 +55,13 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
     builtin.type = declared.type;
     read.push_back(std::move(builtin));
   }
+  Progress progress(phase_label(type, "field metadata"), shown && !spec.sources.empty());
+  long items = 0;
   for (const auto& source : spec.sources) {
     auto metadata = as_type(type, source);
     auto on_page = [&](PageRead& page) -> Result<Flow> {
       ++requests;
+      count_page(progress, metadata, page, items);
       if (source.read_items) {
         source.read_items(page.page.records, read);
         return Flow::more;
@@ -84,12 +103,16 @@ Result<TypeFields> name_fields(Session& session, const providers::TypeSpec& type
 
 // The type's values collection (FieldsSpec::joined), read once, each item handed to `on_item`;
 // more than `max_values` items is an error rather than unbounded memory.
-Result<void> read_joined(Session& session, const providers::TypeSpec& type, long& requests,
+Result<void> read_joined(Session& session, const providers::TypeSpec& type, long& requests, bool shown,
                          const std::function<Result<void>(std::string_view item)>& on_item) {
   const auto& joined = *type.fields->joined;
+  const auto read_as = as_type(type, joined.source);
+  Progress progress(phase_label(type, "custom values"), shown);
   long count = 0;
+  long items = 0;
   auto on_page = [&](PageRead& page) -> Result<Flow> {
     ++requests;
+    count_page(progress, read_as, page, items);
     count += static_cast<long>(page.page.records.size());
     if (count > joined.max_values)
       return fail(ErrorKind::usage,
@@ -100,7 +123,7 @@ Result<void> read_joined(Session& session, const providers::TypeSpec& type, long
       if (auto done = on_item(item); !done) return std::unexpected(done.error());
     return Flow::more;
   };
-  if (auto done = read_pages(session, as_type(type, joined.source), PageQuery{}, "", on_page); !done)
+  if (auto done = read_pages(session, read_as, PageQuery{}, "", on_page); !done)
     return std::unexpected(done.error());
   return {};
 }
@@ -108,18 +131,18 @@ Result<void> read_joined(Session& session, const providers::TypeSpec& type, long
 }  // namespace
 
 Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
-                               bool refresh_names) {
+                               bool refresh_names, bool shown) {
   if (!type.fields) return TypeFields{};
   long requests = 0;
-  auto current = read_metadata(session, type, *type.fields, requests);
+  auto current = read_metadata(session, type, *type.fields, requests, shown);
   if (!current) return std::unexpected(current.error());
   return name_fields(session, type, store, std::move(*current), refresh_names, requests);
 }
 
-Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded) {
+Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded, bool shown) {
   if (!type.fields || !type.fields->joined || !loaded.relabeler) return {};
   fields::JoinedValuesByRecord by_record;
-  auto read = read_joined(session, type, loaded.requests, [&](std::string_view item) {
+  auto read = read_joined(session, type, loaded.requests, shown, [&](std::string_view item) {
     return loaded.relabeler->add_joined_item(item, by_record);
   });
   if (!read) return read;
@@ -128,16 +151,17 @@ Result<void> join_values(Session& session, const providers::TypeSpec& type, Type
 }
 
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type, bool refresh_names, std::mutex& writer) {
+                                   const providers::TypeSpec& type, bool refresh_names, std::mutex& writer,
+                                   bool shown) {
   if (!type.fields) return 0;
   long requests = 0;
   // Definitions and values kept outside the records are read before taking the writer's lock:
   // a large account's values take many requests, and other types and connections write meanwhile.
-  auto current = read_metadata(session, type, *type.fields, requests);
+  auto current = read_metadata(session, type, *type.fields, requests, shown);
   if (!current) return std::unexpected(current.error());
   std::unordered_map<std::string, std::string> by_record;
   if (type.fields->joined) {
-    auto read = read_joined(session, type, requests, [&](std::string_view text) -> Result<void> {
+    auto read = read_joined(session, type, requests, shown, [&](std::string_view text) -> Result<void> {
       auto item = fields::read_joined_item(*type.fields->joined, text);
       if (!item) return std::unexpected(item.error());
       fields::append_raw_member(by_record[item->record], item->key, item->value);
@@ -167,16 +191,16 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
 
 ReadablePlan plan_readable(Session& session, store::Store& store, std::mutex& store_lock,
                            const providers::TypeSpec& type, bool labels, bool labels_asked,
-                           const std::vector<std::string>& columns, bool refresh_names) {
+                           const std::vector<std::string>& columns, bool refresh_names, bool shown) {
   ReadablePlan plan;
   plan.columns = columns;
   if (!type.fields || (!labels && columns.empty())) return plan;
   auto read = [&] {
     std::lock_guard lock(store_lock);
-    return load_fields(session, type, store, refresh_names);
+    return load_fields(session, type, store, refresh_names, shown);
   }();
   if (read && labels)
-    if (auto joined = join_values(session, type, *read); !joined) read = std::unexpected(joined.error());
+    if (auto joined = join_values(session, type, *read, shown); !joined) read = std::unexpected(joined.error());
   if (!read && !labels_asked && columns.empty() && read.error().kind != ErrorKind::auth) {
     log::warn("{}: the field metadata could not be read ({}); writing the CSV with the provider's keys and values",
               type.name, read.error().message);

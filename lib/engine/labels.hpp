@@ -21,12 +21,14 @@ struct TypeFields {
   long requests = 0;   // requests the metadata took
 };
 
+// `shown`: each phase (the definitions, a values collection) has its status line meanwhile
+// (progress_wanted says whether one is).
 Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
-                               bool refresh_names = false);
+                               bool refresh_names = false, bool shown = false);
 
 // Placement::joined: reads the type's values collection once (FieldsSpec::joined) into the
 // relabeler, adding its requests to `loaded.requests`. Nothing to do for other placements.
-Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded);
+Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded, bool shown = false);
 
 // Sync's field step: the type's fields, named as export names them, saved in the mirror's
 // `fields` table, its labeled view rebuilt when they changed, and values kept outside its records
@@ -34,7 +36,8 @@ Result<void> join_values(Session& session, const providers::TypeSpec& type, Type
 // The definitions and values are read first; the store and the mirror are written under
 // `writer`, the lock of their one writer.
 Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type, bool refresh_names, std::mutex& writer);
+                                   const providers::TypeSpec& type, bool refresh_names, std::mutex& writer,
+                                   bool shown = false);
 
 // What export needs from this step for one type: the relabeler when records are written
 // readable, and the CSV columns a --fields list names (readable names or keys).
@@ -51,6 +54,6 @@ struct ReadablePlan {
 // read outside it.
 ReadablePlan plan_readable(Session& session, store::Store& store, std::mutex& store_lock,
                            const providers::TypeSpec& type, bool labels, bool labels_asked,
-                           const std::vector<std::string>& columns, bool refresh_names = false);
+                           const std::vector<std::string>& columns, bool refresh_names = false, bool shown = false);
 
 }  // namespace crmexport::engine

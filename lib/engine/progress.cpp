@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <mutex>
+#include <type_traits>
 #include <vector>
 
 #include "lib/core/log.hpp"
@@ -53,7 +54,7 @@ std::string render_status(const StatusLine& line, int columns) {
   if (!line.started) {
     text += "connecting…";
   } else {
-    double rate = line.seconds > 0 ? static_cast<double>(line.records) / line.seconds : 0.0;
+    double rate = line.seconds > 0 ? static_cast<double>(line.records - line.earlier_records) / line.seconds : 0.0;
     if (line.total) {
       long total = *line.total;
       long percent = total > 0 ? std::min<long>(100, line.records * 100 / total) : 100;
@@ -102,7 +103,12 @@ class StatusBoard {
   template <typename Apply>
   void change(Redraw redraw, Apply&& apply) {
     std::lock_guard lock(m_mutex);
-    apply();
+    // An `apply` returning true asks for a redraw at once.
+    if constexpr (std::is_same_v<decltype(apply()), bool>) {
+      if (apply()) redraw = Redraw::now;
+    } else {
+      apply();
+    }
     auto time = Clock::now();
     if (redraw == Redraw::now || (redraw == Redraw::when_due && time - m_last_draw >= k_redraw_interval)) draw(time);
   }
@@ -121,8 +127,14 @@ class StatusBoard {
     int columns = terminal::stderr_columns();
     std::vector<std::string> lines;
     for (const auto* p : m_lines) {
-      StatusLine line{p->m_label, p->m_started, p->m_records, p->m_pages,
-                      std::chrono::duration<double>(time - p->m_start).count(), p->m_total, std::nullopt};
+      StatusLine line{p->m_label,
+                      p->m_started,
+                      p->m_earlier_records + p->m_records,
+                      p->m_earlier_pages + p->m_pages,
+                      std::chrono::duration<double>(time - p->m_start).count(),
+                      p->m_total,
+                      std::nullopt,
+                      p->m_earlier_records};
       if (p->m_wait && p->m_wait_until > time) {
         line.wait = *p->m_wait;
         line.wait->length = std::chrono::duration_cast<http::Duration>(p->m_wait_until - time);
@@ -153,11 +165,15 @@ Progress::~Progress() {
 
 void Progress::update(long records, long pages) {
   if (!m_enabled) return;
+  // A line showing a wait is redrawn at once: it would otherwise keep saying so, with the count
+  // before this page, until the next page, a whole pause later.
   StatusBoard::instance().change(StatusBoard::Redraw::when_due, [&] {
     m_records = records;
     m_pages = pages;
     m_started = true;
+    bool waiting = m_wait.has_value();
     m_wait.reset();  // a page came: whatever was waited for has passed
+    return waiting;
   });
 }
 
@@ -165,6 +181,15 @@ void Progress::set_total(long total) {
   if (!m_enabled) return;
   // The page it came with is drawn next.
   StatusBoard::instance().change(StatusBoard::Redraw::with_next, [&] { m_total = total; });
+}
+
+void Progress::continue_from(long records, long pages, std::optional<long> total) {
+  if (!m_enabled) return;
+  StatusBoard::instance().change(StatusBoard::Redraw::with_next, [&] {
+    m_earlier_records = records;
+    m_earlier_pages = pages;
+    if (total) m_total = total;
+  });
 }
 
 void Progress::note_wait(const http::WaitNote& wait) {

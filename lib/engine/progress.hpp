@@ -25,6 +25,7 @@ struct StatusLine {
   double seconds = 0;          // since the type began
   std::optional<long> total;   // the provider's own count, where it reports one
   std::optional<http::WaitNote> wait;  // a wait in progress, its length what is left of it
+  long earlier_records = 0;  // of `records`, those an earlier run wrote (--resume): not in the rate
 };
 
 // The line in at most columns - 1 columns (a full-width line would wrap on some terminals, and a
@@ -45,6 +46,9 @@ class Progress {
 
   void update(long records, long pages);
   void set_total(long total);
+  // --resume: what earlier runs wrote, counted on the line from now on (update() counts this run),
+  // and the provider's total they read, if any.
+  void continue_from(long records, long pages, std::optional<long> total);
   // Shows the wait on the line until it has passed or the next page comes.
   void note_wait(const http::WaitNote& wait);
   // For http::RequestMeter::on_wait: the type's waits, shown on its line.
@@ -60,6 +64,8 @@ class Progress {
   std::chrono::steady_clock::time_point m_start;
   long m_records = 0;
   long m_pages = 0;
+  long m_earlier_records = 0;
+  long m_earlier_pages = 0;
   bool m_started = false;
   std::optional<long> m_total;
   std::optional<http::WaitNote> m_wait;

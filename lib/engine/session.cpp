@@ -109,7 +109,8 @@ Result<std::unique_ptr<Session>> Session::open(const store::Connection& connecti
   auto authenticator = make_authenticator(connection, provider, *session->m_transport, *session->m_clock, store_path);
   if (!authenticator) return std::unexpected(authenticator.error());
   session->m_authenticator = std::move(*authenticator);
-  session->m_pacer = std::make_unique<http::Pacer>(provider.rate_limits, *session->m_clock, retry.max_wait, provider.title);
+  session->m_pacer = std::make_unique<http::Pacer>(provider.rate_limits, *session->m_clock, retry.max_wait, provider.title,
+                                                    connection.name);
   session->m_client = std::make_unique<http::Client>(*session->m_transport, *session->m_clock,
                                                      *session->m_authenticator, retry, *session->m_pacer,
                                                      provider.errors);

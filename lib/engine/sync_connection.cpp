@@ -34,7 +34,8 @@ std::vector<TypeOutcome> sync_connection(const ConnectionSyncPlan& plan,
     // The fields table and the labeled view follow the account's fields on every sync; the
     // mirror and the store have one writer at a time.
     auto field_requests = refresh_mirror_fields(plan.session, plan.mirror, plan.store, type,
-                                                plan.options.refresh_names, *plan.options.mirror_lock);
+                                                plan.options.refresh_names, *plan.options.mirror_lock,
+                                                progress_wanted(false));
     if (!field_requests) {
       outcome.error = std::move(field_requests.error());
       outcome.error->message += fmt::format("; the records of {} are saved, only its field metadata is not", type.name);

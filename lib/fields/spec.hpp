@@ -65,6 +65,7 @@ struct MetadataSource {
   int max_page_size = 100;
   paging::Query fixed_params;
   ItemsReader read_items{};  // empty: each item is a field definition (FieldsSpec::read)
+  std::string total_at{};    // JSON pointer to the provider's count of items, for the status line; empty: none
 };
 
 // Values that live in a collection of their own (ActiveCampaign's dealCustomFieldData), because

@@ -51,6 +51,11 @@ void tell_retry(RequestMeter* meter, Duration wait, std::string reason) {
 }
 }  // namespace
 
+// Once per retry, without -v: a run that slows down says why, and how many tries are left.
+void Client::say_retry(Duration wait, int retry, const std::string& reason) const {
+  log::info("retrying in {} (attempt {} of {}): {}", seconds(wait), retry + 2, m_retry.max_retries + 1, reason);
+}
+
 Duration Client::backoff(int retry) {
   std::lock_guard lock(m_random_mutex);
   return backoff_delay(m_retry, retry, m_random);
@@ -99,7 +104,7 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
       if (unreached && retry >= *m_retry.max_retries_unreached) return response;
       if (response.error().kind != ErrorKind::network || !retries_left) return response;
       auto wait = backoff(retry);
-      log::debug("retrying in {} after: {}", seconds(wait), response.error().message);
+      say_retry(wait, retry, response.error().message);
       tell_retry(meter, wait, "a network error");
       m_clock.sleep_for(wait);
       continue;
@@ -148,7 +153,7 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
       error.message += fmt::format(" (gave up after {} retries)", m_retry.max_retries);
       return std::unexpected(error);
     }
-    log::debug("HTTP {}: retrying in {}", status, seconds(wait));
+    say_retry(wait, retry, error.message);
     tell_retry(meter, wait, fmt::format("HTTP {}", status));
     if (shared)
       m_pacer.pause(wait);  // the next acquire() waits it out, in this thread and every other

@@ -36,8 +36,13 @@ std::string describe_wait(Duration wait) {
   return fmt::format("{}d {}h", seconds / 86400, seconds % 86400 / 3600);
 }
 
-Pacer::Pacer(RateLimitRules rules, Clock& clock, Duration max_wait, std::string provider_title)
-    : m_rules(std::move(rules)), m_clock(clock), m_max_wait(max_wait), m_title(std::move(provider_title)) {
+Pacer::Pacer(RateLimitRules rules, Clock& clock, Duration max_wait, std::string provider_title,
+             std::string connection)
+    : m_rules(std::move(rules)),
+      m_clock(clock),
+      m_max_wait(max_wait),
+      m_title(std::move(provider_title)),
+      m_connection(std::move(connection)) {
   for (const auto& window : m_rules.windows)
     if (window.requests > 0 && window.per.count() > 0) m_windows.push_back(Window{window, {}});
 }
@@ -46,36 +51,43 @@ Result<Pacer::Booking> Pacer::book(std::string_view lane) {
   std::lock_guard lock(m_mutex);
   const TimePoint now = m_clock.now();
   TimePoint slot = std::max(now, m_paused_until);
-  std::string limit = m_paused_until > now ? "rate limit (paused at its request)" : "rate limit";
+  bool paused = m_paused_until > now;
+  std::string limit = paused ? "rate limit (paused at its request)" : "rate limit";
+  std::string detail = paused ? m_pause_detail : "";
   // Says which limit a later slot comes from (the last one to move it).
-  auto later = [&](TimePoint candidate, auto describe) {
+  auto later = [&](TimePoint candidate, std::string what, std::string terms) {
     if (candidate <= slot) return;
     slot = candidate;
-    limit = describe();
+    limit = std::move(what);
+    detail = std::move(terms);
   };
   if (m_last_booked) {
-    later(*m_last_booked, [] { return std::string("rate limit"); });  // first come, first served
-    if (m_rules.min_interval.count() > 0)
-      later(*m_last_booked + m_rules.min_interval,
-            [&] { return fmt::format("limit of one request per {}", describe_wait(m_rules.min_interval)); });
+    later(*m_last_booked, "rate limit", "");  // first come, first served
+    if (m_rules.min_interval.count() > 0 && *m_last_booked + m_rules.min_interval > slot) {
+      auto terms = fmt::format("one request per {}", describe_wait(m_rules.min_interval));
+      later(*m_last_booked + m_rules.min_interval, "limit of " + terms, terms);
+    }
   }
   for (auto& window : m_windows) {
     if (window.declared.lane != lane) continue;
     auto size = static_cast<size_t>(window.declared.requests);
-    if (window.booked.size() >= size)  // the earliest of the last `size` (answers can move them out of order)
-      later(*std::min_element(window.booked.end() - static_cast<long>(size), window.booked.end()) +
-                window.declared.per + k_window_slack,
-            [&] {
-              return fmt::format("{}limit of {} requests per {}", lane.empty() ? "" : std::string(lane) + " ",
-                                 window.declared.requests, describe_wait(window.declared.per));
-            });
+    if (window.booked.size() < size) continue;
+    // The earliest of the last `size` (answers can move them out of order).
+    auto candidate = *std::min_element(window.booked.end() - static_cast<long>(size), window.booked.end()) +
+                     window.declared.per + k_window_slack;
+    if (candidate <= slot) continue;
+    auto terms = fmt::format("{}{} requests per {}", lane.empty() ? "" : std::string(lane) + ": ",
+                             window.declared.requests, describe_wait(window.declared.per));
+    later(candidate,
+          fmt::format("{}limit of {} requests per {}", lane.empty() ? "" : std::string(lane) + " ",
+                      window.declared.requests, describe_wait(window.declared.per)),
+          std::move(terms));
   }
   auto wait = std::chrono::duration_cast<Duration>(slot - now);
   if (wait > m_max_wait) {
-    bool paused = slot == m_paused_until;
     return fail(ErrorKind::rate_limited,
                 fmt::format("{}'s rate limit asks to wait {}{}, longer than crmexport waits ({}); try again later",
-                            m_title, describe_wait(wait), paused ? m_pause_reason : "", describe_wait(m_max_wait)));
+                            m_title, describe_wait(wait), slot == m_paused_until ? m_pause_reason : "", describe_wait(m_max_wait)));
   }
   for (auto& window : m_windows) {
     if (window.declared.lane != lane) continue;
@@ -84,7 +96,7 @@ Result<Pacer::Booking> Pacer::book(std::string_view lane) {
   }
   m_last_booked = slot;
   if (!m_first_booked) m_first_booked = slot;
-  return Booking{slot, std::move(limit)};
+  return Booking{slot, std::move(limit), std::move(detail)};
 }
 
 Result<TimePoint> Pacer::acquire(std::string_view lane, const WaitObserver* observer) {
@@ -94,34 +106,76 @@ Result<TimePoint> Pacer::acquire(std::string_view lane, const WaitObserver* obse
   for (;;) {
     auto wait = std::chrono::duration_cast<Duration>(slot - m_clock.now());
     if (wait.count() > 0) {
-      if (wait >= k_announced_wait)
-        log::info("waiting {} for {}'s rate limit", describe_wait(wait), m_title);
-      else
-        log::debug("pacing: waiting {} for {}'s rate limit", describe_wait(wait), m_title);
+      // Each request's wait is for -v; a person (or a cron log) without it reads one line per
+      // pause of the connection, naming the types it holds up (announce).
+      const std::string& type = log::scoped_type();
+      log::debug("pacing: {}waiting {} for {}'s rate limit", type.empty() ? "" : type + ": ", describe_wait(wait),
+                 m_title);
       if (observer && *observer && wait >= k_noted_wait)
         (*observer)(WaitNote{WaitNote::Kind::rate_limit, wait, fmt::format("{}'s {}", m_title, booking->limit)});
-      m_clock.sleep_for(wait);
+      if (wait >= k_announced_wait)
+        announce(slot, wait, booking->detail);
+      else
+        m_clock.sleep_for(wait);
     }
-    // A 429 that another thread received while this one slept pauses it too.
-    std::lock_guard lock(m_mutex);
-    if (m_paused_until <= slot) {
-      ++m_in_flight;
-      return slot;
+    {
+      // A 429 that another thread received while this one slept pauses it too.
+      std::lock_guard lock(m_mutex);
+      if (m_paused_until <= slot) {
+        ++m_in_flight;
+        return slot;
+      }
+      auto pause = std::chrono::duration_cast<Duration>(m_paused_until - m_clock.now());
+      if (pause > m_max_wait)
+        return fail(ErrorKind::rate_limited,
+                    fmt::format("{}'s rate limit asks to wait {}{}, longer than crmexport waits ({}); try again later",
+                                m_title, describe_wait(pause), m_pause_reason, describe_wait(m_max_wait)));
+      // The slot is given back and booked again behind the pause: threads released together must
+      // keep the interval and the windows among themselves (all sent at the pause's end, they
+      // were a burst that earned the next 429, and the windows would count from too early).
+      for (auto& window : m_windows)
+        if (window.declared.lane == lane)
+          if (auto booked = std::ranges::find(window.booked, slot); booked != window.booked.end())
+            window.booked.erase(booked);
     }
-    auto pause = std::chrono::duration_cast<Duration>(m_paused_until - m_clock.now());
-    if (pause > m_max_wait)
-      return fail(ErrorKind::rate_limited,
-                  fmt::format("{}'s rate limit asks to wait {}{}, longer than crmexport waits ({}); try again later",
-                              m_title, describe_wait(pause), m_pause_reason, describe_wait(m_max_wait)));
-    // The slot moves in the windows too: threads released together by a pause must count from
-    // when they go, or the slots after them would be booked a pause too early.
-    for (auto& window : m_windows)
-      if (window.declared.lane == lane)
-        if (auto booked = std::ranges::find(window.booked, slot); booked != window.booked.end())
-          *booked = m_paused_until;
-    slot = m_paused_until;
-    booking->limit = "rate limit (paused at its request)";
+    booking = book(lane);
+    if (!booking) return std::unexpected(booking.error());
+    slot = booking->slot;
   }
+}
+
+// The first thread to wait out a pause says so, after a moment in which the other threads that
+// the same pause holds up join it (they book their slots as their requests come back), so the
+// line names them all; a thread waiting while that pause lasts only adds its type. The line is
+// said before most of the wait, so a run that seems to hang says why.
+void Pacer::announce(TimePoint slot, Duration wait, const std::string& detail) {
+  const std::string& type = log::scoped_type();
+  bool first = false;
+  {
+    std::lock_guard lock(m_mutex);
+    const auto now = m_clock.now();
+    if (!m_announced || m_announced->until <= now) {
+      m_announced = Announcement{slot, {}};
+      first = true;
+    }
+    m_announced->until = std::max(m_announced->until, slot);
+    if (!type.empty() && std::ranges::find(m_announced->types, type) == m_announced->types.end())
+      m_announced->types.push_back(type);
+  }
+  if (!first) {
+    m_clock.sleep_for(wait);
+    return;
+  }
+  auto gather = std::min(wait, k_announce_gathering);
+  m_clock.sleep_for(gather);
+  std::string types;
+  {
+    std::lock_guard lock(m_mutex);
+    for (const auto& name : m_announced->types) types += (types.empty() ? ": " : ", ") + name;
+  }
+  log::info("{}waiting {} for {}'s rate limit{}{}", m_connection.empty() ? "" : m_connection + ": ",
+            describe_wait(wait), m_title, detail.empty() ? "" : " (" + detail + ")", types);
+  m_clock.sleep_for(wait - gather);
 }
 
 void Pacer::pause(Duration wait) {
@@ -131,6 +185,7 @@ void Pacer::pause(Duration wait) {
   if (until > m_paused_until) {
     m_paused_until = until;
     m_pause_reason = "";
+    m_pause_detail = "as its answer asked";
   }
 }
 
@@ -195,6 +250,13 @@ void Pacer::observe(const Response& response, std::string_view lane, std::option
   if (until > m_paused_until) {
     m_paused_until = until;
     m_pause_reason = hint ? fmt::format(" ({}: {})", m_rules.reset_header, *response.header(m_rules.reset_header)) : "";
+    // The budget that ran out, as the provider documents it (the size as it reported it).
+    m_pause_detail = "none left";
+    for (const auto& window : m_windows)
+      if (window.declared.lane == lane) {
+        m_pause_detail = fmt::format("{} requests per {}", window.declared.requests, describe_wait(window.declared.per));
+        break;
+      }
   }
 }
 

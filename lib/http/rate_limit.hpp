@@ -53,12 +53,16 @@ std::string describe_wait(Duration wait);
 class Pacer {
  public:
   // Waits longer than `max_wait` are not slept: acquire() fails with the provider's wait instead.
-  Pacer(RateLimitRules rules, Clock& clock, Duration max_wait, std::string provider_title = "the provider");
+  // `connection` names the announced waits ("hs: waiting 8.7s ..."): a run over many connections
+  // has one pacer for each.
+  Pacer(RateLimitRules rules, Clock& clock, Duration max_wait, std::string provider_title = "the provider",
+        std::string connection = {});
 
   // Waits until a request of `lane` may go and books its slot (returned: hand it to observe());
-  // a rate_limited Error when the wait would be longer than max_wait. Waits of
-  // k_announced_wait or more are said on stderr; waits of k_noted_wait or more are told to
-  // `observer` (a type's progress line), with the limit that caused them.
+  // a rate_limited Error when the wait would be longer than max_wait. A pause of
+  // k_announced_wait or more is said on stderr once, with the types it holds up (each request's
+  // wait only with -v); waits of k_noted_wait or more are told to `observer` (a type's progress
+  // line), with the limit that caused them.
   Result<std::chrono::steady_clock::time_point> acquire(std::string_view lane = {},
                                                         const WaitObserver* observer = nullptr);
   // Learns from an answer's headers: the window's size, and a pause for every thread when what
@@ -85,7 +89,14 @@ class Pacer {
   struct Booking {
     std::chrono::steady_clock::time_point slot;
     std::string limit;  // which limit set the slot, for the user: "limit of 100 requests per 10.0s"
+    std::string detail;  // its terms alone: "100 requests per 10.0s" ("" when none is known)
   };
+  // The pause now announced: until when it lasts, and the types it holds up.
+  struct Announcement {
+    std::chrono::steady_clock::time_point until;
+    std::vector<std::string> types;
+  };
+  void announce(std::chrono::steady_clock::time_point slot, Duration wait, const std::string& detail);
   Result<Booking> book(std::string_view lane);
   std::int64_t count_other_clients(Window& window, const Response& response);  // under m_mutex
 
@@ -93,17 +104,22 @@ class Pacer {
   Clock& m_clock;
   Duration m_max_wait;
   std::string m_title;
+  std::string m_connection;
   mutable std::mutex m_mutex;
+  std::optional<Announcement> m_announced;
   std::vector<Window> m_windows;
   std::optional<std::chrono::steady_clock::time_point> m_last_booked;
   std::optional<std::chrono::steady_clock::time_point> m_first_booked;  // the run's first request
   int m_in_flight = 0;  // acquired and not yet answered
   std::chrono::steady_clock::time_point m_paused_until{};
   std::string m_pause_reason;
+  std::string m_pause_detail;  // the pause's terms for the announced line
 };
 
 // Waits this long or longer are announced on stderr even without -v: a run that seems to hang
 // for a minute should say why.
 inline constexpr Duration k_announced_wait{5000};
+// How long the first thread held up by a pause waits for the others to join its announcement.
+inline constexpr Duration k_announce_gathering{500};
 
 }  // namespace crmexport::http

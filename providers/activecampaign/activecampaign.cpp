@@ -15,6 +15,7 @@ constexpr int k_max_limit = 100;
 // limit is counted where requests arrive, and exactly 200 ms between sends leaves no room for a
 // request that reaches the server a little early after one that was late.
 constexpr auto k_min_interval = 210ms;
+constexpr int k_requests_per_second = 5;
 
 // Records sit under the type's key; side-loaded collections beside it are not records.
 TypeSpec offset_type(std::string name, std::string description, std::string resource, std::string updated_field) {
@@ -80,7 +81,7 @@ std::shared_ptr<const fields::FieldsSpec> custom_object_fields(const std::string
   f.read = read_custom_field_meta;
   f.placement = fields::Placement::joined;
   f.joined = fields::JoinedValues{
-      {"/api/3/" + object + "CustomFieldData", {object + "CustomFieldData"}, offset, k_max_limit, {}},
+      {"/api/3/" + object + "CustomFieldData", {object + "CustomFieldData"}, offset, k_max_limit, {}, {}, "/meta/total"},
       record, "customFieldId", "fieldValue", "fieldCurrency"};
   f.multiple = fields::Multiple::double_pipe;
   f.builtins = std::move(builtins);
@@ -109,7 +110,14 @@ Provider make() {
   // {"user":{..., "id":"1"}}: v3 spells ids as strings (as meta.total, FACTS ActiveCampaign §3);
   // no official spec exists (api-specs/README.md), so a number is taken too.
   p.verify_shape = {"/user/id", json::Kind::id};
+  // The interval alone is kept where requests leave, and a request that reaches the server late
+  // then crowds the next ones there: the window, whose slots move to their answers, is what keeps
+  // any second the server counts within 5, whatever the threads and the network do. The headers
+  // tell of requests made by others (the account's other integrations; `auth add`'s check).
   p.rate_limits.min_interval = k_min_interval;
+  p.rate_limits.windows = {{"", k_requests_per_second, http::Duration(1000)}};
+  p.rate_limits.limit_header = "ratelimit-limit";
+  p.rate_limits.remaining_header = "ratelimit-remaining";
   p.errors.message = error_message;
   p.filter_order = FilterOrderSpelling{};
   // The seed refused a second set of credentials for one account ("Record already exist").

@@ -239,7 +239,7 @@ TEST_CASE("on a terminal: no timestamps, and cursor controls only when TERM is n
   // The status line (tests/e2e/test_progress_terminal.cpp) is erased before the summary.
   CHECK_THAT(xterm.out, Catch::StartsWith("persons: connecting…\r\n"));
   CHECK_THAT(xterm.out,
-             Catch::Contains("\r\033[1A\033[Jcrmexport: persons: 30 records in 1 page, 1 request, 10 tokens -> "));
+             Catch::Contains("\r\033[A\033[2Kcrmexport: persons: 30 records in 1 page, 1 request, 10 tokens -> "));
   CHECK_FALSE(std::regex_search(xterm.out, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
   auto dumb = on_terminal("dumb");
   REQUIRE(dumb.exit_code == 0);

@@ -1,9 +1,11 @@
 // What a person at a terminal sees while crmexport reads: the real binary on a pseudo-terminal
 // against crm-fake's ActiveCampaign (which reports meta.total), slowed by --latency-ms so pages
 // take long enough for status lines to be drawn. Records are compared with the dumped dataset.
+#include <fmt/format.h>
 #include <rapidjson/document.h>
 
 #include <catch2/catch.hpp>
+#include <map>
 #include <regex>
 
 #include "support/fake_server.hpp"
@@ -26,6 +28,21 @@ struct Setup {
 };
 
 bool contains(const std::string& screen, const std::string& text) { return screen.find(text) != std::string::npos; }
+
+// Every CSI sequence (ESC [ parameters final-byte) written, with how often.
+std::map<std::string, int> control_sequences(const std::string& screen) {
+  std::map<std::string, int> found;
+  static const std::regex csi("\033\\[[0-9;?]*[@-~]");
+  for (auto it = std::sregex_iterator(screen.begin(), screen.end(), csi); it != std::sregex_iterator(); ++it)
+    ++found[it->str()];
+  return found;
+}
+
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) out += c == '\033' ? std::string("\\e") : std::string(1, c);
+  return out;
+}
 
 // A type's summary line. The request count is left out: `auth add` has just spent one of
 // ActiveCampaign's five requests a second, so a 429 and its retry can add one.
@@ -60,10 +77,18 @@ TEST_CASE("on a terminal, each type read at once has its own status line with th
   CHECK(shows_total(run.screen, "contacts"));
   CHECK(shows_total(run.screen, "deals"));
   CHECK(contains(run.screen, "records/s, ETA "));
-  // Two lines, redrawn in place: back up two lines and erase down.
-  CHECK(contains(run.screen, "\r\033[2A\033[J"));
+  // Two lines, redrawn in place: up one line and erase it, twice.
+  CHECK(contains(run.screen, "\r\033[A\033[2K\033[A\033[2K"));
+  // Only the block's own lines are touched: every control sequence drawn is "up one line" or
+  // "erase this line", never an erase of the screen (or of all below) nor a move to its home.
+  auto controls = control_sequences(run.screen);
+  CHECK_FALSE(controls.empty());
+  for (const auto& [sequence, count] : controls) {
+    INFO(escaped(sequence) << " written " << count << " times");
+    CHECK((sequence == "\033[A" || sequence == "\033[2K"));
+  }
   // Messages go above the block, which is gone at the end: the summaries are the last lines.
-  auto last_erase = run.screen.rfind("\033[J");
+  auto last_erase = run.screen.rfind("\033[2K");
   REQUIRE(last_erase != std::string::npos);
   auto after = lines_of(run.screen.substr(last_erase + 3));
   REQUIRE(after.size() >= 1);
@@ -169,4 +194,49 @@ TEST_CASE("a type's status line says when it retries, and why", "[e2e][progress]
   CHECK(lines_of(read_file(out + "deals.ndjson")) == server.dataset("activecampaign", "deals"));
   CHECK(contains(run.screen, " s after HTTP 500"));
   CHECK(std::regex_search(run.screen, std::regex(R"(deals: (connecting…|\d+/60 records \(\d+%\).*;) retrying in \d+ s after HTTP 500)")));
+}
+
+TEST_CASE("a resumed export's status line keeps the provider's total and counts the records already kept",
+          "[e2e][progress][resume]") {
+  // The connection's check and the first page pass; then every request fails until healed.
+  FakeServer server{{"--records", "60", "--latency-ms", "100", "--fail-after-requests", "2"}};
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  const std::string target = home / "deals.ndjson";
+  std::vector<std::string> args = {CRMEXPORT_BIN, "--store", home / "store.db", "--max-retries", "1", "export", "ac",
+                                   "deals", "-o", target, "--page-size", "20"};
+  auto failed = run_crmexport(home, std::vector<std::string>(args.begin() + 3, args.end()));
+  REQUIRE(failed.exit_code == 5);
+  server.post("/_admin/heal");
+  args.push_back("--resume");
+  TerminalOptions options;
+  options.env.emplace("TERM", "xterm");
+  auto run = run_in_terminal(args, options);
+  INFO(run.screen);
+  REQUIRE(run.exit_code == 0);
+  CHECK(lines_of(read_file(target)) == server.dataset("activecampaign", "deals"));
+  // The first page of this run is the file's second: 40 of the 60 the first run's first page reported.
+  CHECK(contains(run.screen, "deals: 40/60 records (66%), 2 pages, "));
+  CHECK(contains(run.screen, "crmexport: deals: 60 records (40 this run) in 3 pages, "));
+}
+
+TEST_CASE("the phases before the records have their own status lines: field metadata, then custom values with the total",
+          "[e2e][progress]") {
+  Setup s;
+  auto out = s.home / "deals.csv";
+  auto run = s.run({"export", "ac", "deals", "-o", out});
+  INFO(run.screen);
+  REQUIRE(run.exit_code == 0);
+  // Counts from the fake's dump: the deals' field definitions, and their values collection read
+  // in pages of 100 (ActiveCampaign's largest) with its meta.total.
+  const auto definitions = s.server.dataset("activecampaign", "fields/deals").size();
+  const auto values = s.server.dataset("activecampaign", "fields/deal_values").size();
+  REQUIRE(values > 100);
+  CHECK(contains(run.screen, "deals field metadata: connecting…"));
+  CHECK(contains(run.screen, fmt::format("deals field metadata: {} records, 1 page, ", definitions)));
+  CHECK(contains(run.screen, "deals custom values: connecting…"));
+  CHECK(contains(run.screen, fmt::format("deals custom values: 100/{} records ({}%), 1 page, ", values, 100 * 100 / values)));
+  CHECK(contains(run.screen, "deals: connecting…"));
+  CHECK(run.screen.find("deals custom values: connecting…") > run.screen.find("deals field metadata: connecting…"));
+  CHECK(run.screen.find("deals: connecting…") > run.screen.find("deals custom values: connecting…"));
 }

@@ -85,7 +85,10 @@ TEST_CASE("a provider failing for good keeps FILE.partial, and --resume after it
         "the same command and --resume (it goes on at --cursor '",
         records, target);
     CHECK(err.find(kept) != std::string::npos);
-    CHECK(err.starts_with("crmexport: error: persons: "));
+    // The one retry (--max-retries 1) is said, then the error.
+    CHECK(err.starts_with("crmexport: retrying in "));
+    CHECK(err.find("(attempt 2 of 2): GET ") != std::string::npos);
+    CHECK(err.find("\ncrmexport: error: persons: ") != std::string::npos);
     CHECK(cursor_in(err).starts_with("pipedrive.v2.persons:"));
     CHECK_FALSE(fs::exists(target));
     REQUIRE(fs::exists(target + ".partial"));
@@ -104,6 +107,9 @@ TEST_CASE("a provider failing for good keeps FILE.partial, and --resume after it
     CHECK(
         untimed(resumed.err).find(fmt::format("persons: continuing {}.partial after {} records\n", target, records)) !=
         std::string::npos);
+    // The summary counts the file's records (the dataset's 300 in 15 pages of 20), and this run's share.
+    CHECK(untimed(resumed.err).find(fmt::format("crmexport: persons: 300 records ({} this run) in 15 pages, ",
+                                                300 - records)) != std::string::npos);
     CHECK_FALSE(fs::exists(target + ".partial"));
     CHECK_FALSE(fs::exists(target + ".partial.state"));
 
