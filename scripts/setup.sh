@@ -8,11 +8,12 @@ set -euo pipefail
 # man page and the completion scripts. libpq-dev for the PostgreSQL mirror and store; postgresql
 # for the tests, which start throw-away clusters of their own (tests/support/postgres.hpp).
 # libdeflate-dev and zlib1g-dev: answers are inflated whole (lib/http/decode.hpp); libsimdjson-dev
-# validates pages before their records are split out (lib/json/page.cpp).
+# validates pages before their records are split out (lib/json/page.cpp). tmux: the terminal
+# session tests type into crmexport and read its screen as a person would (tests/support/tmux.hpp).
 packages=(g++ cmake make pkg-config libcli11-dev libcurl4-openssl-dev libssl-dev rapidjson-dev
           libsqlitecpp-dev libsqlite3-dev libfmt-dev catch2 libcpp-httplib-dev time
           ca-certificates dpkg-dev man-db zsh fish libpq-dev postgresql libdeflate-dev zlib1g-dev
-          libsimdjson-dev lintian)
+          libsimdjson-dev lintian tmux)
 
 missing=()
 for p in "${packages[@]}"; do
