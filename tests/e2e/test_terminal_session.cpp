@@ -1,7 +1,7 @@
 // A new user's first minutes, typed into a real terminal (tmux) and read off its screen: what
 // bare crmexport and `help export` show, auth add asking for the secret without echoing it, a
-// long export's status line, Ctrl-C and --resume with the right totals, and a run over several
-// connections that ends with one summary. Expected records come from crm-fake's dump.
+// long export's phases on their status lines, Ctrl-C and --resume with the right totals.
+// Expected records come from crm-fake's dump.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
@@ -53,4 +53,44 @@ TEST_CASE("terminal: Ctrl-C in a long export keeps what was written, and --resum
   // The whole file is the dataset, and the summary counts it whole, with this run's share.
   CHECK(lines_of(read_file(home / "contacts.ndjson")) == server.dataset("activecampaign", "contacts"));
   CHECK_THAT(resumed.output, Catch::Contains(fmt::format("2000 records ({} this run)", 2000 - kept)));
+}
+
+TEST_CASE("terminal: a new user's first minute: the commands, one command's help, a hidden token, a long export's phases",
+          "[e2e][terminal]") {
+  FakeServer server({"--records", "300"});
+  TempDir home;
+  TmuxSession terminal(home.path(), shell_env(home));
+
+  // Bare crmexport shows what there is to do, not an error.
+  auto bare = terminal.run("crmexport");
+  INFO(bare.output);
+  CHECK(bare.exit_code == 0);
+  for (const char* command : {"providers", "auth", "export", "sync", "fields", "help"})
+    CHECK_THAT(bare.output, Catch::Contains(fmt::format("\n  {}  ", command)));
+  CHECK_THAT(bare.output, Catch::Contains("Usage: crmexport [OPTIONS] [SUBCOMMAND]"));
+
+  auto help = terminal.run("crmexport help export");
+  INFO(help.output);
+  CHECK(help.exit_code == 0);
+  CHECK_THAT(help.output, Catch::Contains("Usage: crmexport export [OPTIONS] [connection] [types...]"));
+
+  // auth add at a terminal asks for the token and does not echo it.
+  const std::string token = "fake-token";
+  terminal.type(fmt::format("crmexport auth add activecampaign --name ac --base-url {}/activecampaign",
+                            server.url()));
+  terminal.wait_for("Token (input hidden):");  // tmux drops the trailing space
+  terminal.type(token);
+  auto added = terminal.wait_for("saved connection 'ac'");
+  INFO(added);
+  // The only place the token's text appears is nowhere: not after the prompt, not in the line.
+  CHECK(added.find("hidden): " + token) == std::string::npos);
+  CHECK(added.find(token) == std::string::npos);
+
+  // A deal export reads the field metadata and the custom values first: each phase has its line.
+  terminal.type("crmexport export ac deals --labels -o deals.ndjson");
+  terminal.wait_for("deals custom values: ", std::chrono::seconds(30));
+  auto done = terminal.run("true");
+  INFO(done.output);
+  CHECK_THAT(done.output, Catch::Contains("crmexport: deals: 300 records"));
+  CHECK(count_lines(read_file(home / "deals.ndjson")) == 300);
 }
