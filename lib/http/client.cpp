@@ -51,9 +51,11 @@ void tell_retry(RequestMeter* meter, Duration wait, std::string reason) {
 }
 }  // namespace
 
-// Once per retry, without -v: a run that slows down says why, and how many tries are left.
-void Client::say_retry(Duration wait, int retry, const std::string& reason) const {
-  log::info("retrying in {} (attempt {} of {}): {}", seconds(wait), retry + 2, m_retry.max_retries + 1, reason);
+// Once per retry, without -v: a run that slows down says why, and how many tries are left
+// (`max_retries`: the limit for this failure, which is lower for a host that cannot be reached
+// where the caller says so).
+void Client::say_retry(Duration wait, int retry, int max_retries, const std::string& reason) const {
+  log::info("retrying in {} (attempt {} of {}): {}", seconds(wait), retry + 2, max_retries + 1, reason);
 }
 
 Duration Client::backoff(int retry) {
@@ -104,7 +106,9 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
       if (unreached && retry >= *m_retry.max_retries_unreached) return response;
       if (response.error().kind != ErrorKind::network || !retries_left) return response;
       auto wait = backoff(retry);
-      say_retry(wait, retry, response.error().message);
+      say_retry(wait, retry,
+                unreached ? std::min(*m_retry.max_retries_unreached, m_retry.max_retries) : m_retry.max_retries,
+                response.error().message);
       tell_retry(meter, wait, "a network error");
       m_clock.sleep_for(wait);
       continue;
@@ -153,7 +157,7 @@ Result<Response> Client::send(Request request, RequestMeter* meter) {
       error.message += fmt::format(" (gave up after {} retries)", m_retry.max_retries);
       return std::unexpected(error);
     }
-    say_retry(wait, retry, error.message);
+    say_retry(wait, retry, m_retry.max_retries, error.message);
     tell_retry(meter, wait, fmt::format("HTTP {}", status));
     if (shared)
       m_pacer.pause(wait);  // the next acquire() waits it out, in this thread and every other

@@ -51,7 +51,7 @@ class Client {
   Result<Response> exchange(const Request& request, RequestMeter* meter, std::string& credentials);
   Error describe_failure(const Request& request, const Response& response) const;
   Duration backoff(int retry);
-  void say_retry(Duration wait, int retry, const std::string& reason) const;
+  void say_retry(Duration wait, int retry, int max_retries, const std::string& reason) const;
 
   Transport& m_transport;
   Clock& m_clock;

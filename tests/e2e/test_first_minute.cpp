@@ -186,18 +186,27 @@ TEST_CASE("auth add says at once that a host cannot be reached, and stores nothi
                                       "--token-stdin"},
                                RunOptions{{}, "fake-token\n", std::chrono::seconds(30)});
   CHECK(refused.exit_code == 1);
-  CHECK(untimed(refused.err) ==
+  // The one retry says so, counting the tries this failure has (two), then the error.
+  auto refused_lines = lines_of(untimed(refused.err));
+  REQUIRE(refused_lines.size() == 2);
+  CHECK_THAT(refused_lines[0], Catch::Matches(R"(crmexport: retrying in [0-9.]+m?s \(attempt 2 of 2\): cannot reach )"
+                                              R"(127\.0\.0\.1:9 \(connection refused\))"));
+  CHECK(refused_lines[1] ==
         "crmexport: error: cannot reach 127.0.0.1:9 (connection refused); nothing stored; the credential was not "
-        "checked\n");
+        "checked");
   CHECK(refused.elapsed < std::chrono::seconds(5));  // one retry, not six with backoff
   // The .invalid top-level domain never resolves (RFC 6761).
   auto unknown = run_crmexport(home, {"auth", "add", "pipedrive", "--base-url", "https://crm.nosuch.invalid",
                                       "--token-stdin"},
                                RunOptions{{}, "fake-token\n", std::chrono::seconds(30)});
   CHECK(unknown.exit_code == 1);
-  CHECK(untimed(unknown.err) ==
+  auto unknown_lines = lines_of(untimed(unknown.err));
+  REQUIRE(unknown_lines.size() == 2);
+  CHECK_THAT(unknown_lines[0], Catch::Matches(R"(crmexport: retrying in [0-9.]+m?s \(attempt 2 of 2\): cannot reach )"
+                                              R"(crm\.nosuch\.invalid \(unknown host: no address found for its name\))"));
+  CHECK(unknown_lines[1] ==
         "crmexport: error: cannot reach crm.nosuch.invalid (unknown host: no address found for its name); nothing "
-        "stored; the credential was not checked\n");
+        "stored; the credential was not checked");
   CHECK(unknown.elapsed < std::chrono::seconds(10));
   auto listed = run_crmexport(home, {"auth", "list", "--json"});
   CHECK(listed.out == "[]\n");
