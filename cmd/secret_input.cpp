@@ -26,11 +26,14 @@ std::string read_hidden_line(const char* prompt) {
   bool terminal = isatty(STDIN_FILENO);
   termios saved{};
   if (terminal) {
-    std::fputs(prompt, stderr);
+    // Echo goes off before the prompt shows: a token pasted the moment the prompt appears must
+    // not reach the screen (the order getpass(3) uses).
     tcgetattr(STDIN_FILENO, &saved);
     termios quiet = saved;
     quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
     tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    std::fputs(prompt, stderr);
+    std::fflush(stderr);
   }
   std::string line;
   std::getline(std::cin, line);
