@@ -287,7 +287,7 @@ void test(const Context& context, const std::string& name, bool all) {
                                         exit_code(outcome.error->kind)));
     outcomes.push_back(std::move(outcome));
   }
-  if (auto failure = engine::fleet_failure(outcomes, "work")) throw Fatal(std::move(*failure));
+  if (auto failure = engine::fleet_failure(outcomes, "working")) throw Fatal(std::move(*failure));
 }
 
 // When an OAuth connection's access token stops working, as the store holds it; nullopt for a

@@ -18,6 +18,7 @@
 #include "cmd/readable.hpp"
 #include "cmd/run_limits.hpp"
 #include "lib/core/interrupt.hpp"
+#include "lib/core/log.hpp"
 #include "lib/core/time.hpp"
 #include "lib/engine/export_run.hpp"
 #include "lib/output/path_inside.hpp"
@@ -203,6 +204,7 @@ void export_all(const Context& context, const ExportArgs& args, store::Store& st
   std::mutex store_lock;
   auto connection_args = args;
   connection_args.limits.jobs = engine::jobs_per_connection(args.connections_in_parallel, args.limits.jobs);
+  const auto began = std::chrono::steady_clock::now();
   auto outcomes =
       engine::export_connections(todo, args.connections_in_parallel, [&](const engine::ConnectionToRun& item) {
         auto one = connection_args;
@@ -212,7 +214,9 @@ void export_all(const Context& context, const ExportArgs& args, store::Store& st
         return prepare_export(context, std::move(one), store, store_lock, item.connection);
       });
   report_outcomes(outcomes);
-  if (auto failure = engine::fleet_failure(outcomes, "are written")) throw Fatal(std::move(*failure));
+  log::info("{}", engine::fleet_summary(outcomes, {"written", "wrote"},
+                                        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count()));
+  if (auto failure = engine::fleet_failure(outcomes, "written")) throw Fatal(std::move(*failure));
 }
 
 void run(const Context& context, ExportArgs& args) {

@@ -120,7 +120,7 @@ void report_outcomes(const std::vector<engine::ConnectionOutcome>& outcomes) {
       if (type.error)
         log::write("error: ", fmt::format("{}/{}: {} (exit {})", outcome.connection, type.type, type.error->message,
                                           exit_code(type.error->kind)));
-      else if (!type.done && outcome.failure())
+      else if (!type.started && outcome.failure())
         log::info("{}/{}: not started (another type of the connection failed first)", outcome.connection, type.type);
     }
   }

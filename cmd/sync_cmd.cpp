@@ -177,7 +177,7 @@ void run_one(const Context& context, SyncArgs& args, store::Store& store, const 
   session->set_budget(budget.get());
   std::mutex mirror_lock;
   args.options.mirror_lock = &mirror_lock;
-  engine::ConnectionSyncPlan plan{*session, *mirror, store, types, version.name, args.options, args.limits.jobs, ""};
+  engine::ConnectionSyncPlan plan{*session, *mirror, store, types, version.name, args.options, args.limits.jobs};
   auto outcomes = engine::sync_connection(
       plan, [&](const engine::SyncReport& report) { log::info("{}", summary_line(provider, report)); });
   std::vector<engine::SyncReport> reports;
@@ -223,8 +223,9 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
     }
   };
   plan.on_synced = [](const engine::Session& session, const engine::SyncReport& report) {
-    log::info("{}/{}", session.connection_name(), summary_line(session.provider(), report));
+    log::info("{}", summary_line(session.provider(), report));  // headed with the connection by the log
   };
+  const auto began = std::chrono::steady_clock::now();
   auto outcomes = engine::sync_connections(plan, todo);
   for (size_t i = 0; i < outcomes.size(); ++i) {
     auto hint = [&](std::optional<Error>& error) {
@@ -234,7 +235,9 @@ void run_many(const Context& context, SyncArgs& args, store::Store& store, const
     for (auto& type : outcomes[i].types) hint(type.error);
   }
   report_outcomes(outcomes);
-  auto failure = engine::fleet_failure(outcomes, "are synced");
+  log::info("{}", engine::fleet_summary(outcomes, {"synced", "synced"},
+                                        std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count()));
+  auto failure = engine::fleet_failure(outcomes, "synced");
   if (args.json) print_json(many_summary_json(args.db, outcomes, failure));
   if (failure) throw Fatal(std::move(*failure));
 }

@@ -19,6 +19,7 @@ Format g_format = Format::text;
 std::mutex g_connection_mutex;
 std::string g_connection;
 thread_local std::string t_type;
+thread_local std::string t_connection;
 
 std::string_view level_of(std::string_view prefix) {
   if (prefix == "error: ") return "error";
@@ -36,8 +37,8 @@ std::string clean(std::string_view message) { return printable(redact::apply(std
 // One line as --log-format and stderr ask: a person at a terminal needs no timestamps, a log
 // file does (cron mails and journald keep lines, not times of day).
 std::string format_line(std::string_view level, std::string_view message, std::optional<int> exit_code) {
-  std::string connection;
-  {
+  std::string connection = t_connection;
+  if (connection.empty()) {
     std::lock_guard lock(g_connection_mutex);
     connection = g_connection;
   }
@@ -48,6 +49,12 @@ std::string format_line(std::string_view level, std::string_view message, std::o
             connection, type, exit_code};
   if (g_format == Format::json) return format_json(line);
   static const bool timestamps = !terminal::stderr_is_terminal();
+  if (t_connection.empty()) return format_text(line, timestamps);
+  // The scoped type's lines begin "TYPE: " already (the engine's own wording); they become
+  // "CONNECTION/TYPE: ", every other line "CONNECTION: ".
+  const bool about_type = !type.empty() && message.starts_with(type) && message.substr(type.size()).starts_with(": ");
+  const std::string headed = connection + (about_type ? "/" : ": ") + std::string(message);
+  line.message = headed;
   return format_text(line, timestamps);
 }
 
@@ -96,6 +103,17 @@ const std::string& scoped_type() { return t_type; }
 TypeScope::~TypeScope() {
   if (std::uncaught_exceptions() > m_exceptions) return;  // the error is about this type: main says so
   t_type = std::move(m_outer);
+}
+
+ConnectionScope::ConnectionScope(std::string connection)
+    : m_outer(std::exchange(t_connection, std::move(connection))) {}
+
+ConnectionScope::~ConnectionScope() { t_connection = std::move(m_outer); }
+
+const std::string& scoped_connection() { return t_connection; }
+
+std::string subject(std::string_view type) {
+  return t_connection.empty() ? std::string(type) : t_connection + "/" + std::string(type);
 }
 
 void write(std::string_view prefix, std::string_view message) {

@@ -35,6 +35,25 @@ class TypeScope {
 // The type this thread's TypeScope names ("" outside one): for a helper thread working for it.
 const std::string& scoped_type();
 
+// The connection this thread works for in a run over many connections (`export --all`, `sync
+// --all`): while it lives, its JSON lines name that connection, and its text lines are headed
+// with it, "hs/contacts: ..." for a line about its scoped type and "hs: ..." for any other, so
+// that the lines of connections run at once can be told apart. A helper thread working for it
+// opens one of its own (run_parallel, FetchAhead).
+class ConnectionScope {
+ public:
+  explicit ConnectionScope(std::string connection);
+  ~ConnectionScope();
+  ConnectionScope(const ConnectionScope&) = delete;
+  ConnectionScope& operator=(const ConnectionScope&) = delete;
+
+ private:
+  std::string m_outer;
+};
+const std::string& scoped_connection();
+// What a status line about `type` is headed with: "CONNECTION/TYPE" in a ConnectionScope, else TYPE.
+std::string subject(std::string_view type);
+
 // `prefix` is "error: ", "warning: ", "debug: " or "" (information).
 void write(std::string_view prefix, std::string_view message);
 // The error that ends the run, with the exit code it ends with.

@@ -112,6 +112,7 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
       plan_readable(request.session, request.store, request.store_lock, type, request.labels, request.labels_asked,
                     request.version.fields_name_properties ? std::vector<std::string>{} : request.writer_options.fields,
                     request.refresh_names, progress_wanted(!destination.path));
+  summary.field_requests = readable.requests;
   auto writer_options = request.writer_options;
   if (!request.version.fields_name_properties) writer_options.fields = readable.columns;
   auto options = request.options;
@@ -157,7 +158,7 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
     }
     std::FILE* stream = file ? file->document() : stdout;
     auto writer = output::make_writer(request.plan.format, stream, writer_options);
-    Progress progress(type.name, progress_wanted(!destination.path));
+    Progress progress(log::subject(type.name), progress_wanted(!destination.path));
     if (file && file->resumed()) progress.continue_from(earlier.records, earlier.pages, earlier.provider_total);
 
     // A partial whose last page was written (the disk filled while the CSV was written) only lacks its end.
@@ -233,6 +234,7 @@ void leave_finished(const std::string& folder, const std::vector<Destination>& d
     if (!entry) continue;
     summaries[i] = std::move(*entry);
     done_before[i] = 1;
+    log::TypeScope log_type(destinations[i].type);
     log::info("{}: {} was finished by an earlier run; left as it is", destinations[i].type, path.string());
   }
 }
@@ -258,18 +260,24 @@ void report_run(const ExportRequest& request, const std::string& started_at, std
 
 // The run ends with the first type's failure (first_failure); the other failed types' lines
 // (each with its cursor) come first. A failure that is not a Fatal goes on as it is.
-void throw_first_failure(const std::vector<std::exception_ptr>& failures, const std::vector<TypeSummary>& summaries) {
+void throw_first_failure(const std::vector<const providers::TypeSpec*>& types,
+                         const std::vector<std::exception_ptr>& failures, const std::vector<TypeSummary>& summaries) {
   std::vector<Error> errors;
-  for (const auto& failure : failures) {
-    if (!failure) continue;
+  std::vector<std::string> failed_types;
+  for (size_t i = 0; i < failures.size(); ++i) {
+    if (!failures[i]) continue;
     try {
-      std::rethrow_exception(failure);
+      std::rethrow_exception(failures[i]);
     } catch (Fatal& fatal) {
       errors.push_back(fatal.error());
+      failed_types.push_back(types[i]->name);
     }
   }
   if (errors.empty()) return;
-  for (size_t i = 1; i < errors.size(); ++i) log::write("error: ", errors[i].message);
+  for (size_t i = 1; i < errors.size(); ++i) {
+    log::TypeScope log_type(failed_types[i]);
+    log::write("error: ", errors[i].message);
+  }
   throw Fatal(first_failure(errors, summaries));
 }
 
@@ -303,7 +311,7 @@ std::optional<Error> count_mismatch(std::string_view provider_title, const std::
                0, std::nullopt};
 }
 
-void export_connection(const ExportRequest& request) {
+void export_connection(const ExportRequest& request, ExportReport* report) {
   const auto started_at = now_rfc3339();
   const auto& plan = request.plan;
   const auto& types = request.types;
@@ -344,8 +352,13 @@ void export_connection(const ExportRequest& request) {
     if (plan.destinations[i].path)
       summaries[i].file =
           plan.folder ? fs::path(*plan.destinations[i].path).filename().string() : *plan.destinations[i].path;
+  if (report) {
+    report->types = summaries;
+    for (size_t i = 0; i < types.size() && report->failed_type.empty(); ++i)
+      if (failures[i]) report->failed_type = types[i]->name;
+  }
   report_run(request, started_at, summaries);
-  throw_first_failure(failures, summaries);
+  throw_first_failure(types, failures, summaries);
   if (request.strict)
     if (auto mismatch = count_mismatch(request.session.provider().title, summaries)) throw Fatal(std::move(*mismatch));
 }
@@ -357,13 +370,30 @@ std::vector<ConnectionOutcome> export_connections(
   run_fleet(outcomes, parallel, [&](size_t i, ConnectionOutcome& outcome) {
     const auto& item = todo[i];
     if (item.types.empty()) return;
+    ExportReport report;
+    std::optional<Error> error;
     try {
       auto prepared = prepare(item);
-      export_connection(*prepared.request);
-      for (const auto* type : item.types) outcome.types.push_back({type->name, true, std::nullopt, std::nullopt});
+      export_connection(*prepared.request, &report);
     } catch (const Fatal& fatal) {  // this connection's end; the others go on
-      outcome.error = fatal.error();
+      error = fatal.error();
     }
+    for (const auto& summary : report.types) {
+      auto& type = outcome.types.emplace_back();
+      type.type = summary.type;
+      type.started = summary.status != TypeStatus::not_started;
+      type.done = summary.status == TypeStatus::complete;
+      type.records = summary.records;
+      type.requests = summary.requests + summary.field_requests;
+      // The failure the run ended with is its type's, said as "CONNECTION/TYPE: ..." at the end.
+      if (error && summary.type == report.failed_type) {
+        type.error = std::move(error);
+        error.reset();
+        const auto head = summary.type + ": ";
+        if (type.error->message.starts_with(head)) type.error->message.erase(0, head.size());
+      }
+    }
+    outcome.error = std::move(error);
   });
   return outcomes;
 }

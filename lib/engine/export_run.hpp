@@ -62,7 +62,13 @@ struct ExportRequest {
 
 // Exports every type of the request; the first failure is thrown once every worker is done (no
 // type starts after one failed), after the manifest and --summary-json are written.
-void export_connection(const ExportRequest& request);
+// What a run over many connections keeps of one connection's export, also when it failed.
+struct ExportReport {
+  std::vector<TypeSummary> types;  // as the manifest has them
+  std::string failed_type;         // the type whose failure is thrown ("" when none)
+};
+// `report`, when given, is filled before the failure is thrown.
+void export_connection(const ExportRequest& request, ExportReport* report = nullptr);
 
 // A connection of a run over many made ready to export: its Session and caps, and the request
 // that uses them.

@@ -21,7 +21,8 @@ FetchAhead::FetchAhead(const PageSource& source, MayAsk may_ask, long skip_first
     : m_source(source),
       m_may_ask(std::move(may_ask)),
       m_skip_first(skip_first),
-      m_thread([this, type = log::scoped_type()] {
+      m_thread([this, connection = log::scoped_connection(), type = log::scoped_type()] {
+        log::ConnectionScope connection_scope(connection);
         log::TypeScope scope(type);
         run();
       }) {}

@@ -27,13 +27,17 @@ inline constexpr int k_max_workers = 64;
 // or fewer (at least 1) when parallel × jobs would exceed it.
 int jobs_per_connection(int parallel, int jobs);
 
-// What became of one type: done (a sync's `report` with it), failed (`error`), or neither (not
-// started: another type of the connection failed first, or the run was interrupted).
+// What became of one type: done (a sync's `report` with it), failed (`error`; with export, only
+// the failure the connection's run ended with: the others were said as they happened), or not
+// started (another type of the connection failed first, or the run was interrupted).
 struct TypeOutcome {
   std::string type;
+  bool started = false;
   bool done = false;
   std::optional<SyncReport> report;
   std::optional<Error> error;
+  long records = 0;   // read (sync) or written to its file (export), done or not
+  long requests = 0;  // every request the type made, its field metadata's too
 };
 
 struct ConnectionOutcome {
@@ -46,6 +50,8 @@ struct ConnectionOutcome {
   std::vector<TypeOutcome> types;
   // Its failure: its own, else its first failed type's; nullptr when it succeeded.
   const Error* failure() const;
+  // Its provider has none of the types asked for: it had nothing to do.
+  bool none_of_the_types() const;
 };
 
 // One connection of a run over many, as the command resolved it.
@@ -76,7 +82,18 @@ void run_fleet(std::vector<ConnectionOutcome>& outcomes, int parallel,
 
 // The error that ends a run over many connections, or nullopt when none failed. Interrupted wins;
 // when some connections succeeded and others failed, ErrorKind::partial (exit 7); when all failed,
-// the first failure's kind. The message counts the failures and names them.
-std::optional<Error> fleet_failure(const std::vector<ConnectionOutcome>& outcomes, std::string_view done_text);
+// the first failure's kind. The message counts the failures and names them, and names the other
+// connections that did nothing (skipped, or with none of the types). `done`: "written", "synced".
+std::optional<Error> fleet_failure(const std::vector<ConnectionOutcome>& outcomes, std::string_view done);
+
+// The words a run's closing line uses: "written"/"wrote" for export, "synced"/"synced" for sync.
+struct FleetWords {
+  std::string_view done;  // "3 written"
+  std::string_view did;   // "wrote nothing: ..."
+};
+// The closing line of a run over many connections: its connections (done, failed, skipped, with
+// none of the types), its types (done, not finished, left out), records, requests and elapsed
+// time, and which connections wrote nothing, by name.
+std::string fleet_summary(const std::vector<ConnectionOutcome>& outcomes, FleetWords words, double seconds);
 
 }  // namespace crmexport::engine

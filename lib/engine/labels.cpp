@@ -35,7 +35,7 @@ providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::Meta
 // account's values take minutes, which a blank screen would not explain.
 std::string phase_label(const providers::TypeSpec& type, std::string_view phase) {
   const std::string& scoped = log::scoped_type();
-  return fmt::format("{} {}", scoped.empty() ? type.name : scoped, phase);
+  return fmt::format("{} {}", log::subject(scoped.empty() ? type.name : scoped), phase);
 }
 
 // Counts a page of a phase on its line: items, pages and the provider's total when it says one.

@@ -26,6 +26,7 @@ struct TypeSummary {
   long records = 0;
   long pages = 0;
   long requests = 0;
+  long field_requests = 0;  // this run's, for its closing line (not in the manifest)
   double seconds = 0;
   std::optional<long> provider_total;
   std::optional<std::string> resume_cursor;  // unfinished: where to go on

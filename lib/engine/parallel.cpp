@@ -5,6 +5,8 @@
 #include <thread>
 #include <vector>
 
+#include "lib/core/log.hpp"
+
 namespace crmexport::engine {
 
 void run_parallel(size_t count, int jobs, const std::function<void(size_t)>& task) {
@@ -16,8 +18,10 @@ void run_parallel(size_t count, int jobs, const std::function<void(size_t)>& tas
   // Types are taken in the order given, so the first ones finish first as they did in sequence.
   std::atomic<size_t> next{0};
   std::vector<std::jthread> workers;
+  const std::string& connection = log::scoped_connection();  // the workers' lines name it as this thread's do
   for (size_t t = 0; t < threads; ++t)
     workers.emplace_back([&] {
+      log::ConnectionScope scope(connection);
       for (size_t i = next++; i < count; i = next++) task(i);
     });
 }

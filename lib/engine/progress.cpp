@@ -20,13 +20,6 @@ using Clock = std::chrono::steady_clock;
 // terminal redrawn that often flickers and costs the export time.
 constexpr auto k_redraw_interval = std::chrono::milliseconds(100);
 
-std::string describe_eta(double seconds) {
-  auto s = static_cast<long>(std::ceil(seconds));
-  if (s < 60) return fmt::format("{}s", s);
-  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
-  return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
-}
-
 std::string describe_wait(const http::WaitNote& wait) {
   auto seconds = std::max<long>(1, static_cast<long>(std::ceil(std::chrono::duration<double>(wait.length).count())));
   if (wait.kind == http::WaitNote::Kind::retry) return fmt::format("retrying in {} s after {}", seconds, wait.reason);
@@ -60,7 +53,7 @@ std::string render_status(const StatusLine& line, int columns) {
       long percent = total > 0 ? std::min<long>(100, line.records * 100 / total) : 100;
       text += fmt::format("{}/{} records ({}%), {} page{}, {:.0f} records/s", line.records, total, percent, line.pages,
                           line.pages == 1 ? "" : "s", rate);
-      if (line.records < total) text += rate > 0 ? ", ETA " + describe_eta(static_cast<double>(total - line.records) / rate) : ", ETA --";
+      if (line.records < total) text += rate > 0 ? ", ETA " + describe_duration(static_cast<double>(total - line.records) / rate) : ", ETA --";
     } else {
       text += fmt::format("{} records, {} page{}, {:.0f} records/s", line.records, line.pages,
                           line.pages == 1 ? "" : "s", rate);
@@ -207,6 +200,13 @@ http::WaitObserver Progress::wait_observer() {
 
 void Progress::finish() {
   if (m_enabled) StatusBoard::instance().remove(*this);
+}
+
+std::string describe_duration(double seconds) {
+  auto s = static_cast<long>(std::ceil(seconds));
+  if (s < 60) return fmt::format("{}s", s);
+  if (s < 3600) return fmt::format("{}m{:02}s", s / 60, s % 60);
+  return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
 }
 
 std::string spent_text(const providers::Provider& provider, long requests, long tokens) {

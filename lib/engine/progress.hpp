@@ -77,6 +77,9 @@ class Progress {
 // land among the redrawn lines; the summaries alone are printed then).
 bool progress_wanted(bool records_to_stdout);
 
+// "42s", "3m05s", "2h10m": an ETA or an elapsed time, rounded up.
+std::string describe_duration(double seconds);
+
 // ", 12 requests, 120 tokens" for a type's summary line (tokens only where the provider charges them).
 std::string spent_text(const providers::Provider& provider, long requests, long tokens);
 

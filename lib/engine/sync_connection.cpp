@@ -20,8 +20,9 @@ std::vector<TypeOutcome> sync_connection(const ConnectionSyncPlan& plan,
     auto& outcome = outcomes[i];
     outcome.type = type.name;
     if (failed) return;
-    log::TypeScope log_type(plan.label_prefix + type.name);
-    Progress progress(plan.label_prefix + type.name, progress_wanted(false));
+    outcome.started = true;
+    log::TypeScope log_type(type.name);
+    Progress progress(log::subject(type.name), progress_wanted(false));
     auto report = sync_type(plan.session, plan.mirror, type, plan.api_version, plan.options, progress);
     progress.finish();
     if (!report) {
@@ -43,6 +44,8 @@ std::vector<TypeOutcome> sync_connection(const ConnectionSyncPlan& plan,
       return;
     }
     report->field_requests = *field_requests;
+    outcome.records = report->fetched;
+    outcome.requests = report->requests + report->field_requests;
     on_synced(*report);
     outcome.report = std::move(*report);
     outcome.done = true;
@@ -99,8 +102,8 @@ std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const 
       outcome.error = std::move(opened.error());
       return;
     }
-    ConnectionSyncPlan one{*opened->session, plan.mirror,  plan.store, item.types,
-                           item.api_version, plan.options, plan.jobs,  item.connection.name + "/"};
+    ConnectionSyncPlan one{*opened->session, plan.mirror, plan.store, item.types, item.api_version, plan.options,
+                           plan.jobs};
     outcome.types = sync_connection(one, [&](const SyncReport& report) { plan.on_synced(*opened->session, report); });
   });
   return outcomes;

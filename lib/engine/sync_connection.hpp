@@ -24,8 +24,6 @@ struct ConnectionSyncPlan {
   std::string api_version;
   SyncOptions options;  // options.mirror_lock is required: the mirror has one writer per process
   int jobs = 1;
-  // Each type's label in log lines: "persons", or "CONNECTION/persons" when many connections run.
-  std::string label_prefix;
 };
 
 // Syncs the plan's types; `on_synced` sees each report as its type ends (for the summary line).

@@ -173,7 +173,9 @@ void Pacer::announce(TimePoint slot, Duration wait, const std::string& detail) {
     std::lock_guard lock(m_mutex);
     for (const auto& name : m_announced->types) types += (types.empty() ? ": " : ", ") + name;
   }
-  log::info("{}waiting {} for {}'s rate limit{}{}", m_connection.empty() ? "" : m_connection + ": ",
+  // In a run over many connections the log heads the line with the connection itself.
+  const bool named = m_connection.empty() || !log::scoped_connection().empty();
+  log::info("{}waiting {} for {}'s rate limit{}{}", named ? "" : m_connection + ": ",
             describe_wait(wait), m_title, detail.empty() ? "" : " (" + detail + ")", types);
   m_clock.sleep_for(wait - gather);
 }

@@ -125,8 +125,8 @@ TEST_CASE("a stored connection name that breaks the rule is refused where it wou
     CHECK(exported.exit_code == 7);
     CHECK(untimed(exported.err) == "crmexport: error: ../evil: " + evil + " (exit 2)\n" +           //
                                        "crmexport: error: a\\u000ab: " + newline + " (exit 2)\n" +  //
-                                       "crmexport: error: 2 of 3 connections failed (../evil, a\\u000ab); the other 1 "
-                                       "are written\n");
+                                       "crmexport: error: 2 of 3 connections failed (../evil, a\\u000ab); the other one "
+                                       "is written\n");
     auto parent_after = listing(work.path());
     for (const auto& path : {"parent/OUT/pd", "parent/OUT/pd/persons.ndjson", "parent/OUT/pd/manifest.json"})
       CHECK(parent_after.erase(path) == 1);
@@ -139,8 +139,8 @@ TEST_CASE("a stored connection name that breaks the rule is refused where it wou
     CHECK(synced.exit_code == 7);
     CHECK(untimed(synced.err) == "crmexport: error: ../evil: " + evil + " (exit 2)\n" +           //
                                      "crmexport: error: a\\u000ab: " + newline + " (exit 2)\n" +  //
-                                     "crmexport: error: 2 of 3 connections failed (../evil, a\\u000ab); the other 1 "
-                                     "are synced\n");
+                                     "crmexport: error: 2 of 3 connections failed (../evil, a\\u000ab); the other one "
+                                     "is synced\n");
   }
 
   SECTION("auth list shows it escaped; auth remove removes it; then --all succeeds") {

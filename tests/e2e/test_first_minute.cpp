@@ -266,7 +266,7 @@ TEST_CASE("auth test --all checks every connection, a line each that fails, exit
   CHECK_THAT(lines[1], Catch::StartsWith("crmexport: error: stale: pipedrive rejected the credentials of connection "
                                          "'stale' ("));
   CHECK_THAT(lines[1], Catch::EndsWith("(exit 3)"));
-  CHECK(lines[2] == "crmexport: error: 1 of 2 connections failed (stale); the other 1 work");
+  CHECK(lines[2] == "crmexport: error: 1 of 2 connections failed (stale); the other one is working");
 
   auto one = run_crmexport(home, {"auth", "test", "good"});
   CHECK(one.exit_code == 0);

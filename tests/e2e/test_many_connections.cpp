@@ -9,6 +9,9 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <map>
+#include <regex>
+
+#include <fmt/format.h>
 
 #include "lib/mirror/schema.hpp"
 #include "providers/registry.hpp"
@@ -103,6 +106,13 @@ void check_summary(const RunResult& result, const std::string& db, bool incremen
   CHECK(result.exit_code == 7);
   CHECK_THAT(untimed(result.err),
              Catch::Contains("error: 1 of 12 connections failed (pd2); the other 11 are synced"));
+  // The closing line: every type of the eleven healthy connections synced, pd2's eight not.
+  long types = 0;
+  for (const auto& account : k_accounts)
+    if (!account.bad_token) types += static_cast<long>(types_of(account).size());
+  const std::regex closing("crmexport: 12 connections: 11 synced, 1 failed \\(pd2\\); types: " + std::to_string(types) +
+                           " synced, 8 not finished; \\d+ records, \\d+ requests in \\d+s; synced nothing: pd2\n");
+  CHECK(std::regex_search(untimed(result.err), closing));
   CHECK_THAT(untimed(result.err), Catch::Contains("error: pd2/"));
   CHECK_THAT(untimed(result.err), Catch::Contains("answered HTTP 401: unauthorized access"));
   CHECK_THAT(untimed(result.err), Catch::Contains("re-authenticate with `crmexport auth add pipedrive --name pd2 "
@@ -224,6 +234,25 @@ TEST_CASE("export --all writes DIR/CONNECTION/TYPE.ndjson equal to each account,
   CHECK(exported.exit_code == 7);
   CHECK_THAT(untimed(exported.err),
              Catch::Contains("error: 1 of 12 connections failed (pd2); the other 11 are written"));
+  // Every line names its connection; the closing line counts what the accounts hold.
+  long written = 0, records = 0, left_out = 0;
+  for (const auto& account : k_accounts)
+    for (const std::string type : {"contacts", "deals"}) {
+      const bool has = std::ranges::any_of(types_of(account), [&](const auto& t) { return t.name == type; });
+      left_out += has ? 0 : 1;
+      if (!has || account.bad_token) continue;
+      ++written;
+      const auto dataset = server.account_dataset(account.index, account.provider, type);
+      records += static_cast<long>(dataset.size());
+      CHECK_THAT(untimed(exported.err), Catch::Contains(fmt::format("crmexport: {}/{}: {} records in ", account.connection,
+                                                                    type, dataset.size())));
+    }
+  CHECK_THAT(untimed(exported.err), Catch::Contains("crmexport: error: pd2/deals: pipedrive rejected the credentials"));
+  const std::regex closing(fmt::format("crmexport: 12 connections: 11 written, 1 failed \\(pd2\\); types: {} written, 1 "
+                                       "not finished, {} left out; {} records, \\d+ requests in \\d+s; wrote nothing: "
+                                       "pd2\n",
+                                       written, left_out, records));
+  CHECK(std::regex_search(untimed(exported.err), closing));
   CHECK_THAT(untimed(exported.err), Catch::Contains("pd0: Pipedrive has no contacts (left out)"));
   CHECK_THAT(untimed(exported.err), Catch::Contains("kp7: Keap has no deals (left out)"));
   for (const auto& account : k_accounts) {

@@ -13,10 +13,12 @@
 #include "lib/http/client.hpp"
 #include "support/fakes.hpp"
 #include "support/process.hpp"
+#include "support/stderr_capture.hpp"
 
 using namespace crmexport;
 using crmexport::testing::FakeClock;
 using crmexport::testing::RecordingTransport;
+using crmexport::testing::stderr_of;
 using crmexport::testing::ThreadClock;
 using std::chrono::milliseconds;
 
@@ -52,25 +54,6 @@ size_t busiest_window(std::vector<SteadyTime> times, std::chrono::milliseconds w
   return most;
 }
 
-// What the code under test wrote to stderr.
-template <typename Body>
-std::string stderr_of(Body&& body) {
-  std::fflush(stderr);
-  char path[] = "/tmp/crmexport-stderr-XXXXXX";
-  int file = mkstemp(path);
-  int saved = dup(STDERR_FILENO);
-  dup2(file, STDERR_FILENO);
-  body();
-  std::fflush(stderr);
-  dup2(saved, STDERR_FILENO);
-  close(saved);
-  close(file);
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  unlink(path);
-  return text.str();
-}
 
 }  // namespace
 
@@ -207,4 +190,26 @@ TEST_CASE("a pause of several seconds is announced on stderr without -v", "[http
   CHECK(clock.sleeps() == std::vector{milliseconds(500), milliseconds(11500)});
   pacer.observe(http::Response{200, {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "1"}}, ""});
   CHECK(stderr_of([&] { REQUIRE(pacer.acquire()); }).empty());  // a short pause is only said with -v
+}
+
+TEST_CASE("in a run over many connections the wait line is headed with the connection once, by the log",
+          "[http][pacer][fleet]") {
+  log::set_level(log::Level::normal);
+  FakeClock clock;
+  http::RateLimitRules rules;
+  rules.remaining_header = "x-ratelimit-remaining";
+  rules.reset_header = "x-ratelimit-reset";
+  http::Pacer pacer(rules, clock, std::chrono::minutes(5), "HubSpot", "hs");
+  pacer.observe(http::Response{200, {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "12"}}, ""});
+  std::string said;
+  {
+    log::ConnectionScope connection("hs");
+    log::TypeScope type("contacts");
+    said = stderr_of([&] { REQUIRE(pacer.acquire()); });
+  }
+  CHECK(testing::untimed(said) == "crmexport: hs: waiting 12.0s for HubSpot's rate limit (none left): contacts\n");
+  // One connection alone: the pacer names it itself.
+  pacer.observe(http::Response{200, {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", "12"}}, ""});
+  said = stderr_of([&] { REQUIRE(pacer.acquire()); });
+  CHECK(testing::untimed(said) == "crmexport: hs: waiting 12.0s for HubSpot's rate limit (none left)\n");
 }
