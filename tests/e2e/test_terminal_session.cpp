@@ -1,11 +1,14 @@
 // A new user's first minutes, typed into a real terminal (tmux) and read off its screen: what
 // bare crmexport and `help export` show, auth add asking for the secret without echoing it, a
-// long export's phases on their status lines, Ctrl-C and --resume with the right totals.
+// long export's phases on their status lines, Ctrl-C and --resume with the right totals, and an
+// agency's `export --all` with one failing connection: every line named, one closing line.
 // Expected records come from crm-fake's dump.
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <regex>
+#include <tuple>
 #include <string>
 
 #include "support/fake_server.hpp"
@@ -93,4 +96,45 @@ TEST_CASE("terminal: a new user's first minute: the commands, one command's help
   INFO(done.output);
   CHECK_THAT(done.output, Catch::Contains("crmexport: deals: 300 records"));
   CHECK(count_lines(read_file(home / "deals.ndjson")) == 300);
+}
+
+TEST_CASE("terminal: export --all with a failing connection names each connection and ends with one closing line",
+          "[e2e][terminal]") {
+  // ActiveCampaign's 2,000 deals in pages of 100 at 5 requests a second: long enough to see its
+  // status line; Pipedrive's persons and deals; a third connection whose token is refused.
+  FakeServer server({"--records", "2000"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  REQUIRE(add_connection(home, server, "pipedrive", "pd").exit_code == 0);
+  REQUIRE(add_connection(home, server, "pipedrive", "pdbad", "wrong-token", {"--no-verify"}).exit_code == 0);
+  TmuxSession terminal(home.path(), shell_env(home));
+
+  terminal.type("crmexport export --all deals persons --page-size 100 -o out/");
+  // ActiveCampaign's status line: named with its connection, counting against its total.
+  auto running = terminal.wait_for("/2000 records (", std::chrono::seconds(30));
+  INFO(running);
+  CHECK(std::regex_search(running, std::regex(R"(\nac/deals: \d+/2000 records \()")));
+  // Typed while the export runs: the shell reads it when the export has ended, $? its exit code.
+  auto ran = terminal.run("echo \"export exit: $?\"");
+  const auto& history = ran.output;
+  INFO(history);
+  CHECK_THAT(history, Catch::Contains("\nexport exit: 7\n"));
+  long records = 0;
+  for (const auto& [connection, provider, type] : std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"ac", "activecampaign", "deals"}, {"pd", "pipedrive", "deals"}, {"pd", "pipedrive", "persons"}}) {
+    const auto dataset = server.dataset(provider, type);
+    records += static_cast<long>(dataset.size());
+    CHECK(lines_of(read_file(home / ("out/" + connection + "/" + type + ".ndjson"))) == dataset);
+    CHECK_THAT(history, Catch::Contains(fmt::format("crmexport: {}/{}: {} records in ", connection, type,
+                                                    dataset.size())));
+  }
+  CHECK_THAT(history, Catch::Contains("crmexport: ac: ActiveCampaign has no persons (left out)"));
+  CHECK_THAT(history, Catch::Contains("crmexport: error: pdbad/deals: pipedrive rejected the credentials"));
+  CHECK_FALSE(std::filesystem::exists(home / "out/pdbad/deals.ndjson"));
+  const std::regex closing(fmt::format("crmexport: 3 connections: 2 written, 1 failed \\(pdbad\\); types: 3 written, 2 "
+                                       "not finished, 1 left out; {} records, \\d+ requests in \\d+s; wrote nothing: "
+                                       "pdbad\ncrmexport: error: 1 of 3 connections failed \\(pdbad\\); the other 2 are "
+                                       "written\n",
+                                       records));
+  CHECK(std::regex_search(history, closing));
 }
