@@ -38,10 +38,9 @@ struct SyncArgs {
 };
 
 std::string summary_line(const providers::Provider& provider, const engine::SyncReport& r) {
-  return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}{}{}, {:.1f} s{}", r.type, r.mode,
+  return fmt::format("{}: {}{}, fetched {}, inserted {}, updated {}, deleted {}{}, {:.1f} s{}{}", r.type, r.mode,
                      r.resumed ? " (resumed)" : "", r.fetched, r.inserted, r.updated, r.deleted,
-                     engine::spent_text(provider, r.requests, r.tokens),
-                     r.field_requests ? fmt::format(" + {} for field metadata", r.field_requests) : "", r.seconds,
+                     engine::spent_text(provider, r.requests, r.tokens), r.seconds, engine::phases_text(r.phases),
                      r.budget_stopped ? "; stopped before the end (--max-requests/--max-tokens): the next sync "
                                         "resumes it"
                                       : "");
@@ -64,8 +63,20 @@ void write_report(JsonWriter& w, const engine::SyncReport& r) {
   json::int_member(w, "inserted", r.inserted);
   json::int_member(w, "updated", r.updated);
   json::int_member(w, "deleted", r.deleted);
-  json::int_member(w, "requests", r.requests);
+  // "requests": every request of the type but its field metadata's (its records' and its deletions'),
+  // as before phases were told apart; "phases" says each one's part.
+  json::int_member(w, "requests", r.requests + engine::requests_of(r.phases) - r.field_requests);
   json::int_member(w, "field_requests", r.field_requests);
+  w.Key("phases");
+  w.StartObject();
+  for (const auto& phase : r.phases) {
+    w.Key(phase.name.c_str());
+    w.StartObject();
+    json::int_member(w, "requests", phase.requests);
+    json::number_member(w, "seconds", phase.seconds);
+    w.EndObject();
+  }
+  w.EndObject();
   json::int_member(w, "tokens", r.tokens);
   w.Key("complete");
   w.Bool(!r.budget_stopped);

@@ -112,7 +112,7 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
       plan_readable(request.session, request.store, request.store_lock, type, request.labels, request.labels_asked,
                     request.version.fields_name_properties ? std::vector<std::string>{} : request.writer_options.fields,
                     request.refresh_names, progress_wanted(!destination.path));
-  summary.field_requests = readable.requests;
+  summary.field_requests = requests_of(readable.phases);
   auto writer_options = request.writer_options;
   if (!request.version.fields_name_properties) writer_options.fields = readable.columns;
   auto options = request.options;
@@ -193,10 +193,7 @@ void export_one(const ExportRequest& request, bool sha256_shown, const providers
     log::info("{}: {} record{}{} in {} page{}{}{}{}", type.name, summary.records, summary.records == 1 ? "" : "s",
               file && file->resumed() ? fmt::format(" ({} this run)", result->records) : "", summary.pages,
               summary.pages == 1 ? "" : "s",
-              spent_text(request.session.provider(), result->requests, result->tokens),
-              readable.requests
-                  ? fmt::format(", {} field metadata request{}", readable.requests, readable.requests == 1 ? "" : "s")
-                  : "",
+              spent_text(request.session.provider(), result->requests, result->tokens), phases_text(readable.phases),
               destination.path ? " -> " + *destination.path : "");
     if (result->resume_cursor) {
       summary.status = TypeStatus::unfinished;

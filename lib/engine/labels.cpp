@@ -31,11 +31,13 @@ providers::TypeSpec as_type(const providers::TypeSpec& owner, const fields::Meta
   return t;
 }
 
-// A phase before the records (definitions, a values collection) has its own status line: a large
-// account's values take minutes, which a blank screen would not explain.
-std::string phase_label(const providers::TypeSpec& type, std::string_view phase) {
-  const std::string& scoped = log::scoped_type();
-  return fmt::format("{} {}", log::subject(scoped.empty() ? type.name : scoped), phase);
+// An interruption names the phase it stopped and how far it got: "nothing was written" alone
+// would not explain minutes of reading.
+Error stopped_in_phase(Error error, const providers::TypeSpec& type, const PhaseSpent& phase, long items) {
+  if (error.kind == ErrorKind::interrupted)
+    error.message = fmt::format("{}: {} while reading its {} ({} read in {} request{})", type.name, error.message,
+                                phase.name, items, phase.requests, phase.requests == 1 ? "" : "s");
+  return error;
 }
 
 // Counts a page of a phase on its line: items, pages and the provider's total when it says one.
@@ -46,7 +48,8 @@ void count_page(Progress& progress, const providers::TypeSpec& read_as, const Pa
 }
 
 Result<std::vector<fields::Field>> read_metadata(Session& session, const providers::TypeSpec& type,
-                                                 const fields::FieldsSpec& spec, long& requests, bool shown) {
+                                                 const fields::FieldsSpec& spec, PhaseSpent& phase, bool shown) {
+  PhaseClock clock(phase);
   std::vector<fields::Field> read;
   for (const auto& declared : spec.builtins) {
     fields::Field builtin;
@@ -55,12 +58,12 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
     builtin.type = declared.type;
     read.push_back(std::move(builtin));
   }
-  Progress progress(phase_label(type, "field metadata"), shown && !spec.sources.empty());
+  Progress progress(phase_label(type.name, phase.name), shown && !spec.sources.empty());
   long items = 0;
   for (const auto& source : spec.sources) {
     auto metadata = as_type(type, source);
     auto on_page = [&](PageRead& page) -> Result<Flow> {
-      ++requests;
+      ++phase.requests;
       count_page(progress, metadata, page, items);
       if (source.read_items) {
         source.read_items(page.page.records, read);
@@ -77,7 +80,7 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
       return Flow::more;
     };
     if (auto done = read_pages(session, metadata, PageQuery{}, "", on_page); !done)
-      return std::unexpected(done.error());
+      return std::unexpected(stopped_in_phase(done.error(), type, phase, items));
   }
   for (auto& field : read) fields::make_storable(field);
   return read;
@@ -85,9 +88,9 @@ Result<std::vector<fields::Field>> read_metadata(Session& session, const provide
 
 // The store's part of load_fields: readable names frozen at first sight, saved back.
 Result<TypeFields> name_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
-                               std::vector<fields::Field> current, bool refresh_names, long requests) {
+                               std::vector<fields::Field> current, bool refresh_names, PhaseSpent metadata) {
   TypeFields result;
-  result.requests = requests;
+  result.phases.push_back(std::move(metadata));
   auto stored = store::load_field_names(store, session.connection_name(), type.name);
   if (!stored) return std::unexpected(stored.error());
   // HubSpot's property names are readable and immutable: they stay (FieldsSpec::placement).
@@ -103,15 +106,16 @@ Result<TypeFields> name_fields(Session& session, const providers::TypeSpec& type
 
 // The type's values collection (FieldsSpec::joined), read once, each item handed to `on_item`;
 // more than `max_values` items is an error rather than unbounded memory.
-Result<void> read_joined(Session& session, const providers::TypeSpec& type, long& requests, bool shown,
+Result<void> read_joined(Session& session, const providers::TypeSpec& type, PhaseSpent& phase, bool shown,
                          const std::function<Result<void>(std::string_view item)>& on_item) {
+  PhaseClock clock(phase);
   const auto& joined = *type.fields->joined;
   const auto read_as = as_type(type, joined.source);
-  Progress progress(phase_label(type, "custom values"), shown);
+  Progress progress(phase_label(type.name, phase.name), shown);
   long count = 0;
   long items = 0;
   auto on_page = [&](PageRead& page) -> Result<Flow> {
-    ++requests;
+    ++phase.requests;
     count_page(progress, read_as, page, items);
     count += static_cast<long>(page.page.records.size());
     if (count > joined.max_values)
@@ -124,7 +128,7 @@ Result<void> read_joined(Session& session, const providers::TypeSpec& type, long
     return Flow::more;
   };
   if (auto done = read_pages(session, read_as, PageQuery{}, "", on_page); !done)
-    return std::unexpected(done.error());
+    return std::unexpected(stopped_in_phase(done.error(), type, phase, items));
   return {};
 }
 
@@ -133,16 +137,17 @@ Result<void> read_joined(Session& session, const providers::TypeSpec& type, long
 Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type, store::Store& store,
                                bool refresh_names, bool shown) {
   if (!type.fields) return TypeFields{};
-  long requests = 0;
-  auto current = read_metadata(session, type, *type.fields, requests, shown);
+  auto metadata = PhaseSpent{"field metadata"};
+  auto current = read_metadata(session, type, *type.fields, metadata, shown);
   if (!current) return std::unexpected(current.error());
-  return name_fields(session, type, store, std::move(*current), refresh_names, requests);
+  return name_fields(session, type, store, std::move(*current), refresh_names, std::move(metadata));
 }
 
 Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded, bool shown) {
   if (!type.fields || !type.fields->joined || !loaded.relabeler) return {};
   fields::JoinedValuesByRecord by_record;
-  auto read = read_joined(session, type, loaded.requests, shown, [&](std::string_view item) {
+  auto& phase = loaded.phases.emplace_back(PhaseSpent{"custom values"});
+  auto read = read_joined(session, type, phase, shown, [&](std::string_view item) {
     return loaded.relabeler->add_joined_item(item, by_record);
   });
   if (!read) return read;
@@ -150,18 +155,19 @@ Result<void> join_values(Session& session, const providers::TypeSpec& type, Type
   return {};
 }
 
-Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type, bool refresh_names, std::mutex& writer,
-                                   bool shown) {
-  if (!type.fields) return 0;
-  long requests = 0;
+Result<std::vector<PhaseSpent>> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
+                                                      const providers::TypeSpec& type, bool refresh_names,
+                                                      std::mutex& writer, bool shown) {
+  if (!type.fields) return std::vector<PhaseSpent>{};
   // Definitions and values kept outside the records are read before taking the writer's lock:
   // a large account's values take many requests, and other types and connections write meanwhile.
-  auto current = read_metadata(session, type, *type.fields, requests, shown);
+  auto metadata = PhaseSpent{"field metadata"};
+  auto current = read_metadata(session, type, *type.fields, metadata, shown);
   if (!current) return std::unexpected(current.error());
   std::unordered_map<std::string, std::string> by_record;
+  auto values = PhaseSpent{"custom values"};
   if (type.fields->joined) {
-    auto read = read_joined(session, type, requests, shown, [&](std::string_view text) -> Result<void> {
+    auto read = read_joined(session, type, values, shown, [&](std::string_view text) -> Result<void> {
       auto item = fields::read_joined_item(*type.fields->joined, text);
       if (!item) return std::unexpected(item.error());
       fields::append_raw_member(by_record[item->record], item->key, item->value);
@@ -170,7 +176,7 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
     if (!read) return std::unexpected(read.error());
   }
   std::lock_guard lock(writer);
-  auto loaded = name_fields(session, type, store, std::move(*current), refresh_names, requests);
+  auto loaded = name_fields(session, type, store, std::move(*current), refresh_names, std::move(metadata));
   if (!loaded) return std::unexpected(loaded.error());
   const auto& all = loaded->relabeler->fields();
   std::vector<fields::Field> seen(all.begin(), all.begin() + static_cast<long>(loaded->current));
@@ -186,7 +192,8 @@ Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, sto
   if (type.fields->joined)
     if (auto kept = mirror::save_field_values(mirror, session.connection_name(), type.name, by_record); !kept)
       return std::unexpected(kept.error());
-  return loaded->requests;
+  if (type.fields->joined) loaded->phases.push_back(std::move(values));
+  return loaded->phases;
 }
 
 ReadablePlan plan_readable(Session& session, store::Store& store, std::mutex& store_lock,
@@ -201,13 +208,19 @@ ReadablePlan plan_readable(Session& session, store::Store& store, std::mutex& st
   }();
   if (read && labels)
     if (auto joined = join_values(session, type, *read, shown); !joined) read = std::unexpected(joined.error());
+  if (!read && read.error().kind == ErrorKind::interrupted) {
+    // Before the type's file is opened: an earlier run's partial file, if any, is as it was.
+    read.error().message += "; no record was written by this run; run the same command again";
+    throw Fatal(std::move(read.error()));
+  }
+  // Labels that are only CSV's default give way to raw CSV; an interruption is not a failure to read.
   if (!read && !labels_asked && columns.empty() && read.error().kind != ErrorKind::auth) {
     log::warn("{}: the field metadata could not be read ({}); writing the CSV with the provider's keys and values",
               type.name, read.error().message);
     return plan;
   }
   auto loaded = value_or_throw(std::move(read));
-  plan.requests = loaded.requests;
+  plan.phases = loaded.phases;
   if (!columns.empty())
     plan.columns = value_or_throw(fields::resolve_columns(columns, *type.fields, loaded.relabeler->fields(), labels));
   if (labels) plan.labels = std::move(loaded.relabeler);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "lib/engine/progress.hpp"
 #include "lib/engine/session.hpp"
 #include "lib/fields/relabel.hpp"
 #include "lib/mirror/mirror.hpp"
@@ -18,7 +19,7 @@ namespace crmexport::engine {
 struct TypeFields {
   std::shared_ptr<fields::Relabeler> relabeler;  // null: the type has no field metadata
   size_t current = 0;  // relabeler->fields()[0, current) are what the provider lists now
-  long requests = 0;   // requests the metadata took
+  std::vector<PhaseSpent> phases;  // what reading the metadata took
 };
 
 // `shown`: each phase (the definitions, a values collection) has its status line meanwhile
@@ -27,24 +28,24 @@ Result<TypeFields> load_fields(Session& session, const providers::TypeSpec& type
                                bool refresh_names = false, bool shown = false);
 
 // Placement::joined: reads the type's values collection once (FieldsSpec::joined) into the
-// relabeler, adding its requests to `loaded.requests`. Nothing to do for other placements.
+// relabeler, adding its phase to `loaded.phases`. Nothing to do for other placements.
 Result<void> join_values(Session& session, const providers::TypeSpec& type, TypeFields& loaded, bool shown = false);
 
 // Sync's field step: the type's fields, named as export names them, saved in the mirror's
 // `fields` table, its labeled view rebuilt when they changed, and values kept outside its records
-// saved in `field_values`. Returns the requests it took (0 for a type without field metadata).
+// saved in `field_values`. Returns its phases (none for a type without field metadata).
 // The definitions and values are read first; the store and the mirror are written under
 // `writer`, the lock of their one writer.
-Result<long> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
-                                   const providers::TypeSpec& type, bool refresh_names, std::mutex& writer,
-                                   bool shown = false);
+Result<std::vector<PhaseSpent>> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
+                                                      const providers::TypeSpec& type, bool refresh_names,
+                                                      std::mutex& writer, bool shown = false);
 
 // What export needs from this step for one type: the relabeler when records are written
 // readable, and the CSV columns a --fields list names (readable names or keys).
 struct ReadablePlan {
   std::shared_ptr<const fields::Relabeler> labels;  // null: records stay raw
   std::vector<std::string> columns;                 // --fields resolved (as given when not resolvable)
-  long requests = 0;                                // metadata requests, for the summary
+  std::vector<PhaseSpent> phases;                   // reading the metadata, for the summary
 };
 
 // Reads the type's metadata only when labels are wanted or `columns` may name fields by name.

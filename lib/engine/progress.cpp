@@ -209,6 +209,26 @@ std::string describe_duration(double seconds) {
   return fmt::format("{}h{:02}m", s / 3600, s % 3600 / 60);
 }
 
+std::string phases_text(const std::vector<PhaseSpent>& phases) {
+  std::string text;
+  for (const auto& phase : phases) {
+    // A tenth of a second where it matters: most phases are one or two requests.
+    const auto took = phase.seconds < 10 ? fmt::format("{:.1f}s", phase.seconds) : describe_duration(phase.seconds);
+    text += fmt::format("; {}: {} request{}, {}", phase.name, phase.requests, phase.requests == 1 ? "" : "s", took);
+  }
+  return text;
+}
+
+long requests_of(const std::vector<PhaseSpent>& phases) {
+  long requests = 0;
+  for (const auto& phase : phases) requests += phase.requests;
+  return requests;
+}
+
+std::string phase_label(std::string_view type, std::string_view phase) {
+  return fmt::format("{} {}", log::subject(type), phase);
+}
+
 std::string spent_text(const providers::Provider& provider, long requests, long tokens) {
   std::string text = fmt::format(", {} request{}", requests, requests == 1 ? "" : "s");
   if (!provider.cost_unit.empty()) text += fmt::format(", {} {}", tokens, provider.cost_unit);

@@ -80,6 +80,32 @@ bool progress_wanted(bool records_to_stdout);
 // "42s", "3m05s", "2h10m": an ETA or an elapsed time, rounded up.
 std::string describe_duration(double seconds);
 
+// A step of a type's run besides its records (its field metadata, its custom values, the list of
+// its deleted records): named with its requests and time in the type's summary line, so that a
+// run that took minutes says where they went.
+struct PhaseSpent {
+  std::string name;  // "field metadata", "custom values", "deletions"
+  long requests = 0;
+  double seconds = 0;
+};
+// Adds the time from its construction to its end to `phase`.
+class PhaseClock {
+ public:
+  explicit PhaseClock(PhaseSpent& phase) : m_phase(phase), m_began(std::chrono::steady_clock::now()) {}
+  ~PhaseClock() { m_phase.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - m_began).count(); }
+  PhaseClock(const PhaseClock&) = delete;
+  PhaseClock& operator=(const PhaseClock&) = delete;
+
+ private:
+  PhaseSpent& m_phase;
+  std::chrono::steady_clock::time_point m_began;
+};
+// "; field metadata: 1 request, 0.2s; custom values: 749 requests, 2m38s" ("" for none).
+std::string phases_text(const std::vector<PhaseSpent>& phases);
+long requests_of(const std::vector<PhaseSpent>& phases);
+// A phase's status line: "deals custom values", headed with the connection as log::subject heads it.
+std::string phase_label(std::string_view type, std::string_view phase);
+
 // ", 12 requests, 120 tokens" for a type's summary line (tokens only where the provider charges them).
 std::string spent_text(const providers::Provider& provider, long requests, long tokens);
 

@@ -41,6 +41,7 @@ struct SyncReport {
   long deleted = 0;
   long requests = 0;
   long field_requests = 0;  // the field metadata read for the labeled view (cmd/sync_cmd.cpp)
+  std::vector<PhaseSpent> phases;  // its steps besides the records: field metadata, custom values, deletions
   long tokens = 0;
   long pages = 0;
   // The provider's own count of the records this run reads (ActiveCampaign meta.total, Keap v1

@@ -34,18 +34,18 @@ std::vector<TypeOutcome> sync_connection(const ConnectionSyncPlan& plan,
     }
     // The fields table and the labeled view follow the account's fields on every sync; the
     // mirror and the store have one writer at a time.
-    auto field_requests = refresh_mirror_fields(plan.session, plan.mirror, plan.store, type,
-                                                plan.options.refresh_names, *plan.options.mirror_lock,
-                                                progress_wanted(false));
-    if (!field_requests) {
-      outcome.error = std::move(field_requests.error());
+    auto phases = refresh_mirror_fields(plan.session, plan.mirror, plan.store, type, plan.options.refresh_names,
+                                        *plan.options.mirror_lock, progress_wanted(false));
+    if (!phases) {
+      outcome.error = std::move(phases.error());
       outcome.error->message += fmt::format("; the records of {} are saved, only its field metadata is not", type.name);
       failed = true;
       return;
     }
-    report->field_requests = *field_requests;
+    report->field_requests = requests_of(*phases);
+    report->phases.insert(report->phases.end(), phases->begin(), phases->end());  // in the order they ran
     outcome.records = report->fetched;
-    outcome.requests = report->requests + report->field_requests;
+    outcome.requests = report->requests + requests_of(report->phases);
     on_synced(*report);
     outcome.report = std::move(*report);
     outcome.done = true;

@@ -236,6 +236,9 @@ void second_sync_reads_what_changed(Backend backend) {
   CHECK(report["types"]["persons"]["updated"].GetInt64() == 1);
   CHECK(report["types"]["deals"]["updated"].GetInt64() == 1);
   CHECK(report["types"]["deals"]["deleted"].GetInt64() == 1);  // from the status=deleted list
+  // That list is a phase of its own, named in the summary with its request.
+  CHECK(report["types"]["deals"]["phases"]["deletions"]["requests"].GetInt64() == 1);
+  CHECK(report["types"]["deals"]["phases"]["field metadata"]["requests"].GetInt64() == 1);
   CHECK(report["types"]["organizations"]["updated"].GetInt64() == 0);
   CHECK(report["types"]["notes"]["updated"].GetInt64() == 1);
   // Full-read types: read again in full, deletions marked at once.

@@ -138,3 +138,27 @@ TEST_CASE("terminal: export --all with a failing connection names each connectio
                                        records));
   CHECK(std::regex_search(history, closing));
 }
+
+TEST_CASE("terminal: Ctrl-C while the custom values are read says which phase stopped and what was written",
+          "[e2e][terminal]") {
+  // 2,000 ActiveCampaign deals: their custom values take 76 pages at 5 requests a second.
+  FakeServer server({"--records", "2000"});
+  TempDir home;
+  REQUIRE(add_connection(home, server, "activecampaign", "ac").exit_code == 0);
+  TmuxSession terminal(home.path(), shell_env(home));
+
+  terminal.type("crmexport export ac deals -f csv -o deals.csv");
+  terminal.wait_for("deals custom values: ", std::chrono::seconds(30));
+  terminal.key("C-c");
+  auto stopped = terminal.run("echo \"export exit: $?\"");
+  INFO(stopped.output);
+  CHECK_THAT(stopped.output, Catch::Contains("\nexport exit: 130\n"));
+  CHECK(std::regex_search(stopped.output,
+                          std::regex(R"(\ncrmexport: error: deals: interrupted by SIGINT while reading its custom values )"
+                                     R"(\(\d+ read in \d+ requests?\); no record was written by this run; run the same )"
+                                     R"(command again\n)")));
+  // Not taken for metadata that cannot be read: no fallback to raw CSV, no file.
+  CHECK(stopped.output.find("could not be read") == std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(home / "deals.csv"));
+  CHECK_FALSE(std::filesystem::exists(home / "deals.csv.partial"));
+}

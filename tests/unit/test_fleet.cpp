@@ -142,7 +142,7 @@ TEST_CASE("the closing line counts connections and types, records, requests and 
         "1 connection: 1 synced; types: 1 synced; 1 record, 1 request in 1s");
 }
 
-TEST_CASE("a connection's lines are headed with it, on its workers too; JSON lines name it", "[fleet][log]") {
+TEST_CASE("a connection's lines are headed with it, on its workers too, and JSON lines name it", "[fleet][log]") {
   log::set_level(log::Level::normal);
   auto said = testing::stderr_of([] {
     log::ConnectionScope connection("hs");

@@ -220,3 +220,13 @@ TEST_CASE("providers declare where a page reports their total, and only the firs
   CHECK(total_of(companies, R"({"results":[],"paging":{"next":{"after":"100"}}})") == std::nullopt);
   CHECK(type_of(providers::pipedrive::provider(), "v2", "deals").total_at.empty());
 }
+
+TEST_CASE("a type's phases are named in its summary with their requests and time", "[progress]") {
+  CHECK(engine::phases_text({}).empty());
+  CHECK(engine::phases_text({{"field metadata", 1, 0.04}, {"custom values", 749, 158.2}, {"deletions", 2, 9.95}}) ==
+        "; field metadata: 1 request, 0.0s; custom values: 749 requests, 2m39s; deletions: 2 requests, 9.9s");
+  CHECK(engine::requests_of({{"field metadata", 1, 0}, {"custom values", 749, 0}}) == 750);
+  CHECK(engine::phase_label("deals", "custom values") == "deals custom values");
+  log::ConnectionScope connection("ac");
+  CHECK(engine::phase_label("deals", "custom values") == "ac/deals custom values");
+}
