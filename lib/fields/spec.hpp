@@ -81,6 +81,23 @@ struct JoinedValues {
   long max_values = 2'000'000;
 };
 
+// What a field's values are, for the mirror's typed view columns (lib/mirror/fields.hpp): a
+// provider names which of its field types hold what (FieldsSpec::value_kinds); a field of any
+// other type, or with options, is text.
+enum class ValueKind {
+  text,
+  integer,   // whole numbers within 64 bits
+  decimal,   // numbers and money
+  boolean,   // true/false, 1/0, yes/no
+  date,      // a calendar date, YYYY-MM-DD
+  datetime,  // an instant (a value holding only a date is that day; without a zone, UTC)
+};
+
+struct ValueKindOf {
+  std::string type;  // the provider's type name, matched ignoring case, "_" and " " (WholeNumber, WHOLE_NUMBER)
+  ValueKind kind;
+};
+
 struct FieldsSpec {
   std::vector<MetadataSource> sources;  // read in order; their fields are listed together
   FieldReader read;
@@ -97,6 +114,11 @@ struct FieldsSpec {
   SideLoaded side_loaded;    // Placement::side_loaded
   std::optional<JoinedValues> joined;  // Placement::joined
   paging::Query label_params;  // sent with the type's pages when labels are wanted (include=fieldValues)
+  std::vector<ValueKindOf> value_kinds;  // the provider's field types with typed values
+
+  // The kind of `field`'s values: text for a field with options (its labels) or a type not in
+  // value_kinds.
+  ValueKind kind_of(const Field& field) const;
 };
 
 // The common case of a FieldReader: an item is an object with these members.

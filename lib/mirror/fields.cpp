@@ -53,6 +53,7 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     std::string name;
     std::string key;  // the first field's: what a suffix is made of
     bool custom = false;
+    fields::ValueKind kind = fields::ValueKind::text;  // text unless every connection's field agrees
     std::vector<std::pair<std::string, std::string>> by_connection;  // (connection, expression)
   };
   std::vector<Name> names;
@@ -63,8 +64,11 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     const std::string& name = field.name.empty() ? field.key : field.name;
     if (!field.custom && fields::lower(name) == "id") continue;  // the view's own id
     auto [at, added] = index.try_emplace(name, names.size());
-    if (added) names.push_back(Name{name, field.key, field.custom, {}});
-    names[at->second].by_connection.emplace_back(connection, dialect.labeled(spec, field, type));
+    const auto kind = spec.kind_of(field);
+    if (added) names.push_back(Name{name, field.key, field.custom, kind, {}});
+    auto& entry = names[at->second];
+    if (entry.kind != kind) entry.kind = fields::ValueKind::text;
+    entry.by_connection.emplace_back(connection, dialect.labeled(spec, field, type));
   }
 
   // Columns left beside the view's own 3 (and `more_fields`, once anything is left out): built-in
@@ -85,7 +89,7 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     std::string expr = "CASE connection";
     for (const auto& [connection, value] : n.by_connection)
       expr += fmt::format(" WHEN {} THEN {}", quoted_text(connection), value);
-    expr += " END";
+    expr = dialect.typed(n.kind, expr + " END");
     size_t& left = n.custom ? custom_room : builtin_room;
     if (left == 0) {
       more.emplace_back(quoted_text(n.name), std::move(expr));
@@ -100,9 +104,9 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
   if (!more.empty()) columns += fmt::format(",\n  {} AS more_fields", dialect.object(more));
   view.left_out = more.size();
   // The type table is `r`: values kept in field_values are matched to r's row by subqueries.
-  view.sql = fmt::format("CREATE VIEW {} AS SELECT r.connection AS connection, r.id AS id, r.deleted_at AS deleted_at{}"
-                         "\nFROM {} AS r",
-                         quoted_identifier(labeled_view_name(provider, type)), columns,
+  view.sql = fmt::format("CREATE VIEW {} AS /* {} */ SELECT r.connection AS connection, {} AS id, r.deleted_at AS "
+                         "deleted_at{}\nFROM {} AS r",
+                         quoted_identifier(labeled_view_name(provider, type)), k_view_format, dialect.id, columns,
                          quoted_identifier(table_name(provider, type)));
   return view;
 }

@@ -43,6 +43,10 @@ std::string quoted_identifier(std::string_view name);
 // U+FFFD (SQL text cannot hold one: SQLite would stop reading at it).
 std::string quoted_text(std::string_view text);
 
+// Written into every labeled view (SQLite: a comment in its SQL; PostgreSQL: COMMENT ON VIEW): a
+// view without it was built by an earlier crmexport (text columns) and is rebuilt.
+inline constexpr std::string_view k_view_format = "crmexport labeled view, typed columns (format 2)";
+
 // What the view builder needs from a dialect.
 struct ViewDialect {
   // One field's labeled value as an SQL expression over the type table's row `r` (its `record`,
@@ -53,6 +57,11 @@ struct ViewDialect {
   std::function<std::string(const std::vector<std::pair<std::string, std::string>>&)> object;
   // The most columns a view may have (SQLite: SQLITE_LIMIT_COLUMN; PostgreSQL: 1,600).
   size_t max_columns = 0;
+  // A field's value expression as a column of `kind` (fields::ValueKind): a value that does not
+  // convert is NULL, never an error that would fail every query on the view.
+  std::function<std::string(fields::ValueKind kind, const std::string& value)> typed;
+  // The view's `id`: the type table's id as an integer where it is one.
+  std::string id;
 };
 
 struct LabeledView {
@@ -62,7 +71,8 @@ struct LabeledView {
 };
 
 // `CREATE VIEW` for the type's labeled view from every connection's saved fields (in
-// first-seen order), `multiple` telling which keys hold several options. Each readable name is
+// first-seen order), `multiple` telling which keys hold several options. Each column has the
+// kind spec.kind_of gives its fields (text when connections disagree). Each readable name is
 // one column (one per name across connections), made unique by fields::unique_name against the
 // view's own columns and earlier ones; a built-in `id` is the view's `id`. When the columns would
 // pass `dialect.max_columns`, the built-in fields, then the first custom fields, are columns while

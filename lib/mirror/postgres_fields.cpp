@@ -1,6 +1,6 @@
 // The fields table and labeled views in PostgreSQL's dialect: values reached with jsonb
-// operators over `record` (what the view holds is decided in fields.cpp). The view's columns are
-// text: `record #>> path`, labels, and arrays of labels as jsonb text.
+// operators over `record` (what the view holds is decided in fields.cpp). A value is read as text
+// (`record #>> path`, a label, an array of labels as jsonb text), then typed (typed_value).
 #include <fmt/format.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
@@ -104,6 +104,65 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
   return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases("{}"));
 }
 
+// A value (text) as a column of `kind`, without an error for any text: a cast that could fail
+// (bigint, numeric, date, timestamptz) is reached only after its text matched a form the cast
+// takes, dates checked against the calendar; CASE keeps that order. The value is read once, in
+// a subquery: it may be a long CASE over connections.
+std::string typed_value(fields::ValueKind kind, const std::string& value) {
+  using fields::ValueKind;
+  // Year, month, day (m[1..3]); [T ]hour:minute[:second[.fraction]] (m[4]); a zone (m[8]: Z, +01,
+  // +0100, +01:00).
+  constexpr const char* instant =
+      R"(^([0-9]{4})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?)?)"
+      R"(\s*(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?$)";
+  // The day exists in its month (no make_date: it fails on year 0).
+  constexpr const char* real_day =
+      "m[1]::int >= 1 AND m[3]::int <= CASE m[2]::int WHEN 2 THEN CASE WHEN (m[1]::int % 4 = 0 AND m[1]::int % 100 "
+      "<> 0) OR m[1]::int % 400 = 0 THEN 29 ELSE 28 END WHEN 4 THEN 30 WHEN 6 THEN 30 WHEN 9 THEN 30 WHEN 11 THEN 30 "
+      "ELSE 31 END";
+  const auto matched = [&](const std::string& result) {
+    return fmt::format(
+        "(SELECT CASE WHEN m IS NULL THEN NULL WHEN {} THEN {} END FROM (SELECT t, regexp_match(t, {}) AS m FROM "
+        "(SELECT btrim({}) AS t) AS a) AS b)",
+        real_day, result, quoted_text(instant), value);
+  };
+  // The instant: the zone as given, UTC without one.
+  constexpr const char* as_instant =
+      "(CASE WHEN m[4] IS NULL THEN substr(t, 1, 10) || ' 00:00:00+00' WHEN m[8] IS NULL THEN t || '+00' ELSE t "
+      "END)::timestamptz";
+  switch (kind) {
+    case ValueKind::text:
+      return value;
+    case ValueKind::integer:
+      return fmt::format(R"((SELECT CASE WHEN t ~ '^\s*[-+]?[0-9]{{1,18}}\s*$' THEN t::bigint END FROM (SELECT {} AS t) AS a))",
+                         value);
+    case ValueKind::decimal:
+      return fmt::format(
+          // Within numeric's range: at most 1,000 characters, an exponent of at most 3 digits. Money
+          // as jsonb text ({"value": 12.5, "currency": "EUR"}) is its amount.
+          R"((SELECT CASE WHEN length(s) <= 1000 AND s ~ '^\s*[-+]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][-+]?[0-9]{{1,3}})?\s*$' )"
+          R"(THEN s::numeric END FROM (SELECT CASE WHEN t LIKE '{{%' THEN (regexp_match(t, '"value": ([^,}}]*)'))[1] ELSE t )"
+          "END AS s FROM (SELECT {} AS t) AS a) AS b)",
+          value);
+    case ValueKind::boolean:
+      return fmt::format(
+          "(SELECT CASE lower(btrim(t)) WHEN 'true' THEN true WHEN '1' THEN true WHEN 'yes' THEN true WHEN 'false' "
+          "THEN false WHEN '0' THEN false WHEN 'no' THEN false END FROM (SELECT {} AS t) AS a)",
+          value);
+    case ValueKind::date:
+      return matched(fmt::format("CASE WHEN m[4] IS NULL THEN substr(t, 1, 10)::date ELSE ({} AT TIME ZONE 'UTC')::date END",
+                                 as_instant));
+    case ValueKind::datetime:
+      return matched(as_instant);
+  }
+  return value;
+}
+
+// The view's id: a bigint where the table's id is all digits (ORDER BY id counts 1, 2, 10); no
+// provider's type with field metadata has other ids.
+constexpr const char* k_view_id =
+    "CASE WHEN (r.id #>> '{}') ~ '^[0-9]{1,18}$' THEN (r.id #>> '{}')::bigint END";
+
 // jsonb_build_object of the pairs, several calls within PostgreSQL's 100 arguments joined by ||.
 std::string jsonb_object_of(const std::vector<std::pair<std::string, std::string>>& pairs) {
   constexpr size_t k_pairs_per_call = 50;
@@ -139,8 +198,8 @@ Result<FieldsSaved> PostgresMirror::save_fields(const std::string& connection, c
     auto options = jsonb_compatible(fields::options_json(f.options));
     auto same = m_connection.exec(doing,
                                   "SELECT count(*) FROM fields WHERE connection = $1 AND type = $2 AND key = $3 AND "
-                                  "name = $4 AND label = $5 AND options = $6::jsonb",
-                                  {connection, type, f.key, f.name, f.label, options});
+                                  "name = $4 AND label = $5 AND options = $6::jsonb AND field_type = $7",
+                                  {connection, type, f.key, f.name, f.label, options, f.type});
     if (!same) return std::unexpected(same.error());
     changed = changed || same->text(0, 0) == "0";
     auto upsert = m_connection.exec(
@@ -153,7 +212,10 @@ Result<FieldsSaved> PostgresMirror::save_fields(const std::string& connection, c
     if (!upsert) return std::unexpected(upsert.error());
   }
   const auto view = quoted_identifier(labeled_view_name(provider, type));
-  auto exists = m_connection.exec(doing, "SELECT to_regclass($1) IS NOT NULL", {view});
+  // A view an earlier crmexport built (without this format's mark) is built again.
+  auto exists = m_connection.exec(
+      doing, "SELECT to_regclass($1) IS NOT NULL AND obj_description(to_regclass($1), 'pg_class') = $2",
+      {view, std::string(k_view_format)});
   if (!exists) return std::unexpected(exists.error());
   if (exists->text(0, 0) != "t") changed = true;
   FieldsSaved result;
@@ -174,9 +236,11 @@ Result<FieldsSaved> PostgresMirror::save_fields(const std::string& connection, c
       f.options = fields::parse_options(rows->text(i, 6));
       saved.emplace_back(rows->text(i, 0), std::move(f));
     }
-    ViewDialect dialect{labeled_expression, jsonb_object_of, k_max_view_columns};
+    ViewDialect dialect{labeled_expression, jsonb_object_of, k_max_view_columns, typed_value, k_view_id};
     auto built = labeled_view_sql(provider, type, spec, std::move(saved), multiple, dialect);
-    for (const std::string& sql : {"DROP VIEW IF EXISTS " + view, built.sql})
+    for (const std::string& sql :
+         {"DROP VIEW IF EXISTS " + view, built.sql,
+          fmt::format("COMMENT ON VIEW {} IS {}", view, quoted_text(k_view_format))})
       if (auto done = m_connection.exec(doing, sql); !done) return std::unexpected(done.error());
     result = FieldsSaved{true, built.fields, built.left_out, dialect.max_columns};
   }

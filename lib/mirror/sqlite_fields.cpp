@@ -115,6 +115,54 @@ std::string labeled_expression(const fields::FieldsSpec& spec, const fields::Fie
   return fmt::format("CASE {0}{1} ELSE {0} END", raw, cases);
 }
 
+// A value as a column of `kind`. The value is read once, in a subquery: it may be a long CASE over
+// connections. Money held as {"value": 12.5, "currency": "EUR"} is its amount (the currency stays
+// in the record). Numbers are what json_extract reads from its text (so "12", 12 and " 12 " are 12,
+// "12abc", "true" and 2^63 as an integer are nothing); dates and instants are checked against the
+// calendar (date() alone passes 2023-02-29 through; with a modifier it is March 1st, not itself).
+std::string typed_value(fields::ValueKind kind, const std::string& value) {
+  using fields::ValueKind;
+  const auto number = [&](const char* accepted, const char* member) {
+    return fmt::format(
+        "(SELECT CASE WHEN typeof(n) IN ({}) AND abs(n) <= 1.7976931348623157e308 THEN n END FROM (SELECT CASE WHEN "
+        "NOT json_valid(t) THEN NULL WHEN json_type(t) IN ('integer', 'real') THEN json_extract(t, '$') WHEN "
+        "json_type(t, '{}') IN ('integer', 'real') THEN json_extract(t, '{}') END AS n FROM (SELECT "
+        "CAST({} AS TEXT) AS t)))",
+        accepted, member, member, value);
+  };
+  constexpr const char* calendar =
+      "t GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' AND date(substr(t, 1, 10), '+0 days') = substr(t, 1, 10)";
+  switch (kind) {
+    case ValueKind::text:
+      return value;
+    case ValueKind::integer:
+      return number("'integer'", "$");
+    case ValueKind::decimal:
+      return number("'integer', 'real'", "$.value");
+    case ValueKind::boolean:
+      return fmt::format(
+          "(SELECT CASE lower(t) WHEN 'true' THEN 1 WHEN '1' THEN 1 WHEN 'yes' THEN 1 WHEN 'false' THEN 0 WHEN '0' "
+          "THEN 0 WHEN 'no' THEN 0 END FROM (SELECT trim(CAST({} AS TEXT)) AS t))",
+          value);
+    case ValueKind::date:
+      return fmt::format("(SELECT CASE WHEN {} THEN date(t) END FROM (SELECT trim(CAST({} AS TEXT)) AS t))", calendar,
+                         value);
+    case ValueKind::datetime:
+      // In UTC to the millisecond (as PostgreSQL keeps it); a value holding only a date stays one
+      // (a day compares with '2024-12-31' as it should).
+      return fmt::format(
+          "(SELECT CASE WHEN {} THEN CASE WHEN length(t) = 10 THEN t ELSE strftime('%Y-%m-%dT%H:%M:%fZ', t) END END "
+          "FROM (SELECT trim(CAST({} AS TEXT)) AS t))",
+          calendar, value);
+  }
+  return value;
+}
+
+// The view's id: an integer where the table's id is all digits (ORDER BY id counts 1, 2, 10).
+constexpr const char* k_view_id =
+    "CASE WHEN typeof(r.id) = 'integer' THEN r.id WHEN r.id GLOB '[0-9]*' AND NOT r.id GLOB '*[^0-9]*' AND "
+    "length(r.id) <= 18 THEN CAST(r.id AS INTEGER) ELSE r.id END";
+
 // json_object of the pairs, several calls within SQLite's limit on a function's arguments joined
 // by json_patch (the keys are unique, so a patch only adds).
 std::string json_object_of(const std::vector<std::pair<std::string, std::string>>& pairs, size_t max_args) {
@@ -166,7 +214,7 @@ Result<FieldsSaved> SqliteMirror::save_fields(const std::string& connection, con
         "= excluded.options, last_seen = excluded.last_seen");
     SQLite::Statement same(db,
                            "SELECT count(*) FROM fields WHERE connection = ?1 AND type = ?2 AND key = ?3 AND name = "
-                           "?4 AND label = ?5 AND options = ?6");
+                           "?4 AND label = ?5 AND options = ?6 AND field_type = ?7");
     std::map<std::string, bool> multiple;
     for (const auto& f : fields) {
       multiple[f.key] = f.multiple;
@@ -177,6 +225,7 @@ Result<FieldsSaved> SqliteMirror::save_fields(const std::string& connection, con
       same.bind(4, f.name);
       same.bind(5, f.label);
       same.bind(6, options);
+      same.bind(7, f.type);
       same.executeStep();
       changed = changed || same.getColumn(0).getInt() == 0;
       same.reset();
@@ -193,8 +242,11 @@ Result<FieldsSaved> SqliteMirror::save_fields(const std::string& connection, con
       upsert.reset();
     }
     const auto view = labeled_view_name(provider, type);
-    SQLite::Statement exists(db, "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = ?1");
+    // A view an earlier crmexport built (without this format's mark) is built again.
+    SQLite::Statement exists(db, "SELECT count(*) FROM sqlite_master WHERE type = 'view' AND name = ?1 AND instr(sql, "
+                                 "?2) > 0");
     exists.bind(1, view);
+    exists.bind(2, std::string(k_view_format));
     exists.executeStep();
     if (exists.getColumn(0).getInt() == 0) changed = true;
     FieldsSaved saved;
@@ -202,9 +254,8 @@ Result<FieldsSaved> SqliteMirror::save_fields(const std::string& connection, con
       // The limits this connection to SQLite has: compile-time maxima unless lowered at run time.
       const auto limit = [&](int which) { return static_cast<size_t>(sqlite3_limit(db.getHandle(), which, -1)); };
       const size_t max_args = limit(SQLITE_LIMIT_FUNCTION_ARG);
-      ViewDialect dialect{labeled_expression,
-                          [&](const auto& pairs) { return json_object_of(pairs, max_args); },
-                          limit(SQLITE_LIMIT_COLUMN)};
+      ViewDialect dialect{labeled_expression, [&](const auto& pairs) { return json_object_of(pairs, max_args); },
+                          limit(SQLITE_LIMIT_COLUMN), typed_value, k_view_id};
       auto built = labeled_view_sql(provider, type, spec, load_all(db, provider, type), multiple, dialect);
       db.exec("DROP VIEW IF EXISTS " + quoted_identifier(view));
       db.exec(built.sql);

@@ -31,6 +31,13 @@ TypeSpec offset_type(std::string name, std::string description, std::string reso
   return t;
 }
 
+// Field types with typed values in the mirror's views: the built-in types declared below and the
+// custom field types of /fields and /*CustomFieldMeta (numbers arrive as strings; currency in cents).
+const std::vector<fields::ValueKindOf> k_value_kinds = {
+    {"id", fields::ValueKind::integer},       {"number", fields::ValueKind::decimal},
+    {"currency", fields::ValueKind::decimal}, {"boolean", fields::ValueKind::boolean},
+    {"date", fields::ValueKind::date},        {"datetime", fields::ValueKind::datetime}};
+
 // Contacts' custom fields (docs/providers/activecampaign.md): GET /api/3/fields pages like the
 // lists and side-loads the options; the values come beside a contacts page that asks for
 // include=fieldValues (no request per contact); multi-select values are "||A||C||".
@@ -48,6 +55,7 @@ std::shared_ptr<const fields::FieldsSpec> contact_fields() {
   f.side_loaded = {"fieldValues", "contact", "field", "value"};
   f.multiple = fields::Multiple::double_pipe;
   f.label_params = {{"include", "fieldValues"}};
+  f.value_kinds = k_value_kinds;
   f.builtins = {{"cdate", "Date created", "datetime"},
                 {"email", "Email", "text"},
                 {"phone", "Phone", "text"},
@@ -85,6 +93,7 @@ std::shared_ptr<const fields::FieldsSpec> custom_object_fields(const std::string
       record, "customFieldId", "fieldValue", "fieldCurrency"};
   f.multiple = fields::Multiple::double_pipe;
   f.builtins = std::move(builtins);
+  f.value_kinds = k_value_kinds;
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 

@@ -59,6 +59,11 @@ std::shared_ptr<const fields::FieldsSpec> properties_fields(const std::string& t
   f.placement = fields::Placement::properties;
   f.container = "properties";
   f.multiple = fields::Multiple::semicolon;
+  // Property types (every value is a string in the records): number, date (midnight UTC),
+  // datetime (ISO 8601); bool properties have options and show their labels.
+  f.value_kinds = {{"number", fields::ValueKind::decimal},
+                   {"date", fields::ValueKind::date},
+                   {"datetime", fields::ValueKind::datetime}};
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 

@@ -50,6 +50,13 @@ std::shared_ptr<const fields::FieldsSpec> model_fields(const std::string& path, 
   f.placement = fields::Placement::id_content_list;
   f.multiple = fields::Multiple::comma_separated;
   f.builtins = std::move(builtins);
+  // Custom field types (v1 WholeNumber, v2 WHOLE_NUMBER: one name to kind_of) and the built-in
+  // types declared below.
+  f.value_kinds = {{"WholeNumber", fields::ValueKind::integer},   {"integer", fields::ValueKind::integer},
+                   {"DecimalNumber", fields::ValueKind::decimal}, {"Currency", fields::ValueKind::decimal},
+                   {"Percent", fields::ValueKind::decimal},       {"number", fields::ValueKind::decimal},
+                   {"YesNo", fields::ValueKind::boolean},         {"Date", fields::ValueKind::date},
+                   {"DateTime", fields::ValueKind::datetime}};
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 

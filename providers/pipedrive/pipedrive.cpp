@@ -17,6 +17,14 @@ constexpr long k_v2_list_cost = 10;
 constexpr long k_v2_pipeline_cost = 5;  // pipelines, stages
 constexpr long k_v1_list_cost = 20;     // notes, users; assumed for the legacy v1 lists the spec no longer lists
 
+// Field types with typed values in the mirror's views (docs/providers/pipedrive.md). Pipedrive's
+// "date" also types add_time and update_time, which hold a date and a time: a datetime.
+const std::vector<fields::ValueKindOf> k_value_kinds = {{"int", fields::ValueKind::integer},
+                                                        {"double", fields::ValueKind::decimal},
+                                                        {"monetary", fields::ValueKind::decimal},
+                                                        {"date", fields::ValueKind::datetime},
+                                                        {"boolean", fields::ValueKind::boolean}};
+
 // Field metadata (docs/providers/pipedrive.md): the v2 Fields API pages by cursor like the
 // lists; v2 records nest custom values under custom_fields, multiple options as arrays of ids.
 std::shared_ptr<const fields::FieldsSpec> v2_fields(std::string singular) {
@@ -31,6 +39,7 @@ std::shared_ptr<const fields::FieldsSpec> v2_fields(std::string singular) {
                               .multiple_types = {"set"}});
   f.placement = fields::Placement::member_object;
   f.multiple = fields::Multiple::json_array;
+  f.value_kinds = k_value_kinds;
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 
@@ -49,6 +58,7 @@ std::shared_ptr<const fields::FieldsSpec> v1_fields(std::string singular) {
   f.placement = fields::Placement::flat;
   f.multiple = fields::Multiple::comma_separated;
   f.currency_suffix = "_currency";
+  f.value_kinds = k_value_kinds;
   return std::make_shared<const fields::FieldsSpec>(std::move(f));
 }
 

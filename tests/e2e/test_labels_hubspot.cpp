@@ -141,6 +141,43 @@ void sync_gives_labeled_views(Backend backend) {
     }
     check_labeled_view(db, "hubspot_" + type + "_labeled", "hs", expected, "properties", names);
   }
+
+  // The counterexamples, answered from the dump: amounts compare as numbers (not as text,
+  // which SQLite puts above every number), ids sort as numbers, close dates compare as instants.
+  long big = 0, closing_2024 = 0;
+  std::vector<long> ids;
+  for (const auto& record : server.dataset("hubspot", "deals")) {
+    auto doc = parse_exact(record);
+    const auto& properties = doc["properties"];
+    if (properties.HasMember("amount") && properties["amount"].IsString() &&
+        std::stod(properties["amount"].GetString()) > 50000)
+      ++big;
+    if (properties.HasMember("closedate") && properties["closedate"].IsString() &&
+        std::string(properties["closedate"].GetString()).starts_with("2024"))
+      ++closing_2024;
+    ids.push_back(std::stol(doc["id"].GetString()));
+  }
+  std::ranges::sort(ids);
+  CHECK(big > 0);
+  CHECK(big < static_cast<long>(ids.size()));
+  auto one = [&](const std::string& sql) -> std::string {
+    if (backend == Backend::sqlite) {
+      SQLite::Database database(db.location(), SQLite::OPEN_READONLY);
+      return database.execAndGet(sql).getString();
+    }
+    return db.postgres_query("SET TIME ZONE 'UTC'; " + sql).rows.at(0).at(0).value_or("NULL");
+  };
+  CHECK(one("SELECT count(*) FROM hubspot_deals_labeled WHERE amount > 50000") == std::to_string(big));
+  CHECK(one("SELECT count(*) FROM hubspot_deals_labeled WHERE closedate >= '2024-01-01' AND closedate < "
+            "'2025-01-01'") == std::to_string(closing_2024));
+  std::string first_ids;
+  for (size_t i = 0; i < 12; ++i) first_ids += (i ? "," : "") + std::to_string(ids[i]);
+  const auto ordered = backend == Backend::sqlite
+                           ? "SELECT group_concat(id, ',') FROM (SELECT id FROM hubspot_deals_labeled ORDER BY id "
+                             "LIMIT 12)"
+                           : "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT id FROM hubspot_deals_labeled "
+                             "ORDER BY id LIMIT 12) AS f";
+  CHECK(one(ordered) == first_ids);
 }
 
 }  // namespace

@@ -320,8 +320,17 @@ void Account::write_property_definitions(JsonWriter& w, ObjectType type, const F
                               : name == "interests"       ? "Interests"
                                                           : name;
     write_string_field(w, "label", edits ? edits->label(type_name(type), name, label) : label);
-    write_string_field(w, "type", enumeration ? "enumeration" : "string");
-    write_string_field(w, "fieldType", name == "interests" ? "checkbox" : enumeration ? "select" : "text");
+    // As HubSpot types its default properties (the values stay strings in records either way).
+    const bool number = name == "amount" || name == "hs_object_id" || name == "numberofemployees" ||
+                        name == "annualrevenue" || name == "hs_big_number" || name == "hs_deal_probability";
+    const bool datetime = name == "createdate" || name == "hs_createdate" || name == "lastmodifieddate" ||
+                          name == "hs_lastmodifieddate" || name == "closedate" || name == "hs_timestamp";
+    write_string_field(w, "type", enumeration ? "enumeration" : number ? "number" : datetime ? "datetime" : "string");
+    write_string_field(w, "fieldType", name == "interests" ? "checkbox"
+                                       : enumeration       ? "select"
+                                       : number            ? "number"
+                                       : datetime          ? "date"
+                                                           : "text");
     write_string_field(w, "groupName", custom ? "custom" : "information");
     if (name == "favorite_color") from_list(k_colors);
     if (name == "interests") from_list(k_interests);
