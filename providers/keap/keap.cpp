@@ -75,7 +75,14 @@ TypeSpec v2(std::string name, std::string path, std::string records_key, std::st
   return t;
 }
 
-TypeSpec v1(std::string name, std::string description, std::string updated_field,
+// The v1 lists' order, as the v1 reference lists it per list (docs/providers/keap.md, "Order"):
+// contacts and companies take order=id with order_direction; opportunities take no id order and
+// no direction, so they are read by creation (new ones land at the end, and offsets stay put);
+// notes take no order at all. Offsets need a stable order: what is sent is the most stable the
+// reference allows.
+const paging::Query k_v1_by_id = {{"order", "id"}, {"order_direction", "ascending"}};
+
+TypeSpec v1(std::string name, std::string description, std::string updated_field, paging::Query order,
             std::optional<SinceFilter> since = std::nullopt) {
   TypeSpec t;
   t.name = name;
@@ -87,7 +94,7 @@ TypeSpec v1(std::string name, std::string description, std::string updated_field
   // v1 lists carry the matching records' count; v2 lists have only next_page_token (FACTS Keap §3).
   t.total_at = "/count";
   t.max_page_size = k_v1_max_page_size;
-  t.fixed_params = {{"order", "id"}, {"order_direction", "ascending"}};
+  t.fixed_params = std::move(order);
   t.since = std::move(since);  // only contacts: since/until on last_updated (FACTS Keap §5)
   return t;
 }
@@ -212,10 +219,10 @@ Provider make() {
       ApiVersion{"v1",
                  "Keap's REST v1 (limit/offset, up to 200 records a page)",
                  {
-                     v1("contacts", "people", "last_updated", SinceFilter{"since", TimeFormat::rfc3339_millis}),
-                     v1("companies", "companies", "last_updated"),
-                     v1("opportunities", "opportunities (deals)", "last_updated"),
-                     v1("notes", "notes on contacts", "last_updated"),
+                     v1("contacts", "people", "last_updated", k_v1_by_id, SinceFilter{"since", TimeFormat::rfc3339_millis}),
+                     v1("companies", "companies", "last_updated", k_v1_by_id),
+                     v1("opportunities", "opportunities (deals)", "last_updated", {{"order", "date_created"}}),
+                     v1("notes", "notes on contacts", "last_updated", {}),
                  }});
   ask_for_custom_fields(p);
   return p;

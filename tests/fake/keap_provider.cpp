@@ -414,6 +414,34 @@ class KeapProvider final : public FakeProvider {
     };
   }
 
+  // What the v1 reference (KP-V1: {Contact,Company,Opportunity,Note}Api.md) lists for `order` on
+  // each list; nullptr where the list takes no `order` (notes). Only contacts and companies take
+  // `order_direction`.
+  static const std::vector<std::string_view>* v1_orders(KeapType t) {
+    static const std::vector<std::string_view> contacts{"id", "date_created", "name", "email"};
+    static const std::vector<std::string_view> companies{"id", "date_created", "name"};
+    static const std::vector<std::string_view> opportunities{"next_action", "opportunity_name", "contact_name",
+                                                             "date_created"};
+    switch (t) {
+      case KeapType::contact:
+        return &contacts;
+      case KeapType::company:
+        return &companies;
+      case KeapType::opportunity:
+        return &opportunities;
+      default:
+        return nullptr;
+    }
+  }
+
+  // `ids` as a v1 list orders them for `order`: by creation (then id) for date_created, else by
+  // id (the order of a list asked for none, assumed; this fake sorts by no name).
+  void v1_sort(KeapType t, std::vector<std::int64_t>& ids, std::string_view order, bool descending) const {
+    if (order == "date_created")
+      std::ranges::stable_sort(ids, {}, [&](std::int64_t id) { return m_dataset.times(t, id).created; });
+    if (descending) std::ranges::reverse(ids);
+  }
+
   // The ids of `t` matching `window`, in id order.
   std::vector<std::int64_t> ids(KeapType t, const TimeWindow& window) const {
     std::vector<std::int64_t> out;
@@ -494,7 +522,23 @@ class KeapProvider final : public FakeProvider {
         (std::string_view(name) == "since" ? window.from : window.until) = *time;
       }
     }
-    const auto matching = ids(t, window);
+    // A value outside a documented list is refused, as the API's enum conversion refuses it; a
+    // parameter a list does not take is ignored, as unknown parameters are (assumed).
+    std::string order;
+    if (const auto* orders = v1_orders(t); orders && req.has_param("order")) {
+      order = req.get_param_value("order");
+      if (std::ranges::find(*orders, order) == orders->end())
+        return send_error(res, 400, "Bad Request", fmt::format("Invalid order: {}", order));
+    }
+    bool descending = false;
+    if ((t == KeapType::contact || t == KeapType::company) && req.has_param("order_direction")) {
+      const auto direction = req.get_param_value("order_direction");
+      if (direction != "ascending" && direction != "descending")
+        return send_error(res, 400, "Bad Request", fmt::format("Invalid order_direction: {}", direction));
+      descending = direction == "descending";
+    }
+    auto matching = ids(t, window);
+    v1_sort(t, matching, order, descending);
     const auto total = static_cast<std::int64_t>(matching.size());
     const std::int64_t end = std::min(total, offset + limit);
     const std::string base = fmt::format("http://{}/keap/crm/rest/v1/{}", req.get_header_value("Host"), collection(t));
@@ -519,7 +563,10 @@ class KeapProvider final : public FakeProvider {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error(fmt::format("cannot write {}", file.string()));
     rapidjson::StringBuffer buffer;
-    for (std::int64_t id = 1; id <= m_dataset.count(t); ++id) {
+    // In the order crmexport asks a v1 list for (opportunities by creation, docs/providers/keap.md).
+    auto all = ids(t, TimeWindow{});
+    if (v == Version::v1 && t == KeapType::opportunity) v1_sort(t, all, "date_created", false);
+    for (const std::int64_t id : all) {
       buffer.Clear();
       JsonWriter w(buffer);
       m_dataset.write(w, t, v, id);
