@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <vector>
 
 namespace crm_fake::keap {
@@ -126,6 +127,13 @@ bool has_custom_field(std::string_view collection, const std::string& id, const 
   return false;
 }
 
+static std::string field_name(std::string_view label) {
+  std::string name;
+  for (char c : label)
+    if (std::isalnum(static_cast<unsigned char>(c))) name += c;
+  return name + "0";
+}
+
 void write_model(JsonWriter& w, std::string_view collection, bool v2, const FieldEdits* edits) {
   const std::string type(collection);
   w.StartObject();
@@ -137,7 +145,9 @@ void write_model(JsonWriter& w, std::string_view collection, bool v2, const Fiel
     const auto key = std::to_string(d.id);
     write_string_field(w, "label", edits ? edits->label(type, key, d.label) : std::string(d.label));
     write_string_field(w, "field_type", type_name(d.kind, v2));
-    if (v2) write_null_field(w, "field_name");
+    // A string in the spec (CustomFieldMetaData.field_name), the name v2 filters take: its examples
+    // (`firstName1`, `Score0`) are the label without spaces and a number; the rule is assumed.
+    if (v2) write_string_field(w, "field_name", field_name(d.label));
     write_string_field(w, "record_type", collection == "contacts" ? "CONTACT" : collection == "companies" ? "COMPANY" : "OPPORTUNITY");
     write_key(w, "options");
     w.StartArray();
