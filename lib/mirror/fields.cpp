@@ -55,6 +55,9 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     bool custom = false;
     fields::ValueKind kind = fields::ValueKind::text;  // text unless every connection's field agrees
     std::vector<std::pair<std::string, std::string>> by_connection;  // (connection, expression)
+    std::vector<std::pair<std::string, std::string>> raw_by_connection;  // the values as sent
+    bool options = false;  // some connection's field has options: its labels, and the raw sibling
+    bool raw = false;      // the raw sibling of the name before it (NAME_raw)
   };
   std::vector<Name> names;
   std::map<std::string, size_t> index;
@@ -65,10 +68,20 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     if (!field.custom && fields::lower(name) == "id") continue;  // the view's own id
     auto [at, added] = index.try_emplace(name, names.size());
     const auto kind = spec.kind_of(field);
-    if (added) names.push_back(Name{name, field.key, field.custom, kind, {}});
+    if (added) names.push_back(Name{name, field.key, field.custom, kind, {}, {}, false, false});
     auto& entry = names[at->second];
     if (entry.kind != kind) entry.kind = fields::ValueKind::text;
     entry.by_connection.emplace_back(connection, dialect.labeled(spec, field, type));
+    entry.raw_by_connection.emplace_back(connection, dialect.raw(spec, field, type));
+    entry.options = entry.options || !field.options.empty() || field.multiple;
+  }
+  // A field with options is its labels and, right after, its values as the record has them
+  // ("status" 'Open' and "status_raw" 'open'), so a query can match either.
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!names[i].options) continue;
+    Name sibling{names[i].name + "_raw", names[i].key, names[i].custom, fields::ValueKind::text,
+                 names[i].raw_by_connection, {}, false, true};
+    names.insert(names.begin() + static_cast<std::ptrdiff_t>(++i), std::move(sibling));
   }
 
   // Columns left beside the view's own 3 (and `more_fields`, once anything is left out): built-in
@@ -85,6 +98,7 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
   std::string columns;
   std::vector<std::pair<std::string, std::string>> more;  // (quoted name, expression)
   LabeledView view;
+  std::string last_column;  // the column just made: a raw sibling is named after it
   for (const auto& n : names) {
     std::string expr = "CASE connection";
     for (const auto& [connection, value] : n.by_connection)
@@ -93,16 +107,18 @@ LabeledView labeled_view_sql(const std::string& provider, const std::string& typ
     size_t& left = n.custom ? custom_room : builtin_room;
     if (left == 0) {
       more.emplace_back(quoted_text(n.name), std::move(expr));
+      view.left_out += n.raw ? 0 : 1;
+      last_column.clear();
       continue;
     }
     --left;
-    ++view.fields;
-    auto fit = fields::fit_name(n.name);
+    view.fields += n.raw ? 0 : 1;
+    auto fit = fields::fit_name(n.raw && !last_column.empty() ? last_column + "_raw" : n.name);
     const auto column = fields::unique_name(fit.empty() ? "field" : fit, n.key, taken);
     columns += fmt::format(",\n  {} AS {}", expr, quoted_identifier(column));
+    last_column = column;
   }
   if (!more.empty()) columns += fmt::format(",\n  {} AS more_fields", dialect.object(more));
-  view.left_out = more.size();
   // The type table is `r`: values kept in field_values are matched to r's row by subqueries.
   view.sql = fmt::format("CREATE VIEW {} AS /* {} */ SELECT r.connection AS connection, {} AS id, r.deleted_at AS "
                          "deleted_at{}\nFROM {} AS r",

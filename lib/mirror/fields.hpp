@@ -52,6 +52,8 @@ struct ViewDialect {
   // One field's labeled value as an SQL expression over the type table's row `r` (its `record`,
   // or for values kept outside the records, its row in field_values for `type`).
   std::function<std::string(const fields::FieldsSpec&, const fields::Field&, const std::string& type)> labeled;
+  // Its value as the record has it, as text (a JSON array of several options as its JSON text).
+  std::function<std::string(const fields::FieldsSpec&, const fields::Field&, const std::string& type)> raw;
   // A JSON object from (quoted key literal, value expression) pairs, within the dialect's limit
   // on a function's arguments.
   std::function<std::string(const std::vector<std::pair<std::string, std::string>>&)> object;
@@ -72,7 +74,8 @@ struct LabeledView {
 
 // `CREATE VIEW` for the type's labeled view from every connection's saved fields (in
 // first-seen order), `multiple` telling which keys hold several options. Each column has the
-// kind spec.kind_of gives its fields (text when connections disagree). Each readable name is
+// kind spec.kind_of gives its fields (text when connections disagree); a field with options is
+// followed by NAME_raw, its values as the record has them. Each readable name is
 // one column (one per name across connections), made unique by fields::unique_name against the
 // view's own columns and earlier ones; a built-in `id` is the view's `id`. When the columns would
 // pass `dialect.max_columns`, the built-in fields, then the first custom fields, are columns while

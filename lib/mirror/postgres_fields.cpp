@@ -54,6 +54,11 @@ std::string json_expression(const fields::FieldsSpec& spec, const fields::Field&
   return "(record #> " + field_path(spec, field) + ")";
 }
 
+// One field's value in the row `r` as text, as the record has it.
+std::string raw_text(const fields::FieldsSpec& spec, const fields::Field& field, const std::string& type) {
+  return "(" + json_expression(spec, field, type) + " #>> '{}')";
+}
+
 // Multi-option text ("a;b", "||A||C||", "141,142") as a text[] of its pieces, as
 // fields::Relabeler splits it.
 std::string pieces_array(fields::Multiple multiple, const std::string& text) {
@@ -236,7 +241,7 @@ Result<FieldsSaved> PostgresMirror::save_fields(const std::string& connection, c
       f.options = fields::parse_options(rows->text(i, 6));
       saved.emplace_back(rows->text(i, 0), std::move(f));
     }
-    ViewDialect dialect{labeled_expression, jsonb_object_of, k_max_view_columns, typed_value, k_view_id};
+    ViewDialect dialect{labeled_expression, raw_text, jsonb_object_of, k_max_view_columns, typed_value, k_view_id};
     auto built = labeled_view_sql(provider, type, spec, std::move(saved), multiple, dialect);
     for (const std::string& sql :
          {"DROP VIEW IF EXISTS " + view, built.sql,

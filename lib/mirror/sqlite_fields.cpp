@@ -254,7 +254,8 @@ Result<FieldsSaved> SqliteMirror::save_fields(const std::string& connection, con
       // The limits this connection to SQLite has: compile-time maxima unless lowered at run time.
       const auto limit = [&](int which) { return static_cast<size_t>(sqlite3_limit(db.getHandle(), which, -1)); };
       const size_t max_args = limit(SQLITE_LIMIT_FUNCTION_ARG);
-      ViewDialect dialect{labeled_expression, [&](const auto& pairs) { return json_object_of(pairs, max_args); },
+      ViewDialect dialect{labeled_expression, raw_expression,
+                          [&](const auto& pairs) { return json_object_of(pairs, max_args); },
                           limit(SQLITE_LIMIT_COLUMN), typed_value, k_view_id};
       auto built = labeled_view_sql(provider, type, spec, load_all(db, provider, type), multiple, dialect);
       db.exec("DROP VIEW IF EXISTS " + quoted_identifier(view));

@@ -359,8 +359,12 @@ TEST_CASE("hostile: field labels with NUL, C1, quotes, shared key prefixes and t
   auto [columns, values] = labeled_row(db);
   std::vector<std::string> expected_columns = {"connection", "id", "deleted_at", "name"};
   expected_columns.insert(expected_columns.end(), names.begin(), names.end());
+  // The option field's values as sent follow its labels, named after its column.
+  expected_columns.insert(expected_columns.begin() + 9, "Tier [31m_raw");
   CHECK(columns == expected_columns);
   REQUIRE(values.size() == expected_columns.size());
+  CHECK(values[9] == std::optional<std::string>("1"));
+  values.erase(values.begin() + 9);
   CHECK(values[0] == std::optional<std::string>("pipedrive"));
   CHECK(values[2] == std::nullopt);
   CHECK(values[3] == std::optional<std::string>("Ada"));

@@ -372,6 +372,15 @@ TEST_CASE("sync keeps a fields table and a labeled view per type that match the 
     }
     CHECK(n == records.size());
   }
+  // An option field is its label and, beside it, the record's value: `status = 'open'` on the
+  // record and `status_raw = 'open'` on the view count the same deals, as does `status = 'Open'`.
+  long open = 0;
+  for (const auto& record : s.server.dataset("pipedrive", "deals"))
+    if (std::string(parse_exact(record)["status"].GetString()) == "open") ++open;
+  CHECK(open > 0);
+  CHECK(database.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE status_raw = 'open'").getInt() == open);
+  CHECK(database.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE status = 'Open'").getInt() == open);
+  CHECK(database.execAndGet("SELECT count(*) FROM pipedrive_deals_labeled WHERE status = 'open'").getInt() == 0);
 
   // A field renamed upstream: the next sync records the new label, keeps the frozen name, and
   // the view (rebuilt because the fields changed) still has the column under that name.
