@@ -92,6 +92,7 @@ TEST_CASE("terminal: a new user's first minute: the commands, one command's help
   // A deal export reads the field metadata and the custom values first: each phase has its line.
   terminal.type("crmexport export ac deals --labels -o deals.ndjson");
   terminal.wait_for("deals custom values: ", std::chrono::seconds(30));
+  terminal.wait_for("crmexport: deals: 300 records", std::chrono::seconds(60), true);
   auto done = terminal.run("true");
   INFO(done.output);
   CHECK_THAT(done.output, Catch::Contains("crmexport: deals: 300 records"));
@@ -114,7 +115,9 @@ TEST_CASE("terminal: export --all with a failing connection names each connectio
   auto running = terminal.wait_for("/2000 records (", std::chrono::seconds(30));
   INFO(running);
   CHECK(std::regex_search(running, std::regex(R"(\nac/deals: \d+/2000 records \()")));
-  // Typed while the export runs: the shell reads it when the export has ended, $? its exit code.
+  // Typed once the export has said its last line (text typed earlier would be echoed among its
+  // lines): $? is its exit code.
+  terminal.wait_for("connections failed", std::chrono::seconds(60), true);
   auto ran = terminal.run("echo \"export exit: $?\"");
   const auto& history = ran.output;
   INFO(history);
@@ -150,6 +153,7 @@ TEST_CASE("terminal: Ctrl-C while the custom values are read says which phase st
   terminal.type("crmexport export ac deals -f csv -o deals.csv");
   terminal.wait_for("deals custom values: ", std::chrono::seconds(30));
   terminal.key("C-c");
+  terminal.wait_for("run the same command again", std::chrono::seconds(30), true);
   auto stopped = terminal.run("echo \"export exit: $?\"");
   INFO(stopped.output);
   CHECK_THAT(stopped.output, Catch::Contains("\nexport exit: 130\n"));
