@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <unordered_set>
 
 namespace crmexport::mirror {
 namespace {
@@ -83,6 +84,19 @@ void count_record(PageCounts& counts, const std::optional<StoredRecord>& before,
     ++counts.inserted;
   else if (before->json != json || before->deleted)
     ++counts.updated;
+}
+
+std::vector<std::size_t> last_copies(std::span<const Record> records) {
+  // 42 and "42" are different ids, as the id columns keep them.
+  std::unordered_set<std::string> later;
+  std::vector<std::size_t> kept;
+  kept.reserve(records.size());
+  for (std::size_t i = records.size(); i-- > 0;) {
+    const auto& id = records[i].id;
+    if (later.insert((std::holds_alternative<std::string>(id) ? "s" : "n") + format_id(id)).second) kept.push_back(i);
+  }
+  std::reverse(kept.begin(), kept.end());
+  return kept;
 }
 
 }  // namespace crmexport::mirror

@@ -4,7 +4,9 @@
 // state; an implementation commits it and only then hands it back, so a failed write leaves the
 // caller's state as the database has it.
 #include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "lib/mirror/mirror.hpp"
 
@@ -45,6 +47,11 @@ struct StoredRecord {
   bool deleted = false;
 };
 void count_record(PageCounts& counts, const std::optional<StoredRecord>& before, const std::string& json);
+
+// The positions of the records a page saves, in page order: an id given twice in one page
+// (offset paging shifts under writes) is saved and counted once, as its last copy, which is what
+// upserting the records one after the other leaves.
+std::vector<std::size_t> last_copies(std::span<const Record> records);
 
 std::string_view mode_name(RunMode mode);
 TimePoint now_seconds();

@@ -150,7 +150,8 @@ Result<PageCounts> SqliteMirror::save_page(TypeState& state, std::span<const Rec
     )sql",
                                                       state.table));
     const std::string synced_at = now_text();
-    for (const auto& record : records) {
+    for (std::size_t i : last_copies(records)) {
+      const auto& record = records[i];
       existing.bind(1, state.connection);
       bind_id(existing, 2, record.id);
       std::optional<StoredRecord> before;

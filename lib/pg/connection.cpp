@@ -113,6 +113,51 @@ Result<Rows> Connection::exec_prepared(std::string_view doing, const std::string
                                                     0)));
 }
 
+Result<void> Connection::copy_in(std::string_view doing, const std::string& sql, std::string_view rows) {
+  ResultHandle started(PQexec(m_connection.get(), sql.c_str()));
+  if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) {
+    if (auto failed = checked(doing, std::move(started)); !failed) return std::unexpected(failed.error());
+    return fail(ErrorKind::runtime, fmt::format("could not {} in {} {}: the server did not start the copy", doing,
+                                                m_target.what, m_target.location));
+  }
+  // libpq takes an int's worth at a time; it buffers and sends as the socket allows.
+  constexpr std::size_t k_chunk = 1 << 20;
+  bool sent = true;
+  for (std::size_t at = 0; sent && at < rows.size(); at += k_chunk) {
+    auto piece = rows.substr(at, k_chunk);
+    sent = PQputCopyData(m_connection.get(), piece.data(), static_cast<int>(piece.size())) == 1;
+  }
+  const bool ended = PQputCopyEnd(m_connection.get(), sent ? nullptr : "crmexport could not send the rows") == 1;
+  // The copy's own result, then nothing: every result must be read before the next statement.
+  Result<void> outcome;
+  while (ResultHandle result{PQgetResult(m_connection.get())}) {
+    if (auto done = checked(doing, std::move(result)); !done && outcome) outcome = std::unexpected(done.error());
+  }
+  if (outcome && !ended)
+    return fail(ErrorKind::runtime, fmt::format("could not {} in {} {}: {}", doing, m_target.what, m_target.location,
+                                                one_line(PQerrorMessage(m_connection.get()))));
+  return outcome;
+}
+
+void append_copy_value(std::string& out, std::optional<std::string_view> value, char end) {
+  if (!value) {
+    out += "\\N";
+  } else {
+    std::size_t plain = 0;
+    auto flush = [&](std::size_t to) { out.append(value->substr(plain, to - plain)); };
+    for (std::size_t i = 0; i < value->size(); ++i) {
+      char c = (*value)[i];
+      const char* escaped = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
+      if (!escaped) continue;
+      flush(i);
+      out += escaped;
+      plain = i + 1;
+    }
+    flush(value->size());
+  }
+  out += end;
+}
+
 Result<Rows> Connection::checked(std::string_view doing, ResultHandle result) {
   auto status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {

@@ -3,6 +3,7 @@
 // full pass; SQLite's one-sync-at-a-time lock and PostgreSQL's per-connection claim.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <set>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -112,6 +113,34 @@ TEST_CASE("the mirror keeps records, run state and deletions alike in SQLite and
     REQUIRE(done);
     CHECK(!done->run_mode);
     CHECK(done->high_water == at("2024-05-01T00:00:00Z"));  // the newest seen, not the last page's
+  }
+  SECTION("a page keeps every byte of its records, and an id it holds twice is saved once, as its last copy") {
+    MirrorDb db(backend);
+    auto m = open(db);
+    auto state = m->load("pd", "pipedrive", "persons", "v2");
+    REQUIRE(state);
+    REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
+    // What COPY's text format must escape (backslashes, tabs, newlines, carriage returns, its end
+    // marker \. and its NULL \N), as JSON escapes and as raw whitespace between tokens.
+    const std::string odd = "{\"id\":2,\t\"a\":\"back\\\\slash \\\\N \\\\. tab\\t nl\\n\",\r\n\"b\":\"caf\xC3\xA9\"}";
+    std::vector<mirror::Record> page{rec(1, R"({"id":1,"v":"first"})"), rec(2, odd),
+                                     mirror::Record{std::string("1"), std::nullopt, R"({"id":"1"})"},
+                                     rec(1, R"({"id":1,"v":"last"})")};
+    auto counts = m->save_page(*state, page, "", std::nullopt);
+    REQUIRE(counts);
+    CHECK(counts->inserted == 3);  // 1, 2 and "1": a string id is another record
+    CHECK(counts->updated == 0);
+    auto rows = db.rows("pipedrive_persons", "pd");
+    REQUIRE(rows.size() == 3);
+    std::multiset<std::string> got;
+    for (const auto& row : rows) got.insert(row.record);
+    CHECK(got == std::multiset<std::string>{R"({"id":1,"v":"last"})", odd, R"({"id":"1"})"});
+    // Marked deleted in one statement, whatever the list holds.
+    std::vector<mirror::RecordId> gone{std::int64_t{2}, std::int64_t{77}, std::string("1")};
+    CHECK(*m->mark_deleted(*state, gone) == 2);
+    CHECK(live_rows(db, "pd") == std::vector<std::string>{R"(1={"id":1,"v":"last"})"});
+    std::vector<mirror::RecordId> none;
+    CHECK(*m->mark_deleted(*state, none) == 0);
   }
   SECTION("only a complete full pass marks what it did not see as deleted") {
     MirrorDb db(backend);
