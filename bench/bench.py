@@ -17,6 +17,7 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -31,8 +32,8 @@ BENCH_DIR = Path(__file__).resolve().parent
 CLIENTS = BENCH_DIR / "clients"
 
 # Record counts per scenario; --quick divides the big ones by ten.
-FULL = {"a": 1_000_000, "b": 100_000, "c": 20_000, "d_small": 10_000, "d_big": 1_000_000}
-QUICK = {"a": 100_000, "b": 10_000, "c": 2_000, "d_small": 1_000, "d_big": 100_000}
+FULL = {"a": 1_000_000, "b": 100_000, "c": 20_000, "d_small": 10_000, "d_big": 1_000_000, "e": 200_000}
+QUICK = {"a": 100_000, "b": 10_000, "c": 2_000, "d_small": 1_000, "d_big": 100_000, "e": 20_000}
 
 PIPEDRIVE_TYPES = ["persons", "organizations", "deals", "activities", "pipelines", "stages", "notes", "users"]
 LATENCY_MS = 200  # scenario (c): a real CRM's answer time
@@ -360,6 +361,90 @@ def scenario_c(ctx, records, variants):
     return rows
 
 
+def mirror_ids(read):
+    """The live ids of the mirror's persons table, sorted, from `read(sql)`."""
+    return sorted(read("SELECT id FROM pipedrive_persons WHERE deleted_at IS NULL"))
+
+
+def scenario_e(ctx, records):
+    """(e) Pipedrive persons: every export mode's CPU per record against plain NDJSON's, and sync
+    into SQLite and into PostgreSQL (first run, then --full) against each database's own floor
+    for the same rows."""
+    import fleet  # its throw-away PostgreSQL cluster
+
+    modes, mirrors = [], []
+    with connected_fake(ctx, f"pipedrive-mirror-{records}", "pipedrive",
+                        ["--records", str(records), "--burst", str(UNLIMITED)]) as fake:
+        dump = fake.dump_file("pipedrive", "persons.ndjson")
+        ndjson = ctx.workdir / "persons-kept.ndjson"
+        log(f"crmexport NDJSON, {records} persons (kept for the floors)")
+        result = ctx.clients.export(fake, "pipedrive", ["persons"], ndjson)
+        modes.append(row("NDJSON", result, check_against_dump(ndjson, "ndjson", dump)))
+        for label, fmt, extra in [("CSV, readable (the default)", "csv", []), ("CSV --raw", "csv", ["--raw"]),
+                                  ("CSV --fields id,name,emails", "csv", ["--fields", "id,name,emails"]),
+                                  ("NDJSON --labels", "ndjson", ["--labels"])]:
+            out = ctx.workdir / f"persons-mode.{fmt}"
+            result, count = checked(f"crmexport {label}, {records} persons",
+                                    lambda: ctx.clients.export(fake, "pipedrive", ["persons"], out, fmt, extra),
+                                    out, fmt, dump)
+            modes.append(row(label, result, count))
+
+        crmexport = ctx.clients.crmexport
+        sqlite_db = ctx.workdir / "mirror.db"
+        for label, extra in [("crmexport sync, first run", []), ("crmexport sync --full", ["--full"])]:
+            log(f"{label} into SQLite, {records} persons")
+            result = measure(fake, [crmexport, "-q", "sync", "pipedrive", "persons", "--db", str(sqlite_db), *extra],
+                             env=ctx.clients.env)
+            with contextlib.closing(sqlite3.connect(sqlite_db)) as db:
+                got = mirror_ids(lambda sql: [r[0] for r in db.execute(sql)])
+            if got != dump_ids(dump):
+                raise BenchError(f"the SQLite mirror holds {len(got)} persons, not the dump's {len(dump_ids(dump))}")
+            mirrors.append(row(label, result, len(got), database="SQLite"))
+        floor_db = ctx.workdir / "floor.db"
+        log("SQLite floor: Python inserting the same lines in one transaction")
+        result = measure(fake, ["/usr/bin/python3", str(CLIENTS / "sqlite_floor.py"), str(floor_db), str(ndjson)])
+        mirrors.append(row("floor: sqlite3 inserts, one transaction", result, records, database="SQLite"))
+
+        try:
+            cluster = fleet.PostgresCluster(20)
+        except fleet.BenchError as e:
+            raise BenchError(str(e)) from e
+        try:
+            uri = cluster.create_database("mirror")
+            for label, extra in [("crmexport sync, first run", []), ("crmexport sync --full", ["--full"])]:
+                log(f"{label} into PostgreSQL, {records} persons")
+                result = measure(fake, [crmexport, "-q", "sync", "pipedrive", "persons", "--db", uri, *extra],
+                                 env=ctx.clients.env)
+                got = mirror_ids(lambda sql: [int(v) for v in cluster.psql(sql, "mirror").split("\0") if v.strip()])
+                if got != dump_ids(dump):
+                    raise BenchError(f"the PostgreSQL mirror holds {len(got)} persons, not the dump's "
+                                     f"{len(dump_ids(dump))}")
+                mirrors.append(row(label, result, len(got), database="PostgreSQL"))
+            # The floor's rows: what the mirror keeps of each record (id, jsonb, exact text) in
+            # COPY's text format, written before the clock starts.
+            rows_file = ctx.workdir / "persons.copy"
+            with open(ndjson, "rb") as lines, open(rows_file, "wb") as out:
+                for line in lines:
+                    text = line.rstrip(b"\n").replace(b"\\", b"\\\\")
+                    out.write(b"pipedrive\t" + ID_PREFIX.match(line).group(1) + b"\t" + text + b"\t" + text + b"\n")
+            cluster.psql("CREATE TABLE persons(connection text NOT NULL, id jsonb NOT NULL, record jsonb NOT NULL, "
+                         "record_text text NOT NULL, PRIMARY KEY(connection, id))", "mirror")
+            log("PostgreSQL floor: psql \\copy of the same rows")
+            result = measure(fake, [str(cluster.bin / "psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d",
+                                    cluster.uri("mirror"), "-c", f"\\copy persons FROM '{rows_file}'"])
+            count = int(cluster.psql("SELECT count(*) FROM persons", "mirror").strip("\0\n"))
+            if count != records:
+                raise BenchError(f"the PostgreSQL floor copied {count} rows, not {records}")
+            mirrors.append(row("floor: psql \\copy, one transaction", result, records, database="PostgreSQL"))
+            remove(rows_file)
+        except fleet.BenchError as e:
+            raise BenchError(str(e)) from e
+        finally:
+            cluster.stop()
+        remove(ndjson)
+    return {"modes": modes, "mirrors": mirrors}
+
+
 # ---------------------------------------------------------------------------------------------
 # report
 
@@ -470,6 +555,33 @@ def report(results, counts, started, finished, loads):
         md += [f"### (d) crmexport peak RSS (MiB), Pipedrive persons, {counts['d_small']:,} vs {counts['d_big']:,} records",
                "", table(["format", f"{counts['d_small']:,}", f"{counts['d_big']:,}", "growth"], lines), ""]
 
+    if "e" in results:
+        modes, mirrors = results["e"]["modes"], results["e"]["mirrors"]
+        base = modes[0]
+        md += [f"### (e) Pipedrive persons, {counts['e']:,} records: export modes against NDJSON", "",
+               table(["mode", "wall s", "CPU s", "CPU µs/record", "× NDJSON's CPU", "peak RSS MiB"],
+                     [[r["client"], f"{r['wall_s']:.2f}", f"{r['cpu_s']:.2f}", f"{r['cpu_us_per_record']:.1f}",
+                       f"{r['cpu_s'] / base['cpu_s']:.2f}×", f"{r['rss_mib']:.1f}"] for r in modes]), ""]
+        for r in modes[1:]:
+            ratio = r["cpu_s"] / base["cpu_s"]
+            targets.append([f"(e) {r['client']}: CPU ≤ 1.5× NDJSON's", f"{r['cpu_s']:.2f} s vs {base['cpu_s']:.2f} s",
+                            f"{ratio:.2f}×", verdict(ratio <= 1.5)])
+        md += [f"### (e) Pipedrive persons, {counts['e']:,} records, into a mirror", "",
+               "The database server runs on either core, as the operating system places it; its CPU is not in "
+               "the client's column, so compare wall times.", "",
+               table(["database", "client", "wall s", "client CPU s", "× the floor's wall"],
+                     [[r["database"], r["client"], f"{r['wall_s']:.2f}", f"{r['cpu_s']:.2f}",
+                       f"{r['wall_s'] / next(f for f in mirrors if f['database'] == r['database'] and f['client'].startswith('floor'))['wall_s']:.2f}×"]
+                      for r in mirrors]), ""]
+        for database in ["SQLite", "PostgreSQL"]:
+            floor = next(f for f in mirrors if f["database"] == database and f["client"].startswith("floor"))
+            for r in mirrors:
+                if r["database"] == database and not r["client"].startswith("floor"):
+                    ratio = r["wall_s"] / floor["wall_s"]
+                    targets.append([f"(e) {r['client']} into {database} ≤ 1.5× its floor",
+                                    f"{r['wall_s']:.2f} s vs {floor['wall_s']:.2f} s", f"{ratio:.2f}×",
+                                    verdict(ratio <= 1.5)])
+
     md += ["### Targets", "", table(["target", "measured", "ratio", ""], targets), ""]
     return "\n".join(md)
 
@@ -483,7 +595,7 @@ def main():
     parser.add_argument("--build", default="build", type=Path, help="build folder (crmexport, tests/fake/crm-fake)")
     parser.add_argument("--peers", default=BENCH_DIR / ".peers", type=Path, help="folder with the npm peers")
     parser.add_argument("--quick", action="store_true", help="ten times fewer records (about two minutes)")
-    parser.add_argument("--only", default="a,b,c,d", help="scenarios to run, e.g. a,d")
+    parser.add_argument("--only", default="a,b,c,d,e", help="scenarios to run, e.g. a,d")
     parser.add_argument("--dump-limit", default=100_000, type=int,
                         help="larger runs check ids 1..N instead of writing the fake's dump (default 100000)")
     parser.add_argument("--results", default=BENCH_DIR / "results", type=Path, help="where to keep the report")
@@ -491,8 +603,8 @@ def main():
 
     counts = QUICK if args.quick else FULL
     wanted = set(args.only.split(","))
-    if not wanted <= {"a", "b", "c", "d"}:
-        parser.error("--only takes a comma-separated subset of a,b,c,d")
+    if not wanted <= {"a", "b", "c", "d", "e"}:
+        parser.error("--only takes a comma-separated subset of a,b,c,d,e")
 
     ctx = Context()
     ctx.build = args.build.resolve()
@@ -522,6 +634,8 @@ def main():
                 # four jobs can reach 20 requests/s at best, exactly the rate limit.
                 variants += [("crmexport --jobs 1", ["--jobs", "1"]), ("crmexport --jobs 8", ["--jobs", "8"])]
             results["c"] = scenario_c(ctx, counts["c"], variants)
+        if "e" in wanted:
+            results["e"] = scenario_e(ctx, counts["e"])
     except BenchError as e:
         log(f"failed: {e}")
         return 1
