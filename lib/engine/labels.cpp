@@ -157,7 +157,8 @@ Result<void> join_values(Session& session, const providers::TypeSpec& type, Type
 
 Result<std::vector<PhaseSpent>> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
                                                       const providers::TypeSpec& type, bool refresh_names,
-                                                      std::mutex& writer, bool shown) {
+                                                      std::mutex& store_writer, std::mutex& mirror_writer,
+                                                      bool shown) {
   if (!type.fields) return std::vector<PhaseSpent>{};
   // Definitions and values kept outside the records are read before taking the writer's lock:
   // a large account's values take many requests, and other types and connections write meanwhile.
@@ -175,7 +176,12 @@ Result<std::vector<PhaseSpent>> refresh_mirror_fields(Session& session, mirror::
     });
     if (!read) return std::unexpected(read.error());
   }
-  std::lock_guard lock(writer);
+  std::unique_lock store_turn(store_writer, std::defer_lock);
+  std::unique_lock mirror_turn(mirror_writer, std::defer_lock);
+  if (&store_writer == &mirror_writer)
+    store_turn.lock();
+  else
+    std::lock(store_turn, mirror_turn);
   auto loaded = name_fields(session, type, store, std::move(*current), refresh_names, std::move(metadata));
   if (!loaded) return std::unexpected(loaded.error());
   const auto& all = loaded->relabeler->fields();

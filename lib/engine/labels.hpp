@@ -34,11 +34,11 @@ Result<void> join_values(Session& session, const providers::TypeSpec& type, Type
 // Sync's field step: the type's fields, named as export names them, saved in the mirror's
 // `fields` table, its labeled view rebuilt when they changed, and values kept outside its records
 // saved in `field_values`. Returns its phases (none for a type without field metadata).
-// The definitions and values are read first; the store and the mirror are written under
-// `writer`, the lock of their one writer.
+// The definitions and values are read first; then the store is written under `store_writer` and
+// the mirror under `mirror_writer`, the locks of their writers (one lock when they are the same).
 Result<std::vector<PhaseSpent>> refresh_mirror_fields(Session& session, mirror::Mirror& mirror, store::Store& store,
                                                       const providers::TypeSpec& type, bool refresh_names,
-                                                      std::mutex& writer, bool shown = false);
+                                                      std::mutex& store_writer, std::mutex& mirror_writer, bool shown);
 
 // What export needs from this step for one type: the relabeler when records are written
 // readable, and the CSV columns a --fields list names (readable names or keys).

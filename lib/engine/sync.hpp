@@ -28,6 +28,9 @@ struct SyncOptions {
   bool refresh_names = false;      // --refresh-names: the mirror's field names from the current labels, frozen anew
   // Held around every call to the mirror when several types sync at once (nullptr: one type at a time).
   std::mutex* mirror_lock = nullptr;
+  // Held around writes to the credential store (frozen field names); nullptr: mirror_lock is it.
+  // Apart when a connection writes through a mirror session of its own (Mirror::open_writer).
+  std::mutex* store_lock = nullptr;
 };
 
 struct SyncReport {

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <memory>
+#include <mutex>
 
 #include "lib/core/log.hpp"
 #include "lib/engine/labels.hpp"
@@ -34,8 +36,9 @@ std::vector<TypeOutcome> sync_connection(const ConnectionSyncPlan& plan,
     }
     // The fields table and the labeled view follow the account's fields on every sync; the
     // mirror and the store have one writer at a time.
+    auto& store_lock = plan.options.store_lock ? *plan.options.store_lock : *plan.options.mirror_lock;
     auto phases = refresh_mirror_fields(plan.session, plan.mirror, plan.store, type, plan.options.refresh_names,
-                                        *plan.options.mirror_lock, progress_wanted(false));
+                                        store_lock, *plan.options.mirror_lock, progress_wanted(false));
     if (!phases) {
       outcome.error = std::move(phases.error());
       outcome.error->message += fmt::format("; the records of {} are saved, only its field metadata is not", type.name);
@@ -102,8 +105,23 @@ std::vector<ConnectionOutcome> sync_connections(const ManySyncPlan& plan, const 
       outcome.error = std::move(opened.error());
       return;
     }
-    ConnectionSyncPlan one{*opened->session, plan.mirror, plan.store, item.types, item.api_version, plan.options,
-                           plan.jobs};
+    // PostgreSQL: this connection's pages go through a session of its own, beside the other
+    // connections', and the server sets the pace. SQLite, or a server refusing another session:
+    // the run's one mirror, in turns.
+    std::unique_ptr<mirror::Mirror> own;
+    if (auto writer = plan.mirror.open_writer())
+      own = std::move(*writer);
+    else
+      log::info("writing through the run's shared database session, in turns with the other connections ({})",
+                writer.error().message);
+    std::mutex own_lock;
+    SyncOptions options = plan.options;
+    if (own) {
+      options.store_lock = plan.options.mirror_lock;
+      options.mirror_lock = &own_lock;
+    }
+    ConnectionSyncPlan one{*opened->session, own ? *own : plan.mirror, plan.store, item.types, item.api_version,
+                           options, plan.jobs};
     outcome.types = sync_connection(one, [&](const SyncReport& report) { plan.on_synced(*opened->session, report); });
   });
   return outcomes;

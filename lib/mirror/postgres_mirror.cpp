@@ -121,6 +121,12 @@ Result<std::unique_ptr<PostgresMirror>> PostgresMirror::open(const std::string& 
   return std::unique_ptr<PostgresMirror>(new PostgresMirror(uri, std::move(*connection)));
 }
 
+Result<std::unique_ptr<Mirror>> PostgresMirror::open_writer() {
+  auto writer = open(m_uri);
+  if (!writer) return std::unexpected(writer.error());
+  return std::unique_ptr<Mirror>(std::move(*writer));
+}
+
 // A connection of its own: the lock lives exactly as long as that session, so neither a failed
 // statement on the writing connection nor anything else can drop it early, and kill -9 drops it.
 Result<std::optional<ConnectionClaim>> PostgresMirror::claim(const std::string& connection) {

@@ -31,6 +31,7 @@ class PostgresMirror final : public Mirror {
   Result<void> save_field_values(const std::string& connection, const std::string& type,
                                  const std::unordered_map<std::string, std::string>& by_record,
                                  const std::vector<std::string>* ids) override;
+  Result<std::unique_ptr<Mirror>> open_writer() override;
   const std::string& location() const override { return m_uri; }
 
  private:
@@ -39,7 +40,7 @@ class PostgresMirror final : public Mirror {
   Result<void> save_run(const TypeState& state, std::string_view doing);
 
   std::string m_uri;
-  pg::Connection m_connection;  // every write; the engine's mirror lock makes it one writer
+  pg::Connection m_connection;  // every write of this mirror; open_writer gives another
 };
 
 // The advisory-lock key of a connection name: FNV-1a (64 bits) of a crmexport namespace and the

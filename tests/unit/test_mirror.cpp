@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include <SQLiteCpp/Statement.h>
 
@@ -268,6 +269,39 @@ TEST_CASE("the PostgreSQL mirror: schema version, per-connection claims, what js
     auto again = second->claim("pd");
     REQUIRE(again);
     CHECK(again->has_value());
+  }
+  SECTION("each worker writes through a PostgreSQL session of its own; SQLite's share the one mirror") {
+    MirrorDb db(Backend::postgres);
+    auto m = open(db);
+    const std::string sessions = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'crmexport' AND "
+                                 "datname = current_database()";
+    REQUIRE(db.scalar(sessions) == "1");
+    auto writer = m->open_writer();
+    REQUIRE(writer);
+    REQUIRE(*writer);
+    CHECK(db.scalar(sessions) == "2");
+    auto a = m->load("a", "pipedrive", "persons", "v2");
+    auto b = (*writer)->load("b", "pipedrive", "persons", "v2");
+    REQUIRE((a && b));
+    REQUIRE(m->start_run(*a, mirror::RunMode::full, std::nullopt));
+    REQUIRE((*writer)->start_run(*b, mirror::RunMode::full, std::nullopt));
+    std::vector<mirror::Record> ra{rec(1, R"({"from":"a"})")};
+    std::vector<mirror::Record> rb{rec(1, R"({"from":"b"})")};
+    REQUIRE(m->save_page(*a, ra, "", std::nullopt));
+    REQUIRE((*writer)->save_page(*b, rb, "", std::nullopt));
+    CHECK(live_rows(db, "a") == std::vector<std::string>{R"(1={"from":"a"})"});
+    CHECK(live_rows(db, "b") == std::vector<std::string>{R"(1={"from":"b"})"});
+    writer->reset();
+    // The server ends a session's backend just after the client has gone.
+    for (int i = 0; i < 100 && db.scalar(sessions) != "1"; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(db.scalar(sessions) == "1");
+
+    TempDir dir;
+    auto file = mirror::Mirror::open(dir / "m.db");
+    REQUIRE(file);
+    auto shared = (*file)->open_writer();
+    REQUIRE(shared);
+    CHECK(*shared == nullptr);
   }
   SECTION("records PostgreSQL's jsonb refuses are kept exactly as text and readable as jsonb") {
     CHECK(mirror::jsonb_compatible(R"({"a":"x\u0000y","b":"\\u0000","c":"\ud83d\ude00","d":"\udc00\u00e9"})") ==
