@@ -38,7 +38,7 @@ const std::map<std::string, std::vector<std::string>, std::less<>>& examples_by_
         "CRMEXPORT_STORE_KEY_FILE=old.key crmexport auth rekey --new-key-stdin < new.key"}},
       {"crmexport export",
        {"crmexport export pipedrive deals | jq -r '.title'",
-        "crmexport export pipedrive persons -o persons.csv --fields id,name,emails --since 7d",
+        "crmexport export pipedrive persons -o persons.csv --fields id,name,emails.primary.value --since 7d",
         "crmexport export --all persons contacts deals -o backup/   # every connection: backup/CONNECTION/TYPE.ndjson"}},
       {"crmexport sync",
        {"crmexport sync pipedrive persons deals --db crm.db --full",

@@ -2,6 +2,8 @@
 // compared with the field definitions and records the fake dumped. The expected labeling is
 // computed here from the dumps, independently of crmexport's own relabeling code.
 #include <regex>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
@@ -322,6 +324,33 @@ TEST_CASE("export --fields takes readable names and keys, and suggests names for
         "crmexport: error: --fields: no field of this type is called 'Deal tpye': did you mean 'Deal type'? (`crmexport "
         "fields CONNECTION TYPE` lists them)\n");
   CHECK(typo.out.empty());
+}
+
+TEST_CASE("export --fields reaches into arrays by index and by primary", "[e2e][labels]") {
+  Setup s;
+  auto chosen = s.run({"-q", "export", "pd", "persons", "-f", "csv", "--fields",
+                       "id,emails.primary.value,emails.1.value,phones.0.label,emails"});
+  INFO(chosen.err);
+  REQUIRE(chosen.exit_code == 0);
+  std::vector<std::vector<std::string>> expected{{"id", "emails.primary.value", "emails.1.value", "phones.0.label",
+                                                  "emails"}};
+  for (const auto& line : s.server.dataset("pipedrive", "persons")) {
+    auto person = parse_exact(line);
+    auto text_of = [](const rapidjson::Value& list, rapidjson::SizeType index, const char* key) {
+      return list.IsArray() && index < list.Size() && list[index].HasMember(key) ? list[index][key].GetString()
+                                                                                  : std::string();
+    };
+    std::string primary;
+    const auto& emails = person["emails"];
+    for (rapidjson::SizeType i = 0; emails.IsArray() && i < emails.Size() && primary.empty(); ++i)
+      if (emails[i]["primary"].GetBool()) primary = emails[i]["value"].GetString();
+    rapidjson::StringBuffer whole;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(whole);
+    emails.Accept(writer);
+    expected.push_back({std::to_string(person["id"].GetInt64()), primary, text_of(emails, 1, "value"),
+                        text_of(person["phones"], 0, "label"), whole.GetString()});
+  }
+  CHECK(parse_csv(chosen.out) == expected);
 }
 
 TEST_CASE("sync keeps a fields table and a labeled view per type that match the dataset", "[e2e][labels]") {

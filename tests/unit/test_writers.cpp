@@ -288,6 +288,19 @@ TEST_CASE("CSV with --fields gives exactly those columns in that order", "[write
           "\"{\"\"b\"\":{\"\"c\"\":1.0},\"\"list\"\":[1,{\"\"d\"\":[]}],\"\"e\"\":null}\",\"{\"\"c\"\":1.0}\",1.0,"
           "\"[1,{\"\"d\"\":[]}]\",\r\n");
   }
+  SECTION("index paths reach into arrays; primary is the element marked so, else the first") {
+    const std::string person =
+        R"({"emails":[{"value":"w@x.y","primary":false},{"value":"p@x.y","primary":true,"n":1.50}],)"
+        R"("phones":[{"value":"555"}],"tags":[["a","b"],[]],"org":{"ids":[7,9007199254740993]},"none":[]})";
+    CHECK(csv({person, R"({"emails":"not a list"})"},
+              {"emails.0.value", "emails.1.n", "emails.primary.value", "phones.primary.value", "emails.1",
+               "emails.2.value", "tags.0.1", "tags.1", "org.ids.1", "none.0", "none.primary", "emails.x.value"}) ==
+          "emails.0.value,emails.1.n,emails.primary.value,phones.primary.value,emails.1,emails.2.value,tags.0.1,"
+          "tags.1,org.ids.1,none.0,none.primary,emails.x.value\r\n"
+          "w@x.y,1.50,p@x.y,555,\"{\"\"value\"\":\"\"p@x.y\"\",\"\"primary\"\":true,\"\"n\"\":1.50}\",,b,[],"
+          "9007199254740993,,,\r\n"
+          ",,,,,,,,,,,\r\n");
+  }
   SECTION("a field that is an object in one record and a leaf in another") {
     CHECK(csv({R"({"org":{"id":5}})", R"({"org":"none"})", R"({"org":null})"}, {"org", "org.id"}) ==
           "org,org.id\r\n\"{\"\"id\"\":5}\",5\r\nnone,\r\n,\r\n");
