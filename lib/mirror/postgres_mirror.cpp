@@ -112,12 +112,6 @@ Result<std::unique_ptr<PostgresMirror>> PostgresMirror::open(const std::string& 
   auto connection = pg::Connection::open(uri, mirror_target(uri));
   if (!connection) return std::unexpected(connection.error());
   if (auto version = migrate_postgres(*connection, uri); !version) return std::unexpected(version.error());
-  // Where save_page's COPY lands: this session's own, emptied by every commit.
-  if (auto staged = connection->exec("prepare the page table",
-                                     "CREATE TEMP TABLE crmexport_page(id jsonb NOT NULL, "
-                                     "updated_at text, record jsonb, record_text text NOT NULL) ON COMMIT DELETE ROWS");
-      !staged)
-    return std::unexpected(staged.error());
   return std::unique_ptr<PostgresMirror>(new PostgresMirror(uri, std::move(*connection)));
 }
 
@@ -206,20 +200,23 @@ Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const R
                                              const std::string& next_position,
                                              std::optional<TimePoint> page_high_water) {
   constexpr std::string_view doing = "save a page";
-  // The page reaches the server in one COPY and is saved by one statement: a round trip a record
-  // made PostgreSQL five times slower than COPY itself (docs/BENCHMARKS.md). The CTEs all see the
+  // A page is one statement whose records arrive as text[] parameters in binary form: a round
+  // trip a record made PostgreSQL five times slower than COPY (docs/BENCHMARKS.md), and binary
+  // arrays beat a COPY into a temp table by the temp table's write and read. The CTEs all see the
   // table as it was before the upsert, so `before` says what each record replaced. It looks each
-  // id up by the key: the page table has no statistics, and a join planned on guesses would read
-  // every row of the connection for every page.
+  // id up by the key: the page has no statistics, and a join planned on guesses would read every
+  // row of the connection for every page.
   const std::string upsert = fmt::format(R"sql(
-    WITH before AS (
-      SELECT o.* FROM pg_temp.crmexport_page p CROSS JOIN LATERAL (
+    WITH page AS MATERIALIZED (
+      SELECT id::jsonb AS id, updated_at, coalesce(record, record_text)::jsonb AS record, record_text
+      FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS p(id, updated_at, record, record_text)),
+    before AS (
+      SELECT o.* FROM page p CROSS JOIN LATERAL (
         SELECT t.record_text = p.record_text AS same, t.deleted_at IS NOT NULL AS deleted
         FROM "{0}" t WHERE t.connection = $1 AND t.id = p.id LIMIT 1) o),
     saved AS (
       INSERT INTO "{0}"(connection, id, updated_at, synced_at, deleted_at, seen_run, record, record_text)
-      SELECT $1, id, updated_at, $2::timestamptz, NULL, $3::bigint, coalesce(record, record_text::jsonb), record_text
-      FROM pg_temp.crmexport_page
+      SELECT $1, id, updated_at, $2::timestamptz, NULL, $3::bigint, record, record_text FROM page
       ON CONFLICT(connection, id) DO UPDATE SET
         updated_at = excluded.updated_at, synced_at = excluded.synced_at, deleted_at = NULL,
         seen_run = excluded.seen_run, record = excluded.record, record_text = excluded.record_text
@@ -228,21 +225,19 @@ Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const R
            (SELECT count(*) FROM before WHERE deleted OR NOT same)
   )sql",
                                          state.table);
-  std::string rows;
-  std::size_t bytes = 0;
-  for (const auto& record : records) bytes += record.json.size() + 64;
-  rows.reserve(bytes);
+  pg::TextArray ids, updated, compatible_records, texts;
+  std::vector<std::string> kept_ids;
   for (std::size_t i : last_copies(records)) {
     const auto& record = records[i];
-    pg::append_copy_value(rows, id_param(record.id), '\t');
-    pg::append_copy_value(rows, record.updated_at, '\t');
+    ids.push(kept_ids.emplace_back(id_param(record.id)));
+    updated.push(record.updated_at);
     // jsonb refuses \u0000 and lone surrogates that JSON text allows: only a record holding one
     // is sent twice, its jsonb form beside its exact text (NULL: the server reads the text).
     std::optional<std::string> compatible;
     if (record.json.find("\\u") != std::string::npos) compatible = jsonb_compatible(record.json);
     if (compatible == record.json) compatible.reset();
-    pg::append_copy_value(rows, compatible, '\t');
-    pg::append_copy_value(rows, record.json, '\n');
+    compatible_records.push(compatible);
+    texts.push(record.json);
   }
   auto transaction = pg::Transaction::begin(m_connection, doing);
   if (!transaction) return std::unexpected(transaction.error());
@@ -251,12 +246,9 @@ Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const R
   // the next sync reads them again. finish_run's commit waits, and with it every page before it.
   if (auto relaxed = m_connection.exec(doing, "SET LOCAL synchronous_commit = off"); !relaxed)
     return std::unexpected(relaxed.error());
-  if (auto copied = m_connection.copy_in(
-          doing, "COPY pg_temp.crmexport_page(id, updated_at, record, record_text) FROM STDIN", rows);
-      !copied)
-    return std::unexpected(copied.error());
   // Planned anew for each page: a plan cached while the table was small would scan it whole.
-  auto saved = m_connection.exec(doing, upsert, {state.connection, now_text(), std::to_string(state.run_id)});
+  auto saved = m_connection.exec_arrays(doing, upsert, {state.connection, now_text(), std::to_string(state.run_id)},
+                                        {&ids, &updated, &compatible_records, &texts});
   if (!saved) return std::unexpected(saved.error());
   PageCounts counts{std::stol(saved->text(0, 0)), std::stol(saved->text(0, 1))};
   auto next = advanced(state, next_position, page_high_water);

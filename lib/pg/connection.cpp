@@ -113,49 +113,60 @@ Result<Rows> Connection::exec_prepared(std::string_view doing, const std::string
                                                     0)));
 }
 
-Result<void> Connection::copy_in(std::string_view doing, const std::string& sql, std::string_view rows) {
-  ResultHandle started(PQexec(m_connection.get(), sql.c_str()));
-  if (!started || PQresultStatus(started.get()) != PGRES_COPY_IN) {
-    if (auto failed = checked(doing, std::move(started)); !failed) return std::unexpected(failed.error());
-    return fail(ErrorKind::runtime, fmt::format("could not {} in {} {}: the server did not start the copy", doing,
-                                                m_target.what, m_target.location));
-  }
-  // libpq takes an int's worth at a time; it buffers and sends as the socket allows.
-  constexpr std::size_t k_chunk = 1 << 20;
-  bool sent = true;
-  for (std::size_t at = 0; sent && at < rows.size(); at += k_chunk) {
-    auto piece = rows.substr(at, k_chunk);
-    sent = PQputCopyData(m_connection.get(), piece.data(), static_cast<int>(piece.size())) == 1;
-  }
-  const bool ended = PQputCopyEnd(m_connection.get(), sent ? nullptr : "crmexport could not send the rows") == 1;
-  // The copy's own result, then nothing: every result must be read before the next statement.
-  Result<void> outcome;
-  while (ResultHandle result{PQgetResult(m_connection.get())}) {
-    if (auto done = checked(doing, std::move(result)); !done && outcome) outcome = std::unexpected(done.error());
-  }
-  if (outcome && !ended)
-    return fail(ErrorKind::runtime, fmt::format("could not {} in {} {}: {}", doing, m_target.what, m_target.location,
-                                                one_line(PQerrorMessage(m_connection.get()))));
-  return outcome;
+namespace {
+
+void append_int32(std::string& out, std::int32_t value) {
+  const auto bits = static_cast<std::uint32_t>(value);
+  const char bytes[4] = {static_cast<char>(bits >> 24), static_cast<char>(bits >> 16), static_cast<char>(bits >> 8),
+                         static_cast<char>(bits)};
+  out.append(bytes, 4);
 }
 
-void append_copy_value(std::string& out, std::optional<std::string_view> value, char end) {
+constexpr std::int32_t k_text_oid = 25;
+constexpr Oid k_text_array_oid = 1009;
+
+}  // namespace
+
+void TextArray::push(std::optional<std::string_view> value) {
+  ++m_count;
   if (!value) {
-    out += "\\N";
-  } else {
-    std::size_t plain = 0;
-    auto flush = [&](std::size_t to) { out.append(value->substr(plain, to - plain)); };
-    for (std::size_t i = 0; i < value->size(); ++i) {
-      char c = (*value)[i];
-      const char* escaped = c == '\\' ? "\\\\" : c == '\t' ? "\\t" : c == '\n' ? "\\n" : c == '\r' ? "\\r" : nullptr;
-      if (!escaped) continue;
-      flush(i);
-      out += escaped;
-      plain = i + 1;
-    }
-    flush(value->size());
+    m_nulls = true;
+    append_int32(m_elements, -1);
+    return;
   }
-  out += end;
+  append_int32(m_elements, static_cast<std::int32_t>(value->size()));
+  m_elements.append(*value);
+}
+
+std::string TextArray::bytes() const {
+  std::string out;
+  out.reserve(20 + m_elements.size());
+  append_int32(out, 1);  // dimensions
+  append_int32(out, m_nulls ? 1 : 0);
+  append_int32(out, k_text_oid);
+  append_int32(out, static_cast<std::int32_t>(m_count));
+  append_int32(out, 1);  // lower bound
+  out += m_elements;
+  return out;
+}
+
+Result<Rows> Connection::exec_arrays(std::string_view doing, const std::string& sql, const std::vector<Param>& params,
+                                     const std::vector<const TextArray*>& arrays) {
+  std::vector<std::string> sent;
+  sent.reserve(arrays.size());
+  for (const auto* array : arrays) sent.push_back(array->bytes());
+  auto values = pointers(params);
+  std::vector<Oid> types(params.size(), 0);
+  std::vector<int> lengths(params.size(), 0);
+  std::vector<int> formats(params.size(), 0);
+  for (const auto& bytes : sent) {
+    values.push_back(bytes.data());
+    types.push_back(k_text_array_oid);
+    lengths.push_back(static_cast<int>(bytes.size()));
+    formats.push_back(1);
+  }
+  return checked(doing, ResultHandle(PQexecParams(m_connection.get(), sql.c_str(), static_cast<int>(values.size()),
+                                                  types.data(), values.data(), lengths.data(), formats.data(), 0)));
 }
 
 Result<Rows> Connection::checked(std::string_view doing, ResultHandle result) {

@@ -55,6 +55,21 @@ struct Target {
   std::string check;
 };
 
+// A text[] parameter in PostgreSQL's binary form: the values are sent as they are, with no
+// quoting to add on this side nor to parse on the server's.
+class TextArray {
+ public:
+  void push(std::optional<std::string_view> value);
+  std::size_t size() const { return m_count; }
+  // The parameter's bytes (array_send's layout).
+  std::string bytes() const;
+
+ private:
+  std::string m_elements;  // each: length (-1: NULL), then its bytes; big-endian
+  std::size_t m_count = 0;
+  bool m_nulls = false;
+};
+
 class Connection {
  public:
   // Connects to `conninfo` (a URI; the PG* environment variables fill what it leaves out), giving
@@ -65,9 +80,9 @@ class Connection {
   Result<Rows> exec(std::string_view doing, const std::string& sql, const std::vector<Param>& params = {});
   // The same for a statement run many times: parsed and planned once per connection.
   Result<Rows> exec_prepared(std::string_view doing, const std::string& sql, const std::vector<Param>& params);
-  // Streams `rows` to `sql`, a COPY ... FROM STDIN in COPY's text format (append_copy_value
-  // writes a value of it): any number of rows in one round trip instead of a statement each.
-  Result<void> copy_in(std::string_view doing, const std::string& sql, std::string_view rows);
+  // Runs one statement with $1... bound to `params` (text) and the next ones to `arrays` (text[]).
+  Result<Rows> exec_arrays(std::string_view doing, const std::string& sql, const std::vector<Param>& params,
+                           const std::vector<const TextArray*>& arrays);
   // The location as messages show it.
   const std::string& shown() const { return m_target.location; }
 
@@ -94,10 +109,6 @@ class Transaction {
   explicit Transaction(Connection& connection) : m_connection(&connection) {}
   Connection* m_connection;
 };
-
-// Appends `value` as COPY's text format has it (backslash, tab, newline and carriage return
-// escaped; nullopt is \N), followed by `end`: '\t' between columns, '\n' after a row's last.
-void append_copy_value(std::string& out, std::optional<std::string_view> value, char end);
 
 // libpq's reading of a connection string given to `option` (--db): a usage error when it cannot
 // parse it, and a refusal of a password written into it (it would show in the process list and
