@@ -121,8 +121,8 @@ TEST_CASE("the mirror keeps records, run state and deletions alike in SQLite and
     auto state = m->load("pd", "pipedrive", "persons", "v2");
     REQUIRE(state);
     REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
-    // What COPY's text format must escape (backslashes, tabs, newlines, carriage returns, its end
-    // marker \. and its NULL \N), as JSON escapes and as raw whitespace between tokens.
+    // What a text encoding of the rows would have to escape (backslashes, tabs, newlines, carriage
+    // returns, COPY's \. and \N), as JSON escapes and as raw whitespace between tokens.
     const std::string odd = "{\"id\":2,\t\"a\":\"back\\\\slash \\\\N \\\\. tab\\t nl\\n\",\r\n\"b\":\"caf\xC3\xA9\"}";
     std::vector<mirror::Record> page{rec(1, R"({"id":1,"v":"first"})"), rec(2, odd),
                                      mirror::Record{std::string("1"), std::nullopt, R"({"id":"1"})"},
