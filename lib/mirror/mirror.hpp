@@ -122,10 +122,10 @@ class Mirror {
   virtual Result<void> save_field_values(const std::string& connection, const std::string& type,
                                          const std::unordered_map<std::string, std::string>& by_record,
                                          const std::vector<std::string>* ids) = 0;
-  // A writer of its own for one worker of a run (a type, or a connection's types), when the
-  // database takes several at once: PostgreSQL opens another session, so workers write side by
-  // side and the server, not a lock in this process, sets the pace. nullptr when writes must share
-  // this mirror, one at a time (SQLite: one writer per file).
+  // A writer of its own for one connection's worker in a run over many, when the database takes
+  // several at once: PostgreSQL opens another session, so connections write side by side and the
+  // server, not a lock in this process, sets the pace. nullptr when writes must share this
+  // mirror, one at a time (SQLite: one writer per file).
   virtual Result<std::unique_ptr<Mirror>> open_writer() { return std::unique_ptr<Mirror>(); }
   // The location as messages and summaries show it (never a password).
   virtual const std::string& location() const = 0;

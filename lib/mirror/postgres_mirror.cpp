@@ -226,10 +226,9 @@ Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const R
   )sql",
                                          state.table);
   pg::TextArray ids, updated, compatible_records, texts;
-  std::vector<std::string> kept_ids;
   for (std::size_t i : last_copies(records)) {
     const auto& record = records[i];
-    ids.push(kept_ids.emplace_back(id_param(record.id)));
+    ids.push(id_param(record.id));
     updated.push(record.updated_at);
     // jsonb refuses \u0000 and lone surrogates that JSON text allows: only a record holding one
     // is sent twice, its jsonb form beside its exact text (NULL: the server reads the text).

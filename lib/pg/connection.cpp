@@ -141,9 +141,10 @@ void TextArray::push(std::optional<std::string_view> value) {
 std::string TextArray::bytes() const {
   std::string out;
   out.reserve(20 + m_elements.size());
-  append_int32(out, 1);  // dimensions
+  append_int32(out, m_count == 0 ? 0 : 1);  // dimensions: an empty array has none
   append_int32(out, m_nulls ? 1 : 0);
   append_int32(out, k_text_oid);
+  if (m_count == 0) return out;
   append_int32(out, static_cast<std::int32_t>(m_count));
   append_int32(out, 1);  // lower bound
   out += m_elements;

@@ -142,6 +142,13 @@ TEST_CASE("the mirror keeps records, run state and deletions alike in SQLite and
     CHECK(live_rows(db, "pd") == std::vector<std::string>{R"(1={"id":1,"v":"last"})"});
     std::vector<mirror::RecordId> none;
     CHECK(*m->mark_deleted(*state, none) == 0);
+    // A page may hold no record at all (the last one of some APIs): its position is still saved.
+    std::vector<mirror::Record> empty;
+    auto nothing = m->save_page(*state, empty, "after-empty", std::nullopt);
+    REQUIRE(nothing);
+    CHECK(nothing->inserted == 0);
+    CHECK(nothing->updated == 0);
+    CHECK(m->load("pd", "pipedrive", "persons", "v2")->run_position == "after-empty");
   }
   SECTION("only a complete full pass marks what it did not see as deleted") {
     MirrorDb db(backend);
