@@ -212,6 +212,12 @@ ReadablePlan plan_readable(Session& session, store::Store& store, std::mutex& st
     std::lock_guard lock(store_lock);
     return load_fields(session, type, store, refresh_names, shown);
   }();
+  // Chosen columns that labels would not change are filled from the raw records: relabeling
+  // every record (and reading a joined values collection) would cost more than the columns.
+  if (read && labels && !columns.empty()) {
+    auto resolved = fields::resolve_columns(columns, *type.fields, read->relabeler->fields(), labels);
+    if (resolved && !fields::relabeling_changes(*resolved, *type.fields, read->relabeler->fields())) labels = false;
+  }
   if (read && labels)
     if (auto joined = join_values(session, type, *read, shown); !joined) read = std::unexpected(joined.error());
   if (!read && read.error().kind == ErrorKind::interrupted) {

@@ -56,4 +56,15 @@ Result<std::vector<std::string>> resolve_columns(std::span<const std::string> wa
   return columns;
 }
 
+bool relabeling_changes(std::span<const std::string> columns, const FieldsSpec& spec,
+                        const std::vector<Field>& fields) {
+  for (const auto& column : columns) {
+    const auto first = std::string_view(column).substr(0, column.find('.'));
+    if (first == spec.container) return true;
+    for (const auto& field : fields)
+      if ((field.custom || !field.options.empty()) && (field.key == first || field.key == column)) return true;
+  }
+  return false;
+}
+
 }  // namespace crmexport::fields

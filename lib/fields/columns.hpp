@@ -16,4 +16,10 @@ namespace crmexport::fields {
 Result<std::vector<std::string>> resolve_columns(std::span<const std::string> wanted, const FieldsSpec& spec,
                                                  const std::vector<Field>& fields, bool labeled);
 
+// Whether readable records would give any of these resolved columns other cells than raw ones:
+// a column under the custom values' container, or at a field with options (its labels). When
+// none does, the records need no relabeling (nor their custom values read) to fill them.
+bool relabeling_changes(std::span<const std::string> columns, const FieldsSpec& spec,
+                        const std::vector<Field>& fields);
+
 }  // namespace crmexport::fields

@@ -351,6 +351,25 @@ TEST_CASE("export --fields reaches into arrays by index and by primary", "[e2e][
                         text_of(person["phones"], 0, "label"), whole.GetString()});
   }
   CHECK(parse_csv(chosen.out) == expected);
+  // No chosen column is one labels change: the records were not relabeled, and the bytes are
+  // those of --raw.
+  auto raw = s.run({"-q", "export", "pd", "persons", "-f", "csv", "--raw", "--fields",
+                    "id,emails.primary.value,emails.1.value,phones.0.label,emails"});
+  REQUIRE(raw.exit_code == 0);
+  CHECK(raw.out == chosen.out);
+
+  // An option column still shows its labels, by the metadata's options.
+  auto status = s.run({"-q", "export", "pd", "deals", "-f", "csv", "--fields", "id,status"});
+  REQUIRE(status.exit_code == 0);
+  auto defs = definitions(s.server, "deals");
+  const auto& options = std::ranges::find_if(defs, [](const auto& d) { return d.key == "status"; })->options;
+  REQUIRE(!options.empty());
+  std::vector<std::vector<std::string>> deals{{"id", "status"}};
+  for (const auto& line : s.server.dataset("pipedrive", "deals")) {
+    auto deal = parse_exact(line);
+    deals.push_back({std::to_string(deal["id"].GetInt64()), options.at(compact(deal["status"]))});
+  }
+  CHECK(parse_csv(status.out) == deals);
 }
 
 TEST_CASE("sync keeps a fields table and a labeled view per type that match the dataset", "[e2e][labels]") {

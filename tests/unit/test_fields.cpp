@@ -219,6 +219,21 @@ TEST_CASE("CSV columns from --fields resolve by name or key, unknown ones are re
   CHECK(refused.error().message.find("did you mean 'Lead source'?") != std::string::npos);
 }
 
+TEST_CASE("chosen columns need relabeling only under the container or at a field with options", "[fields]") {
+  FieldsSpec spec;
+  auto named = assign_names({builtin("id", "ID"), builtin("status", "Status", {{"\"open\"", "Open"}}),
+                             builtin("emails", "Email"), custom("abc123", "Lead source")},
+                            {}, false);
+  auto changes = [&](std::vector<std::string> columns) { return relabeling_changes(columns, spec, named.fields); };
+  CHECK_FALSE(changes({"id", "emails.primary.value", "name", "missing.path"}));
+  CHECK(changes({"id", "status"}));
+  CHECK(changes({"status.label"}));
+  CHECK(changes({"custom_fields.Lead source"}));
+  CHECK(changes({"custom_fields"}));
+  CHECK(changes({"abc123"}));  // a flat provider's raw custom key
+  CHECK_FALSE(changes({}));
+}
+
 TEST_CASE("side-loaded values join their records by id, in the order listed", "[fields]") {
   FieldsSpec spec;
   spec.placement = Placement::side_loaded;
