@@ -19,6 +19,17 @@ bool is_builtin(const std::vector<Field>& fields, std::string_view key) {
   return false;
 }
 
+// The built-in field with this label, when exactly one has it.
+const Field* builtin_labeled(const std::vector<Field>& fields, std::string_view label) {
+  const Field* found = nullptr;
+  for (const auto& field : fields)
+    if (!field.custom && field.label == label) {
+      if (found) return nullptr;
+      found = &field;
+    }
+  return found;
+}
+
 // Where a custom field's value is written: under the container (or, raw and flat, on the record).
 std::string custom_column(const FieldsSpec& spec, const Field& field, bool labeled) {
   bool by_name = labeled && spec.placement != Placement::properties;
@@ -45,6 +56,11 @@ Result<std::vector<std::string>> resolve_columns(std::span<const std::string> wa
     auto first = std::string_view(entry).substr(0, entry.find('.'));
     if (first == spec.container || is_builtin(fields, first) || is_builtin(fields, entry)) {
       columns.push_back(entry);
+      continue;
+    }
+    // A built-in field by the label `crmexport fields` shows beside its key ("Email" for emails).
+    if (const auto* field = builtin_labeled(fields, head)) {
+      columns.push_back(field->key + std::string(tail));
       continue;
     }
     std::vector<std::string> known;

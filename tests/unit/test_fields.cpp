@@ -212,6 +212,14 @@ TEST_CASE("CSV columns from --fields resolve by name or key, unknown ones are re
   auto raw = resolve_columns(wanted, spec, named.fields, false);
   REQUIRE(raw);
   CHECK((*raw)[2] == "custom_fields.abc123");
+  // A built-in field by its label, with a sub-path; a label two built-ins share names neither.
+  auto twins = assign_names({builtin("id", "ID"), builtin("emails", "Email"), builtin("a", "Same"),
+                             builtin("b", "Same"), custom("abc123", "Lead source")},
+                            {}, false);
+  std::vector<std::string> by_label{"Email", "Email.0.value", "ID"};
+  CHECK(*resolve_columns(by_label, spec, twins.fields, true) == std::vector<std::string>{"emails", "emails.0.value", "id"});
+  std::vector<std::string> shared{"Same"};
+  CHECK_FALSE(resolve_columns(shared, spec, twins.fields, true));
   std::vector<std::string> typo{"Lead sorce"};
   auto refused = resolve_columns(typo, spec, named.fields, true);
   REQUIRE_FALSE(refused);
