@@ -190,9 +190,17 @@ Result<void> PostgresMirror::start_run(TypeState& state, RunMode mode, std::opti
   auto next = begun(state, mode, since);
   auto transaction = pg::Transaction::begin(m_connection, doing);
   if (!transaction) return std::unexpected(transaction.error());
+  if (auto forgotten = forget_unchanged(state, doing); !forgotten) return forgotten;  // an abandoned run's
   if (auto saved = save_run(next, doing); !saved) return saved;
   if (auto committed = transaction->commit(doing); !committed) return committed;
   state = std::move(next);
+  return {};
+}
+
+Result<void> PostgresMirror::forget_unchanged(const TypeState& state, std::string_view doing) {
+  auto rows = m_connection.exec(doing, "DELETE FROM seen_unchanged WHERE connection = $1 AND table_name = $2",
+                                {state.connection, state.table});
+  if (!rows) return std::unexpected(rows.error());
   return {};
 }
 
@@ -205,23 +213,32 @@ Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const R
   // arrays beat a COPY into a temp table by the temp table's write and read. The CTEs all see the
   // table as it was before the upsert, so `before` says what each record replaced. It looks each
   // id up by the key: the page has no statistics, and a join planned on guesses would read every
-  // row of the connection for every page.
+  // row of the connection for every page. A record stored with the same text (and live) is not
+  // written again, which would cost a new row version: its id goes to seen_unchanged, where the
+  // sweep after a full pass finds it seen.
   const std::string upsert = fmt::format(R"sql(
     WITH page AS MATERIALIZED (
-      SELECT id::jsonb AS id, updated_at, coalesce(record, record_text)::jsonb AS record, record_text
-      FROM unnest($4::text[], $5::text[], $6::text[], $7::text[]) AS p(id, updated_at, record, record_text)),
+      SELECT id::jsonb AS id, updated_at, record, record_text
+      FROM unnest($5::text[], $6::text[], $7::text[], $8::text[]) AS p(id, updated_at, record, record_text)),
     before AS (
-      SELECT o.* FROM page p CROSS JOIN LATERAL (
+      SELECT p.id, o.same, o.deleted FROM page p CROSS JOIN LATERAL (
         SELECT t.record_text = p.record_text AS same, t.deleted_at IS NOT NULL AS deleted
         FROM "{0}" t WHERE t.connection = $1 AND t.id = p.id LIMIT 1) o),
     saved AS (
       INSERT INTO "{0}"(connection, id, updated_at, synced_at, deleted_at, seen_run, record, record_text)
-      SELECT $1, id, updated_at, $2::timestamptz, NULL, $3::bigint, record, record_text FROM page
+      SELECT $1, p.id, p.updated_at, $2::timestamptz, NULL, $3::bigint, coalesce(p.record, p.record_text)::jsonb,
+             p.record_text
+      FROM page p WHERE NOT EXISTS (SELECT FROM before b WHERE b.id = p.id AND b.same AND NOT b.deleted)
       ON CONFLICT(connection, id) DO UPDATE SET
         updated_at = excluded.updated_at, synced_at = excluded.synced_at, deleted_at = NULL,
         seen_run = excluded.seen_run, record = excluded.record, record_text = excluded.record_text
+      RETURNING 1),
+    unchanged AS (
+      INSERT INTO seen_unchanged(connection, table_name, run_id, id)
+      SELECT $1, $4, $3::bigint, id FROM before WHERE same AND NOT deleted
+      ON CONFLICT DO NOTHING
       RETURNING 1)
-    SELECT (SELECT count(*) FROM saved) - (SELECT count(*) FROM before),
+    SELECT (SELECT count(*) FROM page) - (SELECT count(*) FROM before),
            (SELECT count(*) FROM before WHERE deleted OR NOT same)
   )sql",
                                          state.table);
@@ -246,7 +263,8 @@ Result<PageCounts> PostgresMirror::save_page(TypeState& state, std::span<const R
   if (auto relaxed = m_connection.exec(doing, "SET LOCAL synchronous_commit = off"); !relaxed)
     return std::unexpected(relaxed.error());
   // Planned anew for each page: a plan cached while the table was small would scan it whole.
-  auto saved = m_connection.exec_arrays(doing, upsert, {state.connection, now_text(), std::to_string(state.run_id)},
+  auto saved = m_connection.exec_arrays(doing, upsert,
+                                        {state.connection, now_text(), std::to_string(state.run_id), state.table},
                                         {&ids, &updated, &compatible_records, &texts});
   if (!saved) return std::unexpected(saved.error());
   PageCounts counts{std::stol(saved->text(0, 0)), std::stol(saved->text(0, 1))};
@@ -279,16 +297,24 @@ Result<long> PostgresMirror::finish_run(TypeState& state, bool swept) {
   long deleted = 0;
   const std::string at = now_text();
   if (swept) {
+    // The sweep's anti-join is planned from seen_unchanged's size; autovacuum may not have looked
+    // at it since the pages filled it, and a plan for an empty table would compare every row with
+    // every id. (A role that does not own the table gets a notice and the old statistics.)
+    if (auto analyzed = m_connection.exec(doing, "ANALYZE seen_unchanged"); !analyzed)
+      return std::unexpected(analyzed.error());
     // Every live record this run did not see (the run id survives a resume) has gone upstream.
     auto rows = m_connection.exec(
         doing,
-        fmt::format(R"(UPDATE "{}" SET deleted_at = $1::timestamptz, synced_at = $1::timestamptz )"
-                    R"(WHERE connection = $2 AND deleted_at IS NULL AND seen_run <> $3::bigint)",
+        fmt::format(R"(UPDATE "{}" t SET deleted_at = $1::timestamptz, synced_at = $1::timestamptz )"
+                    R"(WHERE connection = $2 AND deleted_at IS NULL AND seen_run <> $3::bigint AND NOT EXISTS )"
+                    R"((SELECT FROM seen_unchanged s WHERE s.connection = $2 AND s.table_name = $4 )"
+                    R"(AND s.run_id = $3::bigint AND s.id = t.id))",
                     state.table),
-        {at, state.connection, std::to_string(state.run_id)});
+        {at, state.connection, std::to_string(state.run_id), state.table});
     if (!rows) return std::unexpected(rows.error());
     deleted = rows->affected();
   }
+  if (auto forgotten = forget_unchanged(state, doing); !forgotten) return std::unexpected(forgotten.error());
   auto next = ended(state, swept, at);
   if (auto saved = save_run(next, doing); !saved) return std::unexpected(saved.error());
   auto complete = m_connection.exec(

@@ -38,6 +38,8 @@ class PostgresMirror final : public Mirror {
   PostgresMirror(std::string uri, pg::Connection connection)
       : m_uri(std::move(uri)), m_connection(std::move(connection)) {}
   Result<void> save_run(const TypeState& state, std::string_view doing);
+  // Empties `seen_unchanged` of this connection's type: a run starts or ends.
+  Result<void> forget_unchanged(const TypeState& state, std::string_view doing);
 
   std::string m_uri;
   pg::Connection m_connection;  // every write of this mirror; open_writer gives another

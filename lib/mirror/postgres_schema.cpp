@@ -11,7 +11,7 @@ namespace {
 
 // Step i takes the schema from version i to version i + 1. Append only: a released step never
 // changes. A step that changes type tables must loop over mirror_tables.
-constexpr std::array<std::string_view, 3> k_migration_steps = {
+constexpr std::array<std::string_view, 4> k_migration_steps = {
     R"sql(
       CREATE TABLE mirror_tables(
         name text PRIMARY KEY,
@@ -63,6 +63,18 @@ constexpr std::array<std::string_view, 3> k_migration_steps = {
         id text NOT NULL,              -- the record's id as text, as r.id #>> '{}' reads it
         "values" jsonb NOT NULL,       -- {KEY: value}
         PRIMARY KEY(connection, type, id)
+      );
+    )sql",
+    // Records a run found unchanged: their rows are not written again (a new row version costs
+    // PostgreSQL as much as the record), so the sweep after a full pass reads "seen" here as well
+    // as in the type table's seen_run. Emptied when a run starts and when it ends.
+    R"sql(
+      CREATE TABLE seen_unchanged(
+        connection text NOT NULL,
+        table_name text NOT NULL,
+        run_id bigint NOT NULL,
+        id jsonb NOT NULL,
+        PRIMARY KEY(connection, table_name, run_id, id)
       );
     )sql",
 };
