@@ -9,6 +9,7 @@
 #include "lib/output/record_cells.hpp"
 #include "lib/output/stream_io.hpp"
 #include "lib/output/string_hash.hpp"
+#include "lib/paging/planning.hpp"
 
 namespace crmexport::output {
 namespace {
@@ -16,16 +17,6 @@ namespace {
 // A step into an array: an index from 0, or `primary`.
 bool array_step(std::string_view step) {
   return step == "primary" || (!step.empty() && std::ranges::all_of(step, [](char c) { return c >= '0' && c <= '9'; }));
-}
-
-std::vector<std::string_view> steps_of(std::string_view path) {
-  std::vector<std::string_view> steps;
-  for (std::size_t at = 0;;) {
-    auto dot = path.find('.', at);
-    steps.push_back(path.substr(at, dot == std::string_view::npos ? std::string_view::npos : dot - at));
-    if (dot == std::string_view::npos) return steps;
-    at = dot + 1;
-  }
 }
 
 // The element `step` names: by index, or the first whose `primary` is true (the first element
@@ -71,12 +62,11 @@ class CsvChosenColumnsWriter final : public RecordWriter {
     for (size_t i = 0; i < m_fields.size(); ++i) {
       m_positions[m_fields[i]].push_back(i);
       // `emails.0.value`: the array `emails`, then the steps `0` and `value` into its cell.
-      auto steps = steps_of(m_fields[i]);
-      for (size_t at = 1; at < steps.size(); ++at) {
+      auto steps = paging::split(m_fields[i], '.');
+      std::string array = steps.empty() ? std::string() : steps.front();
+      for (size_t at = 1; at < steps.size(); array += '.' + steps[at++]) {
         if (!array_step(steps[at])) continue;
-        const auto array_end = static_cast<size_t>(steps[at].data() - m_fields[i].data()) - 1;
-        m_inside[m_fields[i].substr(0, array_end)].push_back(
-            {i, std::vector<std::string>(steps.begin() + static_cast<long>(at), steps.end())});
+        m_inside[array].push_back({i, std::vector<std::string>(steps.begin() + static_cast<long>(at), steps.end())});
         break;
       }
     }

@@ -49,6 +49,15 @@ std::unique_ptr<mirror::Mirror> open(const MirrorDb& db) {
   return std::move(*m);
 }
 
+// The mirror with a full run of pd's persons started, as most cases begin.
+std::pair<std::unique_ptr<mirror::Mirror>, std::optional<mirror::TypeState>> full_run(const MirrorDb& db) {
+  auto m = open(db);
+  auto state = m->load("pd", "pipedrive", "persons", "v2");
+  REQUIRE(state);
+  REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
+  return {std::move(m), std::move(*state)};
+}
+
 }  // namespace
 
 TEST_CASE("a new mirror has the latest schema, in WAL mode", "[mirror]") {
@@ -117,10 +126,7 @@ TEST_CASE("the mirror keeps records, run state and deletions alike in SQLite and
   }
   SECTION("a page keeps every byte of its records, and an id it holds twice is saved once, as its last copy") {
     MirrorDb db(backend);
-    auto m = open(db);
-    auto state = m->load("pd", "pipedrive", "persons", "v2");
-    REQUIRE(state);
-    REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
+    auto [m, state] = full_run(db);
     // What a text encoding of the rows would have to escape (backslashes, tabs, newlines, carriage
     // returns, COPY's \. and \N), as JSON escapes and as raw whitespace between tokens.
     const std::string odd = "{\"id\":2,\t\"a\":\"back\\\\slash \\\\N \\\\. tab\\t nl\\n\",\r\n\"b\":\"caf\xC3\xA9\"}";
@@ -152,10 +158,7 @@ TEST_CASE("the mirror keeps records, run state and deletions alike in SQLite and
   }
   SECTION("only a complete full pass marks what it did not see as deleted") {
     MirrorDb db(backend);
-    auto m = open(db);
-    auto state = m->load("pd", "pipedrive", "persons", "v2");
-    REQUIRE(state);
-    REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
+    auto [m, state] = full_run(db);
     std::vector<mirror::Record> all{rec(1, "{}"), rec(2, "{}"), rec(3, "{}")};
     REQUIRE(m->save_page(*state, all, "", std::nullopt));
     REQUIRE(*m->finish_run(*state, true) == 0);
@@ -312,10 +315,7 @@ TEST_CASE("the PostgreSQL mirror: schema version, per-connection claims, what js
   }
   SECTION("a record found unchanged is not written again, and the sweep still sees it") {
     MirrorDb db(Backend::postgres);
-    auto m = open(db);
-    auto state = m->load("pd", "pipedrive", "persons", "v2");
-    REQUIRE(state);
-    REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
+    auto [m, state] = full_run(db);
     std::vector<mirror::Record> all{rec(1, R"({"v":1})"), rec(2, R"({"v":2})"), rec(3, R"({"v":3})")};
     REQUIRE(m->save_page(*state, all, "", std::nullopt));
     REQUIRE(*m->finish_run(*state, true) == 0);
@@ -340,10 +340,7 @@ TEST_CASE("the PostgreSQL mirror: schema version, per-connection claims, what js
     CHECK(mirror::jsonb_compatible(R"({"a":"x\u0000y","b":"\\u0000","c":"\ud83d\ude00","d":"\udc00\u00e9"})") ==
           R"({"a":"x\ufffdy","b":"\\u0000","c":"\ud83d\ude00","d":"\ufffd\u00e9"})");
     MirrorDb db(Backend::postgres);
-    auto m = open(db);
-    auto state = m->load("pd", "pipedrive", "persons", "v2");
-    REQUIRE(state);
-    REQUIRE(m->start_run(*state, mirror::RunMode::full, std::nullopt));
+    auto [m, state] = full_run(db);
     const std::string json = R"({"id":1,"name":"a\u0000b","n":1e309,"big":9007199254740993})";
     std::vector<mirror::Record> records{rec(1, json)};
     REQUIRE(m->save_page(*state, records, "", std::nullopt));
