@@ -99,20 +99,6 @@ Result<Rows> Connection::exec(std::string_view doing, const std::string& sql, co
   return checked(doing, std::move(result));
 }
 
-Result<Rows> Connection::exec_prepared(std::string_view doing, const std::string& sql, const std::vector<Param>& params) {
-  auto known = m_prepared.find(sql);
-  if (known == m_prepared.end()) {
-    std::string name = "crmexport_" + std::to_string(m_prepared.size());
-    auto prepared = checked(doing, ResultHandle(PQprepare(m_connection.get(), name.c_str(), sql.c_str(), 0, nullptr)));
-    if (!prepared) return prepared;
-    known = m_prepared.emplace(sql, std::move(name)).first;
-  }
-  auto values = pointers(params);
-  return checked(doing, ResultHandle(PQexecPrepared(m_connection.get(), known->second.c_str(),
-                                                    static_cast<int>(values.size()), values.data(), nullptr, nullptr,
-                                                    0)));
-}
-
 namespace {
 
 void append_int32(std::string& out, std::int32_t value) {

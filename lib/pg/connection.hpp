@@ -6,7 +6,6 @@
 // contains ...") can quote a row's values, and a store's row may hold a secret.
 #include <libpq-fe.h>
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -78,8 +77,6 @@ class Connection {
 
   // Runs one statement with $1... bound to `params`; a runtime error saying what was being done.
   Result<Rows> exec(std::string_view doing, const std::string& sql, const std::vector<Param>& params = {});
-  // The same for a statement run many times: parsed and planned once per connection.
-  Result<Rows> exec_prepared(std::string_view doing, const std::string& sql, const std::vector<Param>& params);
   // Runs one statement with $1... bound to `params` (text) and the next ones to `arrays` (text[]).
   Result<Rows> exec_arrays(std::string_view doing, const std::string& sql, const std::vector<Param>& params,
                            const std::vector<const TextArray*>& arrays);
@@ -93,7 +90,6 @@ class Connection {
 
   std::unique_ptr<PGconn, ConnectionDeleter> m_connection;
   Target m_target;
-  std::map<std::string, std::string> m_prepared;  // SQL -> statement name
 };
 
 // BEGIN now; ROLLBACK when destroyed without commit().
